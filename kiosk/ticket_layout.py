@@ -3,15 +3,23 @@
 A centre changes its ticket by overriding fields of :class:`TicketLayout`
 (``TicketLayout.for_paper(576, header_lines=("UBND XÃ TÂN PHÚ",))``); the
 drawing code in :mod:`kiosk.ticket_render` holds no magic numbers of its own.
+This module also holds the shipped fonts and the text measuring, wrapping and
+fitting the drawing code relies on. Font objects are shared: call these
+helpers from one thread at a time (``render_ticket`` serialises itself).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import fontpkg_be_vietnam_pro
+from PIL import ImageFont
 
 from kiosk.text_vi import LANGS
 
@@ -193,3 +201,147 @@ class TicketLayout:
     def replace(self, **changes: Any) -> TicketLayout:
         """Return a copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
+
+
+FONT_WEIGHTS: tuple[str, ...] = ("Medium", "SemiBold", "Bold", "ExtraBold")
+"""Be Vietnam Pro weights the ticket uses. Thermal heads print thin strokes
+faintly, so nothing lighter than Medium is used."""
+
+
+def font_path(weight: str = "Bold") -> Path:
+    """Path of a shipped Be Vietnam Pro TTF.
+
+    Args:
+        weight: A style name of the family, e.g. "Medium", "Bold", "ExtraBold".
+
+    Raises:
+        FileNotFoundError: if the font package lacks that file.
+    """
+    path = Path(fontpkg_be_vietnam_pro.ROOT) / "files" / f"BeVietnamPro-{weight}.ttf"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"font {path.name} not found in fontpkg-be-vietnam-pro; reinstall that package"
+        )
+    return path
+
+
+@functools.lru_cache(maxsize=256)
+def load_font(weight: str, size: int) -> ImageFont.FreeTypeFont:
+    """A cached Be Vietnam Pro font object (see :func:`font_path`) at ``size`` px."""
+    # BASIC layout: precomposed Vietnamese needs no shaping, and it keeps the
+    # pixels independent of whether libraqm happens to be present.
+    return ImageFont.truetype(str(font_path(weight)), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in composed Unicode (NFC)."""
+    # Decomposed input (NFD, e.g. typed on a Mac) would put tone marks beside
+    # letters under the basic layout engine; composed forms have real glyphs.
+    return unicodedata.normalize("NFC", text)
+
+
+# --- measuring, wrapping and fitting text -----------------------------------
+
+
+def ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
+    """Width in dots that ``text`` occupies when drawn with ``font``."""
+    x0, _, x1, _ = font.getbbox(text, anchor="ls")
+    return x1 - x0
+
+
+def _break_word(word: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    """Split a word wider than the paper at character boundaries."""
+    parts: list[str] = []
+    current = ""
+    for ch in word:
+        if current and ink_width(font, current + ch) > max_width:
+            parts.append(current)
+            current = ch
+        else:
+            current += ch
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _wrap_greedy(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if ink_width(font, candidate) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        pieces = _break_word(word, font, max_width)
+        lines.extend(pieces[:-1])
+        current = pieces[-1]
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _wrap_balanced(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    """Greedy line count, but lines of even length: centred text looks ragged
+    with a full first line and a lonely last word ("… gắn liền với" / "đất")."""
+    lines = _wrap_greedy(text, font, max_width)
+    if len(lines) <= 1:
+        return lines
+    low, high = max_width // len(lines), max_width
+    while low < high:
+        mid = (low + high) // 2
+        if len(_wrap_greedy(text, font, mid)) <= len(lines):
+            high = mid
+        else:
+            low = mid + 1
+    return _wrap_greedy(text, font, high)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [para for para in (" ".join(raw.split()) for raw in text.split("\n")) if para]
+
+
+def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    """Wrap to ``max_width``; a newline in ``text`` forces a break.
+
+    A "Label: value" line that does not fit breaks after the colon first, so a
+    label is never split from itself ("Thời gian chờ dự" / "kiến: …").
+    """
+    lines: list[str] = []
+    for para in _paragraphs(text):
+        if ink_width(font, para) <= max_width:
+            lines.append(para)
+            continue
+        head, sep, tail = para.partition(": ")
+        if sep and tail and ink_width(font, head + ":") <= max_width:
+            lines.append(head + ":")
+            para = tail
+        lines.extend(_wrap_balanced(para, font, max_width))
+    return lines
+
+
+@functools.lru_cache(maxsize=64)
+def shrink_size(text: str, weight: str, size: int, min_size: int, max_width: int) -> int:
+    """Largest size in ``[min_size, size]`` at which every paragraph fits on one
+    line; ``size`` (then wrapped) if even ``min_size`` is too big."""
+    paragraphs = _paragraphs(text)
+    for candidate in range(size, min_size - 1, -1):
+        font = load_font(weight, candidate)
+        if all(ink_width(font, para) <= max_width for para in paragraphs):
+            return candidate
+    return size
+
+
+@functools.lru_cache(maxsize=512)
+def fit_size(text: str, weight: str, max_width: int, max_size: int) -> int:
+    """Largest font size <= max_size at which ``text`` fits ``max_width``."""
+    size = max_size
+    width = ink_width(load_font(weight, size), text)
+    if width > max_width:
+        # Width grows almost linearly with size; start there, then step down
+        # past any hinting rounding.
+        size = max(8, max_size * max_width // width)
+        while size > 8 and ink_width(load_font(weight, size), text) > max_width:
+            size -= 1
+    return size

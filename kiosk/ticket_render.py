@@ -6,28 +6,35 @@ with the package ``fontpkg-be-vietnam-pro``; no system font is used. Text is
 normalised to NFC and laid out with Pillow's basic engine, so the same ticket
 gives the same pixels on every machine with the same Pillow (golden tests).
 
-Public API: :class:`TicketContent`, :class:`TicketLayout` (re-exported from
-:mod:`kiosk.ticket_layout`), :func:`render_ticket`, :func:`font_path`,
-:func:`missing_glyphs`, :data:`FONT_WEIGHTS`.
+Public API: :class:`TicketContent`, :func:`render_ticket`,
+:func:`missing_glyphs`, and re-exported from :mod:`kiosk.ticket_layout`:
+:class:`TicketLayout`, :func:`font_path`, :data:`FONT_WEIGHTS`.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import unicodedata
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import fontpkg_be_vietnam_pro
 import qrcode
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from kiosk import text_vi
-from kiosk.ticket_layout import TicketLayout
+from kiosk.ticket_layout import (
+    FONT_WEIGHTS,
+    TicketLayout,
+    fit_size,
+    font_path,
+    load_font,
+    nfc,
+    shrink_size,
+    wrap_text,
+)
 
 __all__ = [
     "FONT_WEIGHTS",
@@ -40,12 +47,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-FONT_WEIGHTS: tuple[str, ...] = ("Medium", "SemiBold", "Bold", "ExtraBold")
-"""Be Vietnam Pro weights the ticket uses. Thermal heads print thin strokes
-faintly, so nothing lighter than Medium is used."""
-
 _MAX_URL_LEN = 1024  # far below QR capacity at level M, far above any status URL
 _INK_THRESHOLD = 128  # grey level below which an anti-aliased pixel becomes ink
+# FreeType faces are not safe to use from two threads at once; the cached
+# fonts are shared, so renders take turns (uncontended on a kiosk).
+_RENDER_LOCK = threading.Lock()
 _SHRINK = 0.85  # centre name and header may shrink this much rather than wrap
 _THRESHOLD_LUT = [0] * _INK_THRESHOLD + [255] * (256 - _INK_THRESHOLD)
 
@@ -103,43 +109,13 @@ class TicketContent:
             raise ValueError("invalid ticket content: " + "; ".join(problems))
 
 
-def font_path(weight: str = "Bold") -> Path:
-    """Path of a shipped Be Vietnam Pro TTF.
-
-    Args:
-        weight: A style name of the family, e.g. "Medium", "Bold", "ExtraBold".
-
-    Raises:
-        FileNotFoundError: if the font package lacks that file.
-    """
-    path = Path(fontpkg_be_vietnam_pro.ROOT) / "files" / f"BeVietnamPro-{weight}.ttf"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"font {path.name} not found in fontpkg-be-vietnam-pro; reinstall that package"
-        )
-    return path
-
-
-@functools.lru_cache(maxsize=256)
-def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
-    # BASIC layout: precomposed Vietnamese needs no shaping, and it keeps the
-    # pixels independent of whether libraqm happens to be present.
-    return ImageFont.truetype(str(font_path(weight)), size, layout_engine=ImageFont.Layout.BASIC)
-
-
-def _nfc(text: str) -> str:
-    # Decomposed input (NFD, e.g. typed on a Mac) would put tone marks beside
-    # letters under the basic layout engine; composed forms have real glyphs.
-    return unicodedata.normalize("NFC", text)
-
-
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=16)
 def _notdef_signature(weight: str) -> tuple[tuple[int, int], bytes, float]:
     return _glyph_signature(weight, "\U0010fffd")  # private use: never mapped
 
 
 def _glyph_signature(weight: str, ch: str) -> tuple[tuple[int, int], bytes, float]:
-    font = _font(weight, 48)
+    font = load_font(weight, 48)
     mask = font.getmask(ch)
     return mask.size, bytes(mask), font.getlength(ch)
 
@@ -154,116 +130,15 @@ def missing_glyphs(text: str, weight: str = "Bold") -> set[str]:
         text: Any text that might be printed.
         weight: One of :data:`FONT_WEIGHTS`.
     """
+    with _RENDER_LOCK:
+        return _missing_glyphs(text, weight)
+
+
+def _missing_glyphs(text: str, weight: str) -> set[str]:
     notdef = _notdef_signature(weight)
     return {
-        ch for ch in set(_nfc(text)) if not ch.isspace() and _glyph_signature(weight, ch) == notdef
+        ch for ch in set(nfc(text)) if not ch.isspace() and _glyph_signature(weight, ch) == notdef
     }
-
-
-# --- measuring and wrapping -------------------------------------------------
-
-
-def _ink_width(font: ImageFont.FreeTypeFont, text: str) -> int:
-    x0, _, x1, _ = font.getbbox(text, anchor="ls")
-    return x1 - x0
-
-
-def _break_word(word: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Split a word wider than the paper at character boundaries."""
-    parts: list[str] = []
-    current = ""
-    for ch in word:
-        if current and _ink_width(font, current + ch) > max_width:
-            parts.append(current)
-            current = ch
-        else:
-            current += ch
-    if current:
-        parts.append(current)
-    return parts
-
-
-def _wrap_greedy(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if _ink_width(font, candidate) <= max_width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        pieces = _break_word(word, font, max_width)
-        lines.extend(pieces[:-1])
-        current = pieces[-1]
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _wrap_balanced(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Greedy line count, but lines of even length: centred text looks ragged
-    with a full first line and a lonely last word ("… gắn liền với" / "đất")."""
-    lines = _wrap_greedy(text, font, max_width)
-    if len(lines) <= 1:
-        return lines
-    low, high = max_width // len(lines), max_width
-    while low < high:
-        mid = (low + high) // 2
-        if len(_wrap_greedy(text, font, mid)) <= len(lines):
-            high = mid
-        else:
-            low = mid + 1
-    return _wrap_greedy(text, font, high)
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [para for para in (" ".join(raw.split()) for raw in text.split("\n")) if para]
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Wrap to ``max_width``; ``\n`` forces a break.
-
-    A "Label: value" line that does not fit breaks after the colon first, so a
-    label is never split from itself ("Thời gian chờ dự" / "kiến: …").
-    """
-    lines: list[str] = []
-    for para in _paragraphs(text):
-        if _ink_width(font, para) <= max_width:
-            lines.append(para)
-            continue
-        head, sep, tail = para.partition(": ")
-        if sep and tail and _ink_width(font, head + ":") <= max_width:
-            lines.append(head + ":")
-            para = tail
-        lines.extend(_wrap_balanced(para, font, max_width))
-    return lines
-
-
-@functools.lru_cache(maxsize=64)
-def _shrink_size(text: str, weight: str, size: int, min_size: int, max_width: int) -> int:
-    """Largest size in ``[min_size, size]`` at which every paragraph fits on one
-    line; ``size`` (then wrapped) if even ``min_size`` is too big."""
-    paragraphs = _paragraphs(text)
-    for candidate in range(size, min_size - 1, -1):
-        font = _font(weight, candidate)
-        if all(_ink_width(font, para) <= max_width for para in paragraphs):
-            return candidate
-    return size
-
-
-@functools.lru_cache(maxsize=512)
-def _fit_size(text: str, weight: str, max_width: int, max_size: int) -> int:
-    """Largest font size <= max_size at which ``text`` fits ``max_width``."""
-    size = max_size
-    width = _ink_width(_font(weight, size), text)
-    if width > max_width:
-        # Width grows almost linearly with size; start there, then step down
-        # past any hinting rounding.
-        size = max(8, max_size * max_width // width)
-        while size > 8 and _ink_width(_font(weight, size), text) > max_width:
-            size -= 1
-    return size
 
 
 # Rendered lines are cached: most of a ticket (centre name, title, labels,
@@ -279,10 +154,10 @@ def _line_masks(text: str, weight: str, size: int, max_width: int) -> tuple[Imag
     ascent + descent, so stacked marks (Ấ, Ỗ) never clip and lines keep an
     even rhythm.
     """
-    font = _font(weight, size)
+    font = load_font(weight, size)
     ascent, descent = font.getmetrics()
     masks: list[Image.Image] = []
-    for line in _wrap(text, font, max_width):
+    for line in wrap_text(text, font, max_width):
         x0, y0, x1, y1 = font.getbbox(line, anchor="ls")
         top = max(ascent, -y0)
         mask = Image.new("L", (x1 - x0, top + max(descent, y1)), 0)
@@ -295,7 +170,7 @@ def _line_masks(text: str, weight: str, size: int, max_width: int) -> tuple[Imag
 def _number_mask(text: str, max_width: int, max_size: int) -> Image.Image:
     """The number's ink mask, as large as fits ``max_width``, cropped to its ink
     vertically (digits have no descenders; empty space would waste paper)."""
-    font = _font("ExtraBold", _fit_size(text, "ExtraBold", max_width, max_size))
+    font = load_font("ExtraBold", fit_size(text, "ExtraBold", max_width, max_size))
     x0, y0, x1, y1 = font.getbbox(text, anchor="ls")
     mask = Image.new("L", (x1 - x0, y1 - y0), 0)
     ImageDraw.Draw(mask).text((-x0, -y0), text, font=font, fill=255, anchor="ls")
@@ -329,9 +204,9 @@ def _text_block(
     to avoid wrapping (a centre name one word too long for the line).
     """
     width = layout.content_width if max_width is None else max_width
-    text = _nfc(text)
+    text = nfc(text)
     if shrink_to < 1.0:
-        size = _shrink_size(text, weight, size, max(8, round(size * shrink_to)), width)
+        size = shrink_size(text, weight, size, max(8, round(size * shrink_to)), width)
     placed: list[tuple[Image.Image, int, int]] = []  # mask, x, y offset
     y = 0
     for mask in _line_masks(text, weight, size, width):
@@ -348,7 +223,7 @@ def _text_block(
 
 def _number_block(number: str, layout: TicketLayout) -> _Block:
     """The queue number, as large as fits the width."""
-    mask = _number_mask(_nfc(number.strip()), layout.content_width, layout.number_max_size)
+    mask = _number_mask(nfc(number.strip()), layout.content_width, layout.number_max_size)
     x = layout.margin_x + (layout.content_width - mask.width) // 2
 
     def paint(img: Image.Image, top_y: int) -> None:
@@ -513,6 +388,7 @@ def render_ticket(content: TicketContent, layout: TicketLayout | None = None) ->
     estimated wait, counter hint, issue time in the site's timezone, QR code
     of the status URL with a caption, thank-you line. Text wraps, never
     overflows the margins. Deterministic: same input, same pixels.
+    Thread-safe (renders are serialised).
 
     Args:
         content: What the ticket says.
@@ -522,6 +398,11 @@ def render_ticket(content: TicketContent, layout: TicketLayout | None = None) ->
         A mode ``"1"`` image (0 = ink, 255 = paper).
     """
     layout = layout or TicketLayout.for_paper(576)
+    with _RENDER_LOCK:
+        return _render(content, layout)
+
+
+def _render(content: TicketContent, layout: TicketLayout) -> Image.Image:
     blocks = _blocks(content, layout)
     # Collapse gaps: never two in a row, none at the very start or end.
     items: list[_Block | int] = []
