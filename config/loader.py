@@ -1,0 +1,264 @@
+"""TOML → validated :class:`~config.schema.Config`, every error at once."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from config.errors import ConfigError, ConfigProblem, did_you_mean
+from config.schema import (
+    Config,
+    Counter,
+    Display,
+    Queue,
+    Ratings,
+    Security,
+    Service,
+    Site,
+)
+
+T = TypeVar("T")
+
+CORE_SECTIONS = ("site", "services", "counters", "queue", "ratings", "display", "security")
+AGENT_SECTIONS = (
+    "kiosk",
+    "rating_pad",
+    "display_agent",
+    "counter_keypad",
+    "upstream",
+    "alerts",
+    "booking",
+)
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    if kind not in _ADAPTERS:
+        _ADAPTERS[kind] = TypeAdapter(kind)
+    return _ADAPTERS[kind]
+
+
+def _loc(prefix: str, loc: Iterable[Any]) -> str:
+    key = prefix
+    for part in loc:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        elif part in ("function-after", "function-before") or str(part).startswith("tuple["):
+            continue
+        else:
+            key += f".{part}" if key else str(part)
+    return key
+
+
+def _known_fields(kind: Any, loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the dataclass a location points into, for "did you mean"."""
+    current = kind
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if is_dataclass(current):
+            match = next((f for f in fields(current) if f.name == part), None)
+            if match is None:
+                return []
+            current = match.type
+            current = getattr(current, "__args__", (current,))[0]
+            if isinstance(current, str):
+                current = _resolve(current)
+    return [f.name for f in fields(current)] if is_dataclass(current) else []
+
+
+def _resolve(name: str) -> Any:
+    import config.schema as schema
+
+    return getattr(schema, name.split("[")[-1].rstrip("]. ,").split(",")[0], None)
+
+
+def _message(error: Mapping[str, Any], kind: Any) -> str:
+    kind_code = error["type"]
+    if kind_code in ("extra_forbidden", "unexpected_keyword_argument"):
+        unknown = str(error["loc"][-1])
+        return "unknown key" + did_you_mean(unknown, _known_fields(kind, tuple(error["loc"])))
+    if kind_code == "missing":
+        return "is required"
+    got = error.get("input")
+    text = str(error["msg"])
+    if text.startswith("Value error, "):
+        text = text.removeprefix("Value error, ")
+    elif kind_code == "string_pattern_mismatch":
+        text = "has characters that are not allowed (use lowercase letters, digits, - and _)"
+        if error["loc"] and error["loc"][-1] == "prefix":
+            text = "must be up to 3 capital letters A–Z"
+    if got is not None and not isinstance(got, dict | list) and kind_code != "missing":
+        text += f" (got {got!r})"
+    return text
+
+
+def validate_section(path: str, prefix: str, kind: type[T], raw: Any) -> T:
+    """Validate one section, raising :class:`ConfigError` with all its problems."""
+    try:
+        return _adapter(kind).validate_python(raw)
+    except ValidationError as err:
+        problems = [ConfigProblem(_loc(prefix, e["loc"]), _message(e, kind)) for e in err.errors()]
+        raise ConfigError(path, problems) from None
+
+
+def _collect(path: str, problems: list[ConfigProblem], prefix: str, kind: Any, raw: Any) -> Any:
+    try:
+        return validate_section(path, prefix, kind, raw)
+    except ConfigError as err:
+        problems.extend(err.problems)
+        return None
+
+
+def _cross_check(
+    services: tuple[Service, ...],
+    counters: tuple[Counter, ...],
+    display: Display | None,
+) -> list[ConfigProblem]:
+    problems: list[ConfigProblem] = []
+    service_ids = [s.id for s in services]
+    counter_ids = [c.id for c in counters]
+    for label, ids in (("services", service_ids), ("counters", counter_ids)):
+        seen: set[str] = set()
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                problems.append(ConfigProblem(f"{label}[{i}].id", f'"{ident}" is used twice'))
+            seen.add(ident)
+    for i, counter in enumerate(counters):
+        if not counter.services:
+            problems.append(ConfigProblem(f"counters[{i}].services", "needs at least one field"))
+        for j, sid in enumerate(counter.services):
+            if sid not in service_ids:
+                problems.append(
+                    ConfigProblem(
+                        f"counters[{i}].services[{j}]",
+                        f'unknown service "{sid}"' + did_you_mean(sid, service_ids),
+                    )
+                )
+    for i, screen in enumerate(display.screens if display else ()):
+        for j, cid in enumerate(screen.counters):
+            if cid not in counter_ids:
+                problems.append(
+                    ConfigProblem(
+                        f"display.screens[{i}].counters[{j}]",
+                        f'unknown counter "{cid}"' + did_you_mean(cid, counter_ids),
+                    )
+                )
+        for j, sid in enumerate(screen.services):
+            if sid not in service_ids:
+                problems.append(
+                    ConfigProblem(
+                        f"display.screens[{i}].services[{j}]",
+                        f'unknown service "{sid}"' + did_you_mean(sid, service_ids),
+                    )
+                )
+    return problems
+
+
+def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a TOML file, turning I/O and syntax errors into :class:`ConfigError`."""
+    name = str(path)
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(name, [ConfigProblem("", "file not found")]) from None
+    except IsADirectoryError:
+        raise ConfigError(name, [ConfigProblem("", "is a folder, not a file")]) from None
+    except PermissionError:
+        raise ConfigError(name, [ConfigProblem("", "cannot be read (permission denied)")]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(name, [ConfigProblem("", "is not UTF-8 text")]) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(name, [ConfigProblem("", f"not valid TOML: {err}")]) from None
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Load and validate a hub configuration.
+
+    Raises:
+        ConfigError: with every problem found, each naming the file and key.
+    """
+    name = str(path)
+    raw = read_toml(path)
+    return parse_config(raw, name)
+
+
+def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
+    """Validate an already-parsed TOML mapping (see :func:`load_config`)."""
+    problems: list[ConfigProblem] = []
+    known = CORE_SECTIONS + AGENT_SECTIONS
+    for key in raw:
+        if key not in known:
+            problems.append(ConfigProblem(key, "unknown section" + did_you_mean(key, known)))
+    if "site" not in raw:
+        problems.append(ConfigProblem("site", "is required"))
+    site = _collect(name, problems, "site", Site, raw["site"]) if "site" in raw else None
+    raw_services = raw.get("services", [])
+    if not raw_services:
+        problems.append(ConfigProblem("services", "declare at least one [[services]]"))
+    services = _collect(name, problems, "services", tuple[Service, ...], raw_services) or ()
+    raw_counters = raw.get("counters", [])
+    if not raw_counters:
+        problems.append(ConfigProblem("counters", "declare at least one [[counters]]"))
+    counters = _collect(name, problems, "counters", tuple[Counter, ...], raw_counters) or ()
+    queue = _collect(name, problems, "queue", Queue, raw.get("queue", {}))
+    ratings = _collect(name, problems, "ratings", Ratings, raw.get("ratings", {}))
+    display = _collect(name, problems, "display", Display, raw.get("display", {}))
+    security = _collect(name, problems, "security", Security, raw.get("security", {}))
+    if services and counters:
+        problems.extend(_cross_check(services, counters, display))
+    if problems:
+        raise ConfigError(name, problems)
+    sections = {key: raw[key] for key in AGENT_SECTIONS if key in raw}
+    return Config(
+        path=name,
+        site=site,
+        services=services,
+        counters=counters,
+        queue=queue,
+        ratings=ratings,
+        display=display,
+        security=security,
+        sections=sections,
+    )
+
+
+def load_section(path: str | os.PathLike[str], section: str, kind: type[T]) -> T:
+    """Load one agent section (e.g. ``kiosk``) from a file that may hold it alone."""
+    name = str(path)
+    raw = read_toml(path)
+    if section not in raw:
+        raise ConfigError(name, [ConfigProblem(section, f"section [{section}] is missing")])
+    return validate_section(name, section, kind, raw[section])
+
+
+def config_path(explicit: str | None) -> Path:
+    """The configuration path: ``--config``, else ``MOTCUA_CONFIG``."""
+    value = explicit or os.environ.get("MOTCUA_CONFIG")
+    if not value:
+        raise ConfigError(
+            "<none>",
+            [ConfigProblem("", "no configuration: pass --config PATH or set MOTCUA_CONFIG")],
+        )
+    return Path(value)
+
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Queue",
+    "Ratings",
+    "config_path",
+    "load_config",
+    "load_section",
+    "parse_config",
+    "validate_section",
+]

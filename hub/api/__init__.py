@@ -1,0 +1,13 @@
+"""The v1 HTTP API: one blueprint per resource, JSON errors, OpenAPI."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Attach every API blueprint and the JSON error handlers to ``app``."""
+    from hub.api import counters, devices, errors, login, openapi, ratings, stats, tickets
+
+    for module in (login, tickets, counters, ratings, stats, devices, openapi, errors):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,180 @@
+"""``/counters``: open, call, recall, complete, no-show, transfer, pause, close."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from hub.api.models import CounterOut, TicketOut, TransferIn
+from hub.api.spec import PUBLIC, Access, endpoint
+from hub.app import current_hub, remote_address
+from hub.queue import TicketStatus
+from hub.queue_service import Actor
+
+bp = Blueprint("counters", __name__, url_prefix="/api/v1")
+OPENERS = Access(roles=("staff", "admin"))
+CLOSERS = Access(roles=("staff", "admin"))
+# The user who opened the counter (checked by the queue service), or the
+# counter keypad bound to that counter, acting for that user.
+OPERATOR = Access(roles=("staff", "admin"), devices=("counter-keypad",))
+COUNTER = "/counters/<string(maxlength=32):counter_id>"
+CONFLICTS = (401, 403, 404, 409)
+
+
+def _audit(action: str, actor: Actor | None, counter_id: str, after: Any = None) -> None:
+    current_hub().audit.record(
+        action,
+        actor=actor.label if actor else "?",
+        target=f"counter:{counter_id}",
+        address=remote_address(),
+        after=after,
+    )
+
+
+@endpoint(
+    bp,
+    "/counters",
+    "GET",
+    summary="Counters with their state",
+    access=PUBLIC,
+    response=list[CounterOut],
+)
+def list_counters(*, actor: Actor | None) -> list[dict[str, Any]]:
+    return current_hub().queue.counters()
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/open",
+    "POST",
+    summary="Bind the user to the counter",
+    access=OPENERS,
+    response=CounterOut,
+    errors_=CONFLICTS,
+)
+def open_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
+    view = current_hub().queue.open(counter_id, actor=actor)
+    _audit("counter_open", actor, counter_id)
+    return view
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/close",
+    "POST",
+    summary="Close the counter",
+    access=CLOSERS,
+    response=CounterOut,
+    errors_=CONFLICTS,
+)
+def close_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
+    view = current_hub().queue.close(counter_id, actor=actor)
+    _audit("counter_close", actor, counter_id)
+    return view
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/call-next",
+    "POST",
+    access=OPERATOR,
+    response=TicketOut,
+    summary="Complete the current ticket and call the next (204: nobody waits)",
+    errors_=CONFLICTS,
+)
+def call_next(*, actor: Actor, counter_id: str) -> dict[str, Any] | None:
+    ticket = current_hub().queue.call_next(counter_id, actor=actor)
+    _audit("call_next", actor, counter_id, {"number": ticket["number"]} if ticket else None)
+    return ticket
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/recall",
+    "POST",
+    summary="Call the current ticket again",
+    access=OPERATOR,
+    response=TicketOut,
+    errors_=CONFLICTS,
+)
+def recall(*, actor: Actor, counter_id: str) -> dict[str, Any]:
+    ticket = current_hub().queue.recall(counter_id, actor=actor)
+    _audit("recall", actor, counter_id, {"number": ticket["number"]})
+    return ticket
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/complete",
+    "POST",
+    summary="The current ticket is done",
+    access=OPERATOR,
+    response=TicketOut,
+    errors_=CONFLICTS,
+)
+def complete(*, actor: Actor, counter_id: str) -> dict[str, Any]:
+    ticket = current_hub().queue.finish(counter_id, TicketStatus.DONE, actor=actor)
+    _audit("complete", actor, counter_id, {"number": ticket["number"]})
+    return ticket
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/no-show",
+    "POST",
+    summary="The current ticket did not come",
+    access=OPERATOR,
+    response=TicketOut,
+    errors_=CONFLICTS,
+)
+def no_show(*, actor: Actor, counter_id: str) -> dict[str, Any]:
+    ticket = current_hub().queue.finish(counter_id, TicketStatus.NO_SHOW, actor=actor)
+    _audit("no_show", actor, counter_id, {"number": ticket["number"]})
+    return ticket
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/transfer",
+    "POST",
+    summary="Send the current ticket to another field",
+    access=OPERATOR,
+    body=TransferIn,
+    response=TicketOut,
+    errors_=(400, *CONFLICTS),
+)
+def transfer(*, actor: Actor, counter_id: str, body: TransferIn) -> dict[str, Any]:
+    ticket = current_hub().queue.transfer(counter_id, body.service, actor=actor)
+    _audit("transfer", actor, counter_id, {"number": ticket["number"], "service": body.service})
+    return ticket
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/pause",
+    "POST",
+    summary="Pause: call nobody, out of estimates",
+    access=OPERATOR,
+    response=CounterOut,
+    errors_=CONFLICTS,
+)
+def pause(*, actor: Actor, counter_id: str) -> dict[str, Any]:
+    view = current_hub().queue.set_paused(counter_id, True, actor=actor)
+    _audit("pause", actor, counter_id)
+    return view
+
+
+@endpoint(
+    bp,
+    f"{COUNTER}/resume",
+    "POST",
+    summary="Resume after a pause",
+    access=OPERATOR,
+    response=CounterOut,
+    errors_=CONFLICTS,
+)
+def resume(*, actor: Actor, counter_id: str) -> dict[str, Any]:
+    view = current_hub().queue.set_paused(counter_id, False, actor=actor)
+    _audit("resume", actor, counter_id)
+    return view

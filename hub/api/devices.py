@@ -1,0 +1,48 @@
+"""``/devices/heartbeat`` and ``/healthz``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from hub import errors
+from hub.api.models import HealthOut, HeartbeatIn
+from hub.api.spec import PUBLIC, Access, endpoint
+from hub.app import current_hub, remote_address
+from hub.auth import DEVICE_KINDS
+from hub.queue_service import Actor
+from hub.store.db import ping
+
+bp = Blueprint("devices", __name__)
+ANY_DEVICE = Access(devices=DEVICE_KINDS)
+
+
+@endpoint(
+    bp,
+    "/api/v1/devices/heartbeat",
+    "POST",
+    summary="A device reports it is alive",
+    access=ANY_DEVICE,
+    body=HeartbeatIn,
+    status=204,
+    errors_=(400, 401, 403),
+)
+def heartbeat(*, actor: Actor, body: HeartbeatIn) -> None:
+    status = body.status.model_dump(exclude_none=True)
+    current_hub().auth.heartbeat(actor, body.version, status, remote_address())
+
+
+@endpoint(
+    bp,
+    "/healthz",
+    "GET",
+    summary="200 when the database answers",
+    access=PUBLIC,
+    response=HealthOut,
+    errors_=(503,),
+)
+def healthz(*, actor: Actor | None) -> dict[str, Any]:
+    if not ping(current_hub().engine):
+        raise errors.Unavailable("Cơ sở dữ liệu không trả lời", code="database_unavailable")
+    return {"status": "ok"}

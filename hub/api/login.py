@@ -1,0 +1,58 @@
+"""``/auth``: log in and out with a user name and password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from hub.api.models import LoginIn, LoginOut
+from hub.api.spec import PUBLIC, Access, endpoint
+from hub.app import current_hub, remote_address
+from hub.queue_service import Actor
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1")
+ANY_USER = Access(roles=("staff", "manager", "admin"))
+
+
+@endpoint(
+    bp,
+    "/auth/login",
+    "POST",
+    summary="Log in; returns a bearer token",
+    access=PUBLIC,
+    body=LoginIn,
+    response=LoginOut,
+    errors_=(400, 401, 429),
+)
+def login(*, actor: Actor | None, body: LoginIn) -> dict[str, Any]:
+    hub = current_hub()
+    address = remote_address()
+    try:
+        result = hub.auth.login(body.username, body.password, address)
+    except Exception:
+        hub.audit.record("login_failed", actor=f"user:{body.username[:64]}", address=address)
+        raise
+    hub.audit.record("login", actor=f"user:{body.username}", address=address)
+    return {
+        "token": result["token"],
+        "role": result["role"],
+        "expires_at": result["expires_at"].isoformat().replace("+00:00", "Z"),
+    }
+
+
+@endpoint(
+    bp,
+    "/auth/logout",
+    "POST",
+    summary="Revoke the bearer token",
+    access=ANY_USER,
+    status=204,
+    errors_=(401, 403),
+)
+def logout(*, actor: Actor | None) -> None:
+    token = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    current_hub().auth.logout(token)
+    current_hub().audit.record(
+        "logout", actor=actor.label if actor else "?", address=remote_address()
+    )

@@ -1,0 +1,206 @@
+"""Request and response models of the v1 API (pydantic).
+
+The same classes validate requests and describe them in ``openapi.json``.
+Requests are strict: unknown fields, wrong types and absurd sizes are 400s.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Key = Annotated[str, Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# ---------------------------------------------------------------- requests
+class LoginIn(Strict):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class TicketIn(Strict):
+    service: Slug
+    priority: Slug | None = None
+
+
+class TicketRatingIn(Strict):
+    level: Slug
+    reasons: Annotated[list[Slug], Field(max_length=10)] = []
+
+
+class TransferIn(Strict):
+    service: Slug
+
+
+class RatingIn(Strict):
+    key: Key
+    level: Slug
+    at: datetime | None = None
+    reasons: Annotated[list[Slug], Field(max_length=10)] = []
+
+
+class RatingBatchIn(Strict):
+    ratings: Annotated[list[RatingIn], Field(min_length=1, max_length=500)]
+
+
+class DeviceStatus(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    printer: Literal["ok", "paper_low", "paper_out", "offline", "unknown"] | None = None
+
+
+class HeartbeatIn(Strict):
+    version: Annotated[str, Field(min_length=1, max_length=64)]
+    status: DeviceStatus = DeviceStatus()
+
+
+class StatsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    from_: date = Field(alias="from")
+    to: date
+    by: Literal["counter", "staff", "service", "day", "month", "quarter", "year", "site"] = (
+        "counter"
+    )
+    include_flagged: bool = False
+
+
+# --------------------------------------------------------------- responses
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class LoginOut(BaseModel):
+    token: str
+    role: Literal["staff", "manager", "admin"]
+    expires_at: datetime
+
+
+class ServiceRef(BaseModel):
+    id: str
+    name: str
+
+
+class CounterRef(BaseModel):
+    id: str
+    name: str
+
+
+class ServiceOut(BaseModel):
+    id: str
+    name: str
+    waiting: int
+    estimated_wait_s: int
+
+
+class TicketOut(BaseModel):
+    id: str
+    number: str
+    service: ServiceRef
+    status: Literal["waiting", "called", "done", "no_show", "cancelled"]
+    priority: str | None = None
+    issued_at: datetime
+    waiting_ahead: int
+    estimated_wait_s: int
+    counter: CounterRef | None = None
+    called_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+class CurrentOut(BaseModel):
+    number: str
+    service: str
+    called_at: datetime | None = None
+
+
+class CounterOut(BaseModel):
+    id: str
+    name: str
+    services: list[str]
+    status: Literal["open", "closed"]
+    paused: bool
+    staff: str | None = None
+    current: CurrentOut | None = None
+
+
+class RatingOut(BaseModel):
+    id: int
+    ticket_id: str | None
+
+
+class RatingResult(BaseModel):
+    key: str
+    status: Literal["created", "duplicate", "rejected"]
+    code: str | None = None
+    id: int | None = None
+    ticket_id: str | None = None
+
+
+class RatingBatchOut(BaseModel):
+    results: list[RatingResult]
+
+
+class SatisfactionRow(BaseModel):
+    key: str
+    label: str
+    total: int
+    counts: dict[str, int]
+    satisfaction_rate: float | None
+    mean_score: float | None
+    served: int
+    coverage: float | None
+
+
+class LevelOut(BaseModel):
+    id: str
+    label: str
+    score: float
+    positive: bool
+
+
+class SatisfactionOut(BaseModel):
+    from_: date = Field(alias="from")
+    to: date
+    by: str
+    levels: list[LevelOut]
+    rows: list[SatisfactionRow]
+    total: SatisfactionRow
+
+
+class QueueRow(BaseModel):
+    key: str
+    label: str
+    issued: int
+    served: int
+    no_show: int
+    cancelled: int
+    waiting: int
+    avg_wait_s: float | None
+    avg_service_s: float | None
+
+
+class QueueStatsOut(BaseModel):
+    from_: date = Field(alias="from")
+    to: date
+    by: str
+    rows: list[QueueRow]
+    total: QueueRow
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]

@@ -1,0 +1,88 @@
+"""``/services`` and ``/tickets``: take a number, follow it, cancel it, rate it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from hub.api.models import RatingOut, ServiceOut, TicketIn, TicketOut, TicketRatingIn
+from hub.api.spec import PUBLIC, Access, endpoint
+from hub.app import current_hub
+from hub.queue_service import PUBLIC as PUBLIC_ACTOR
+from hub.queue_service import Actor
+
+bp = Blueprint("tickets", __name__, url_prefix="/api/v1")
+KIOSK = Access(devices=("kiosk",))
+HOLDER = Access(public=True, note="capability URL: the ticket's long random id")
+TICKET_ID = "<string(maxlength=64):ticket_id>"
+
+
+@endpoint(
+    bp,
+    "/services",
+    "GET",
+    summary="Fields with waiting counts and estimated waits",
+    access=PUBLIC,
+    response=list[ServiceOut],
+)
+def list_services(*, actor: Actor | None) -> list[dict[str, Any]]:
+    return current_hub().queue.services()
+
+
+@endpoint(
+    bp,
+    "/tickets",
+    "POST",
+    summary="Issue the next number of a field",
+    access=KIOSK,
+    body=TicketIn,
+    response=TicketOut,
+    status=201,
+    errors_=(400, 401, 403, 404, 409),
+)
+def issue_ticket(*, actor: Actor | None, body: TicketIn) -> dict[str, Any]:
+    return current_hub().queue.issue_with_retry(
+        body.service, priority=body.priority, actor=actor or PUBLIC_ACTOR
+    )
+
+
+@endpoint(
+    bp,
+    f"/tickets/{TICKET_ID}",
+    "GET",
+    summary="A ticket's status",
+    access=HOLDER,
+    response=TicketOut,
+    errors_=(404,),
+)
+def get_ticket(*, actor: Actor | None, ticket_id: str) -> dict[str, Any]:
+    return current_hub().queue.ticket(ticket_id)
+
+
+@endpoint(
+    bp,
+    f"/tickets/{TICKET_ID}/cancel",
+    "POST",
+    summary="Cancel a waiting ticket",
+    access=HOLDER,
+    response=TicketOut,
+    errors_=(404, 409),
+)
+def cancel_ticket(*, actor: Actor | None, ticket_id: str) -> dict[str, Any]:
+    return current_hub().queue.cancel(ticket_id, actor=actor or PUBLIC_ACTOR)
+
+
+@endpoint(
+    bp,
+    f"/tickets/{TICKET_ID}/rating",
+    "POST",
+    summary="The ticket holder rates",
+    access=HOLDER,
+    body=TicketRatingIn,
+    response=RatingOut,
+    status=201,
+    errors_=(400, 404, 409),
+)
+def rate_ticket(*, actor: Actor | None, ticket_id: str, body: TicketRatingIn) -> dict[str, Any]:
+    return current_hub().ratings.rate_ticket(ticket_id, body.level, tuple(body.reasons))

@@ -1,0 +1,154 @@
+"""The Flask application factory and the services it holds."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_socketio import SocketIO
+from sqlalchemy import Engine
+
+from config import Config
+from hub.audit import AuditLog
+from hub.auth import AuthService
+from hub.events import EV_QUEUE, NS_COUNTER, NS_DISPLAY
+from hub.queue_service import QueueService
+from hub.ratings_service import RatingService
+from hub.settings import Settings
+from hub.stats import StatsService
+from hub.store.db import make_engine, upgrade
+
+logger = logging.getLogger(__name__)
+
+MAX_SOCKET_MESSAGE = 64 * 1024
+
+
+@dataclass
+class Hub:
+    """Everything one hub process runs, reachable from a request as ``current_hub()``."""
+
+    settings: Settings
+    engine: Engine
+    queue: QueueService
+    ratings: RatingService
+    stats: StatsService
+    auth: AuthService
+    audit: AuditLog
+    socketio: SocketIO
+
+    @property
+    def config(self) -> Config:
+        return self.queue.config
+
+    def reconfigure(self, config: Config) -> None:
+        """Apply a reloaded configuration without a restart."""
+        for service in (self.queue, self.ratings, self.stats):
+            service.reconfigure(config)
+        self.settings.config = config
+
+
+def current_hub() -> Hub:
+    return current_app.extensions["motcua"]
+
+
+def remote_address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
+class SocketSink:
+    """Publishes committed events through Flask-SocketIO (and Redis, when scaled out)."""
+
+    def __init__(self) -> None:
+        self.socketio: SocketIO | None = None
+
+    def publish(self, events: list[Any]) -> None:
+        if self.socketio is None:
+            return
+        for ev in events:
+            try:
+                self.socketio.emit(ev.name, ev.payload, namespace=ev.namespace, to=ev.room)
+                if ev.name == EV_QUEUE and ev.namespace == NS_DISPLAY:
+                    self.socketio.emit(ev.name, ev.payload, namespace=NS_COUNTER, to="staff")
+            except Exception:  # noqa: BLE001 - a broken socket must not fail a committed action
+                logger.exception("could not emit %s", ev.name)
+
+
+def create_app(settings: Settings) -> Flask:
+    """Build the hub: database (migrated), services, API, pages and Socket.IO."""
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.config.security.max_body_bytes,
+        JSON_SORT_KEYS=False,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.config.security.secure_cookies,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
+    upgrade(engine)
+    sink = SocketSink()
+    config = settings.config
+    clock = settings.clock
+    socketio = SocketIO(
+        app,
+        async_mode="threading",
+        message_queue=settings.redis_url,
+        cors_allowed_origins=[],
+        max_http_buffer_size=MAX_SOCKET_MESSAGE,
+        ping_interval=10,
+        ping_timeout=10,
+    )
+    sink.socketio = socketio
+    hub = Hub(
+        settings=settings,
+        engine=engine,
+        queue=QueueService(engine, config, sink, clock),
+        ratings=RatingService(engine, config, sink, clock),
+        stats=StatsService(engine, config),
+        auth=AuthService(engine, config.security, clock),
+        audit=AuditLog(engine, clock),
+        socketio=socketio,
+    )
+    app.extensions["motcua"] = hub
+
+    from hub import api, sockets
+
+    api.register(app)
+    sockets.register(socketio, hub)
+    _register_optional(app, hub)
+    return app
+
+
+def _register_optional(app: Flask, hub: Hub) -> None:
+    """Pages and services added by the display, kiosk, console and dashboard packages."""
+    import importlib
+
+    for name in ("hub.pages", "display.web"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue
+        module.register(app, hub)
+
+
+def start_background(hub: Hub, stop: threading.Event) -> list[threading.Thread]:
+    """Periodic work: closing expired rating windows."""
+
+    def loop() -> None:
+        while not stop.wait(1.0):
+            try:
+                hub.ratings.expire_windows()
+            except Exception:  # noqa: BLE001 - keep the loop alive; log and retry next tick
+                logger.exception("background tick failed")
+
+    thread = threading.Thread(target=loop, name="motcua-background", daemon=True)
+    thread.start()
+    return [thread]

@@ -1,0 +1,106 @@
+"""``motcua demo``: a whole centre on one machine, with fake hardware.
+
+Clearly marked demo accounts and devices are created in a throw-away data
+folder; nothing here is ever used outside the demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from config import EXAMPLES, load_config
+
+logger = logging.getLogger(__name__)
+
+DEMO_USERS = (
+    ("admin", "demo-admin-2026", "admin", "Quản trị (demo)"),
+    ("quanly", "demo-quanly-2026", "manager", "Lãnh đạo Trung tâm (demo)"),
+    ("canbo1", "demo-canbo1-2026", "staff", "Nguyễn Thị Lan (demo)"),
+    ("canbo2", "demo-canbo2-2026", "staff", "Trần Văn Minh (demo)"),
+    ("canbo3", "demo-canbo3-2026", "staff", "Lê Thu Hà (demo)"),
+)
+
+
+def prepare(data_dir: Path) -> tuple[Any, Any, dict[str, str]]:
+    """Build the demo app in ``data_dir`` with its accounts and device tokens."""
+    from hub.app import create_app
+    from hub.settings import Settings
+
+    os.environ["MOTCUA_DATA"] = str(data_dir)
+    os.environ.pop("MOTCUA_DATABASE_URL", None)
+    config = load_config(EXAMPLES / "demo.toml")
+    settings = Settings.from_env(config, data_dir)
+    app = create_app(settings)
+    hub = app.extensions["motcua"]
+    for username, password, role, name in DEMO_USERS:
+        hub.auth.add_user(username, password, role, display_name=name, enforce_policy=False)
+    tokens = {
+        "kiosk-demo": hub.auth.add_device("kiosk-demo", "kiosk", None),
+        "screen-demo": hub.auth.add_device("screen-demo", "display", None),
+    }
+    for counter in config.counters:
+        name = f"pad-demo-{counter.id}"
+        tokens[name] = hub.auth.add_device(name, "rating-pad", counter.id)
+    return app, hub, tokens
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from hub.app import start_background
+
+    data_dir = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="motcua-demo-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app, hub, tokens = prepare(data_dir)
+    base = f"http://{args.host}:{args.port}"
+    stop = threading.Event()
+    start_background(hub, stop)
+    agents = start_demo_agents(hub, base, tokens, data_dir, stop)
+    lines = [
+        "",
+        f"  motcua demo — {hub.config.site.name}",
+        f"  data folder (throw-away): {data_dir}",
+        "",
+        f"  Màn hình gọi số (display)     {base}/display",
+        f"  Bàn làm việc cán bộ (console) {base}/counter",
+        f"  Tổng quan lãnh đạo (dashboard) {base}/dashboard",
+        f"  Quản trị (admin)              {base}/admin",
+        f"  API (OpenAPI)                 {base}/api/v1/openapi.json",
+        *agents,
+        "",
+        "  Demo accounts (DEMO ONLY — never use these passwords for real):",
+        *(f"    {u:<8} {p:<18} {r}" for u, p, r, _ in DEMO_USERS),
+        "",
+        "  Ctrl+C to stop.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+    try:
+        hub.socketio.run(
+            app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=False
+        )
+    finally:
+        stop.set()
+    return 0
+
+
+def start_demo_agents(
+    hub: Any, base: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+) -> list[str]:
+    """Start the fake-hardware agents that exist in this build; returns URL lines."""
+    import importlib
+
+    lines: list[str] = []
+    for name in ("kiosk.demo", "display.demo"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue
+        lines.extend(module.start(hub, base, tokens, data_dir, stop))
+    return lines

@@ -1,0 +1,1 @@
+"""Alembic migrations; applied automatically by every command that touches the database."""

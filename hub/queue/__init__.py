@@ -1,0 +1,32 @@
+"""The pure queue engine: numbering, ticket states, call order, wait estimates.
+
+Nothing in this package does I/O or reads the clock: callers pass ``now`` in.
+"""
+
+from hub.queue.estimate import estimate_wait_s, mean_service_s
+from hub.queue.numbering import DailyLimitReached, format_number, next_sequence, site_day
+from hub.queue.routing import Candidate, Pick, pick_next
+from hub.queue.states import (
+    ACTIVE,
+    FINAL,
+    InvalidTransition,
+    TicketStatus,
+    check_transition,
+)
+
+__all__ = [
+    "ACTIVE",
+    "FINAL",
+    "Candidate",
+    "DailyLimitReached",
+    "InvalidTransition",
+    "Pick",
+    "TicketStatus",
+    "check_transition",
+    "estimate_wait_s",
+    "format_number",
+    "mean_service_s",
+    "next_sequence",
+    "pick_next",
+    "site_day",
+]

@@ -1,0 +1,55 @@
+"""Runtime settings of one hub process (the config file plus the environment)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from config import Config
+from hub.queue_service import utcnow
+from hub.store.db import database_url, default_data_dir
+
+
+@dataclass
+class Settings:
+    """What :func:`hub.app.create_app` needs; tests build one directly."""
+
+    config: Config
+    database_url: str
+    data_dir: Path
+    redis_url: str | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    clock: Callable[[], datetime] = utcnow
+    sqlite_synchronous: str = "FULL"
+    background: bool = True
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, config: Config, data_dir: Path | None = None) -> Settings:
+        """Settings from ``MOTCUA_DATA``, ``MOTCUA_DATABASE_URL``, ``MOTCUA_REDIS_URL``."""
+        folder = data_dir or default_data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(
+            config=config,
+            database_url=database_url(folder),
+            data_dir=folder,
+            redis_url=os.environ.get("MOTCUA_REDIS_URL") or None,
+            secret_key=_secret_key(folder),
+            sqlite_synchronous=os.environ.get("MOTCUA_SQLITE_SYNCHRONOUS", "FULL").upper(),
+        )
+
+
+def _secret_key(folder: Path) -> str:
+    """A per-installation secret for session cookies, kept in the data folder."""
+    path = folder / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,174 @@
+"""Database connection: SQLite in WAL mode by default, PostgreSQL by URL.
+
+Write transactions that decide numbers or calls must be serialised by the
+database, not by this process: on SQLite they start with ``BEGIN IMMEDIATE``
+(one writer at a time, across processes); on PostgreSQL they use row locks
+(``FOR UPDATE`` / ``SKIP LOCKED``) in the repositories.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def default_data_dir() -> Path:
+    """The data folder: ``MOTCUA_DATA`` or ``var/``."""
+    return Path(os.environ.get("MOTCUA_DATA") or "var")
+
+
+def database_url(data_dir: Path | None = None) -> str:
+    """``MOTCUA_DATABASE_URL``, else a SQLite file in the data folder."""
+    url = os.environ.get("MOTCUA_DATABASE_URL")
+    if url:
+        return normalise_url(url)
+    folder = data_dir or default_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(folder / 'motcua.db').resolve()}"
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
+    """Create the engine with motcua's durability and locking settings.
+
+    Args:
+        url: SQLAlchemy URL.
+        synchronous: SQLite ``PRAGMA synchronous`` (``FULL``: a committed
+            ticket survives a power cut; ``NORMAL``: may lose the last
+            transactions on power loss, never on a process crash).
+    """
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            pool_size=16,
+            max_overflow=32,
+        )
+        _configure_sqlite(engine, synchronous)
+        return engine
+    return create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
+
+
+def make_test_engine(url: str) -> Engine:
+    """An engine without pooling, for short-lived helpers and tests."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 10})
+        _configure_sqlite(engine, "FULL")
+        return engine
+    return create_engine(url, poolclass=NullPool)
+
+
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's implicit
+        # BEGIN would be DEFERRED and could not be made IMMEDIATE).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("motcua_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def write(engine: Engine) -> Iterator[Connection]:
+    """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, plain on PostgreSQL.
+
+    Commits on success, rolls back on any exception.
+    """
+    with engine.connect() as raw:
+        conn = raw.execution_options(motcua_write=True)
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read(engine: Engine) -> Iterator[Connection]:
+    """A read transaction (a consistent snapshot)."""
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+def alembic_config(conn: Connection) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (the newest by default).
+
+    Several processes may start at once: on PostgreSQL an advisory lock lets
+    one migrate while the others wait; on SQLite the write lock does that.
+    """
+    for attempt in range(20):
+        try:
+            with engine.connect() as raw:
+                conn = raw.execution_options(motcua_write=True)
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_lock(74656)"))
+                    conn.commit()
+                try:
+                    with conn.begin():
+                        command.upgrade(alembic_config(conn), revision)
+                finally:
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_unlock(74656)"))
+                        conn.commit()
+            return
+        except OperationalError as err:  # database locked by a sibling process
+            if attempt == 19:
+                raise
+            logger.info("database busy while migrating (%s); retrying", err.orig)
+            time.sleep(0.25)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or ``None`` when empty."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def ping(engine: Engine) -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        logger.exception("database ping failed")
+        return False

@@ -1,0 +1,100 @@
+"""Small reusable queries on a connection (no transactions opened here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from hub.queue import TicketStatus
+from hub.store.tables import counter_state, tickets
+
+WAITING = TicketStatus.WAITING.value
+
+
+def waiting_counts(conn: Connection, service_ids: Iterable[str]) -> dict[str, int]:
+    """Waiting tickets per service (every given service appears, 0 if none)."""
+    ids = list(service_ids)
+    counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    rows = conn.execute(
+        select(tickets.c.service_id, func.count())
+        .where(tickets.c.status == WAITING, tickets.c.service_id.in_(ids))
+        .group_by(tickets.c.service_id)
+    )
+    for service_id, n in rows:
+        counts[service_id] = int(n)
+    return counts
+
+
+def people_ahead(
+    conn: Connection, *, service_id: str, is_priority: bool, issued_at: datetime, ticket_id: str
+) -> int:
+    """Waiting tickets of the same field that the call order puts first."""
+    earlier = or_(
+        tickets.c.issued_at < issued_at,
+        and_(tickets.c.issued_at == issued_at, tickets.c.id < ticket_id),
+    )
+    same_class_earlier = and_(tickets.c.is_priority == is_priority, earlier)
+    condition = same_class_earlier if is_priority else or_(tickets.c.is_priority, earlier)
+    n = conn.execute(
+        select(func.count()).where(
+            tickets.c.status == WAITING,
+            tickets.c.service_id == service_id,
+            tickets.c.id != ticket_id,
+            condition,
+        )
+    ).scalar_one()
+    return int(n)
+
+
+def recent_service_times(conn: Connection, service_id: str, sample: int) -> list[float]:
+    """Service durations (s) of the field's last ``sample`` completed tickets."""
+    rows = conn.execute(
+        select(tickets.c.service_s)
+        .where(
+            tickets.c.service_id == service_id,
+            tickets.c.status == TicketStatus.DONE.value,
+            tickets.c.service_s.is_not(None),
+        )
+        .order_by(tickets.c.completed_at.desc())
+        .limit(sample)
+    )
+    return [float(r[0]) for r in rows]
+
+
+def open_counter_ids(conn: Connection) -> set[str]:
+    """Counters that are open and not paused."""
+    rows = conn.execute(
+        select(counter_state.c.counter_id).where(
+            counter_state.c.status == "open", counter_state.c.paused.is_(False)
+        )
+    )
+    return {r[0] for r in rows}
+
+
+def first_waiting(
+    conn: Connection, service_ids: Sequence[str], *, is_priority: bool, lock: bool
+) -> Any:
+    """The earliest waiting ticket of a class over some fields.
+
+    With ``lock`` on PostgreSQL the row is locked ``FOR UPDATE SKIP LOCKED``, so
+    two counters racing never pick the same ticket; SQLite ignores the clause
+    (its ``BEGIN IMMEDIATE`` already serialises writers).
+    """
+    query = (
+        select(tickets.c.id, tickets.c.issued_at, tickets.c.is_priority)
+        .where(
+            tickets.c.status == WAITING,
+            tickets.c.service_id.in_(list(service_ids)),
+            tickets.c.is_priority.is_(is_priority),
+        )
+        .order_by(tickets.c.issued_at, tickets.c.id)
+        .limit(1)
+    )
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    return conn.execute(query).first()

@@ -1,0 +1,309 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations create it.
+
+Times are stored as aware UTC datetimes. Ticket and rating rows also carry the
+site-local ``day`` they belong to, computed when written, so grouping by day,
+month, quarter and year needs no timezone arithmetic in SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no timezone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("password_changed_at", UTCDateTime, nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UTCDateTime, nullable=True),
+)
+
+auth_tokens = Table(
+    "auth_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("kind", String(16), nullable=False, default="api"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_login_failures_address_at", "address", "at"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("counter_id", String(32), nullable=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_seen_at", UTCDateTime, nullable=True),
+    Column("version", String(64), nullable=True),
+    Column("status", JSON, nullable=True),
+    Column("address", String(64), nullable=True),
+)
+
+service_days = Table(
+    "service_days",
+    metadata,
+    Column("site_id", String(64), primary_key=True),
+    Column("service_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+    Column("issued", Integer, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("site_id", String(64), nullable=False),
+    Column("service_id", String(64), nullable=False),
+    Column("origin_service_id", String(64), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("number", String(16), nullable=False),
+    Column("priority", String(32), nullable=True),
+    Column("is_priority", Boolean, nullable=False, default=False),
+    Column("status", String(16), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("called_at", UTCDateTime, nullable=True),
+    Column("completed_at", UTCDateTime, nullable=True),
+    Column("completed_day", Date, nullable=True),
+    Column("counter_id", String(32), nullable=True),
+    Column("staff_id", Integer, nullable=True),
+    Column("device_id", Integer, nullable=True),
+    Column("channel", String(16), nullable=False, default="kiosk"),
+    Column("call_count", Integer, nullable=False, default=0),
+    Column("service_s", Float, nullable=True),
+    Column("wait_s", Float, nullable=True),
+    UniqueConstraint("site_id", "origin_service_id", "day", "seq", name="uq_tickets_number_of_day"),
+    Index("ix_tickets_queue", "status", "service_id", "is_priority", "issued_at"),
+    Index("ix_tickets_counter_done", "counter_id", "status", "completed_at"),
+    Index("ix_tickets_day", "day"),
+    Index("ix_tickets_completed_day", "completed_day"),
+)
+
+ticket_events = Table(
+    "ticket_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("ticket_id", String(32), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=True),
+    Column("actor", String(80), nullable=False),
+    Column("counter_id", String(32), nullable=True),
+    Column("detail", JSON, nullable=True),
+)
+
+counter_state = Table(
+    "counter_state",
+    metadata,
+    Column("counter_id", String(32), primary_key=True),
+    Column("status", String(8), nullable=False, default="closed"),
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("user_id", Integer, nullable=True, unique=True),
+    Column("opened_at", UTCDateTime, nullable=True),
+    Column("current_ticket_id", String(32), nullable=True),
+    Column("regular_streak", Integer, nullable=False, default=0),
+    Column("rating_until", UTCDateTime, nullable=True),
+    Column("version", Integer, nullable=False, default=0),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), nullable=False),
+    Column("ticket_id", String(32), nullable=False),
+    Column("number", String(16), nullable=False),
+    Column("service_id", String(64), nullable=False),
+    Column("counter_id", String(32), nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("recall", Boolean, nullable=False, default=False),
+    Column("shown_at", UTCDateTime, nullable=True),
+    Column("spoken_at", UTCDateTime, nullable=True),
+    Column("unseen_logged", Boolean, nullable=False, default=False),
+)
+
+call_acks = Table(
+    "call_acks",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("seq", BigInteger, nullable=False, index=True),
+    Column("screen", String(64), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("seq", "screen", "kind", name="uq_call_acks_once"),
+)
+
+rating_presses = Table(
+    "rating_presses",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key", String(128), nullable=False, unique=True),
+    Column("site_id", String(64), nullable=False),
+    Column("device_id", Integer, nullable=True),
+    Column("counter_id", String(32), nullable=True),
+    Column("level", String(64), nullable=False),
+    Column("reasons", JSON, nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("code", String(32), nullable=True),
+    Column("rating_id", BigInteger, nullable=True),
+    Column("ticket_id", String(32), nullable=True),
+    Column("clock_offset_s", Float, nullable=True),
+    Index("ix_rating_presses_counter_at", "counter_id", "at"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key", String(128), nullable=True, unique=True),
+    Column("site_id", String(64), nullable=False),
+    Column("ticket_id", String(32), nullable=True, unique=True),
+    Column("counter_id", String(32), nullable=True),
+    Column("staff_id", Integer, nullable=True),
+    Column("service_id", String(64), nullable=True),
+    Column("level", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("positive", Boolean, nullable=False),
+    Column("reasons", JSON, nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("device_id", Integer, nullable=True),
+    Column("flags", JSON, nullable=True),
+    Column("flagged", Boolean, nullable=False, default=False),
+    Index("ix_ratings_day", "site_id", "day"),
+)
+
+rating_rollups = Table(
+    "rating_rollups",
+    metadata,
+    Column("site_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("counter_id", String(32), primary_key=True),
+    Column("staff_id", Integer, primary_key=True),
+    Column("service_id", String(64), primary_key=True),
+    Column("level", String(64), primary_key=True),
+    Column("flagged", Boolean, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("score_sum", Float, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(48), nullable=False, index=True),
+    Column("target", String(120), nullable=True),
+    Column("address", String(64), nullable=True),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("topic", String(32), nullable=False),
+    Column("key", String(128), nullable=False, unique=True),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_try_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("rule", String(48), nullable=False),
+    Column("subject", String(120), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("detail", JSON, nullable=True),
+    Column("acknowledged_at", UTCDateTime, nullable=True),
+)
