@@ -129,7 +129,7 @@ def _register_optional(app: Flask, hub: Hub) -> None:
     """Pages and services added by the display, kiosk, console and dashboard packages."""
     import importlib
 
-    for name in ("hub.pages", "display.web"):
+    for name in ("hub.pages", "hub.dashboard", "hub.ticket_pages", "display.web"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:

@@ -1,5 +1,7 @@
 """Exceptions of the announcer: one root, leaves that also inherit a builtin."""
 
+# pyright: strict
+
 from __future__ import annotations
 
 __all__ = ["AnnouncerError", "ClipSetError", "InvalidNumberError", "SynthesisError"]

@@ -8,6 +8,8 @@ Z "d√©t"). A name of several syllables is one word written with a hyphen ("e-l·ª
 a clip set records it as one clip and it is never split by a pause.
 """
 
+# pyright: strict
+
 from __future__ import annotations
 
 import unicodedata

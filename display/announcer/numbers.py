@@ -21,9 +21,11 @@ Pure functions, no I/O. The rules, as a Vietnamese speaker reads a queue number:
   silent (1_000_000 "một triệu").
 """
 
+# pyright: strict
+
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from display.announcer.errors import InvalidNumberError
 
@@ -149,8 +151,9 @@ def number_words(n: int, region: Region = "north") -> list[str]:
         InvalidNumberError: ``n`` is not an int in range, or ``region`` is unknown.
     """
     region = check_region(region)
+    value = cast(object, n)  # checked at run time too: callers may be untyped
     # bool is an int subclass; True is not a queue number.
-    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_NUMBER:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_NUMBER:
         raise InvalidNumberError(f"số không hợp lệ: {n!r}")
     if n == 0:
         return [DIGITS[0]]

@@ -5,6 +5,8 @@ sox is not always installed. Good enough for speech clips of a few seconds: line
 interpolation with a windowed-sinc low-pass before downsampling.
 """
 
+# pyright: strict
+
 from __future__ import annotations
 
 import io
@@ -246,7 +248,7 @@ def trim_silence(audio: Audio, threshold: float = 0.02, margin_ms: int = 15) -> 
     """
     chans = _channels(audio)
     frames = zip(*chans, strict=True)
-    loud = [i for i, frame in enumerate(frames) if max(map(abs, frame)) > threshold]
+    loud = [i for i, frame in enumerate(frames) if max(abs(x) for x in frame) > threshold]
     if not loud:
         return Audio(audio.format, b"")
     margin = round(audio.format.rate * margin_ms / 1000)

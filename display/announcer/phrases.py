@@ -5,11 +5,13 @@ Vietnamese names) followed by digits, e.g. ``"A1023"`` or ``"007"``. The call ph
 comes from a template with the placeholders ``{number}`` and ``{counter}``.
 """
 
+# pyright: strict
+
 from __future__ import annotations
 
 import string
 import unicodedata
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from display.announcer.errors import InvalidNumberError
 from display.announcer.letters import is_letter, letter_words
@@ -58,7 +60,8 @@ def split_ticket_number(number: str) -> tuple[str, str]:
     Raises:
         InvalidNumberError: no digits, unknown characters, or digits before letters.
     """
-    text = unicodedata.normalize("NFC", number).strip() if isinstance(number, str) else ""
+    raw = cast(object, number)  # checked at run time too: callers may be untyped
+    text = unicodedata.normalize("NFC", raw).strip() if isinstance(raw, str) else ""
     cut = 0
     while cut < len(text) and is_letter(text[cut]):
         cut += 1
@@ -110,7 +113,8 @@ def counter_words(counter: str, region: Region = "north") -> list[str]:
     Raises:
         InvalidNumberError: an empty counter, or a number over :data:`MAX_NUMBER`.
     """
-    text = unicodedata.normalize("NFC", counter).strip() if isinstance(counter, str) else ""
+    raw = cast(object, counter)
+    text = unicodedata.normalize("NFC", raw).strip() if isinstance(raw, str) else ""
     if not text:
         raise InvalidNumberError(f"quầy không hợp lệ: {counter!r}")
     if all("0" <= ch <= "9" for ch in text):
