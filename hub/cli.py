@@ -140,15 +140,19 @@ def cmd_device_add(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
+    from display.announcer import AnnouncerError
     from display.say import say
 
     counter_name = args.counter
     template = None
+    kwargs_clip: dict[str, Any] = {}
     region = args.region
     if args.config or os.environ.get("MOTCUA_CONFIG"):
         config = _load(args)
         template = config.display.template
         region = args.region or config.display.region
+        if config.display.clip_dir:
+            kwargs_clip = {"clip_dir": Path(config.display.clip_dir)}
     kwargs: dict[str, Any] = {
         "counter": counter_name,
         "region": region or "north",
@@ -156,11 +160,12 @@ def cmd_say(args: argparse.Namespace) -> int:
     }
     if template:
         kwargs["template"] = template
+    kwargs.update(kwargs_clip)
     if args.wav:
         kwargs["wav_path"] = Path(args.wav)
     try:
         print(say(args.number, **kwargs))
-    except ValueError as err:
+    except (ValueError, AnnouncerError) as err:
         raise CliError(str(err)) from None
     return 0
 
