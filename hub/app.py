@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from config import Config
 from hub.audit import AuditLog
-from hub.auth import AuthService
+from hub.auth import AuthService, cheap_hasher
 from hub.events import EV_QUEUE, NS_COUNTER, NS_DISPLAY
 from hub.queue_service import QueueService
 from hub.ratings_service import RatingService
@@ -111,7 +111,12 @@ def create_app(settings: Settings) -> Flask:
         queue=QueueService(engine, config, sink, clock),
         ratings=RatingService(engine, config, sink, clock),
         stats=StatsService(engine, config),
-        auth=AuthService(engine, config.security, clock),
+        auth=AuthService(
+            engine,
+            config.security,
+            clock,
+            cheap_hasher() if settings.cheap_password_hashing else None,
+        ),
         audit=AuditLog(engine, clock),
         socketio=socketio,
     )

@@ -30,10 +30,10 @@ ROLES = ("staff", "manager", "admin")
 DEVICE_KINDS = ("kiosk", "rating-pad", "display", "counter-keypad")
 USERNAME_RE = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 
-_hasher = PasswordHasher()
-# A real hash to verify against when the user does not exist, so a login for an
-# unknown name costs the same time as one with a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+def cheap_hasher() -> PasswordHasher:
+    """A fast Argon2 profile for tests only (never for real accounts)."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def token_hash(token: str) -> str:
@@ -56,10 +56,20 @@ def check_password_policy(password: str, security: Security, username: str = "")
 class AuthService:
     """Authentication and the user and device registries."""
 
-    def __init__(self, engine: Engine, security: Security, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        engine: Engine,
+        security: Security,
+        clock: Callable[[], datetime],
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self.engine = engine
         self.security = security
         self.clock = clock
+        self.hasher = hasher or PasswordHasher()
+        # A real hash to verify against when the user does not exist, so a login
+        # for an unknown name costs the same time as one with a wrong password.
+        self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
 
     # ------------------------------------------------------------------ users
     def add_user(
@@ -87,7 +97,7 @@ class AuthService:
         if enforce_policy:
             check_password_policy(password, self.security, username)
         now = self.clock()
-        hashed = _hasher.hash(password)
+        hashed = self.hasher.hash(password)
         with write(self.engine) as conn:
             row = conn.execute(select(users.c.id).where(users.c.username == username)).first()
             if row is None:
@@ -151,7 +161,7 @@ class AuthService:
             )
         ok = False
         try:
-            ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+            ok = self.hasher.verify(user.password_hash if user else self._dummy_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or user is None or not user.active:

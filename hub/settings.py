@@ -27,6 +27,8 @@ class Settings:
     sqlite_synchronous: str = "FULL"
     background: bool = True
     testing: bool = False
+    cheap_password_hashing: bool = False
+    """Tests only: a fast Argon2 profile."""
 
     @classmethod
     def from_env(cls, config: Config, data_dir: Path | None = None) -> Settings:

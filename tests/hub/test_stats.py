@@ -1,0 +1,118 @@
+"""Statistics against hand-computed tables, grouped in the site's timezone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+
+def serve_and_rate(api, clock, name, kiosk, pad, counter, level, when) -> None:
+    clock.set(when)
+    staff = api.user(name)  # log in again: tokens expire after 12 h
+    api.issue(kiosk)
+    api.post(f"/counters/{counter}/open", staff)
+    api.post(f"/counters/{counter}/call-next", staff)
+    clock.advance(300)
+    api.post(f"/counters/{counter}/complete", staff)
+    if level:
+        key = f"k-{counter}-{when.timestamp():.0f}"
+        r = api.post("/ratings", pad, json={"key": key, "level": level})
+        assert r.status_code == 201, r.json
+
+
+@pytest.fixture
+def rated(api, clock):
+    """Four served tickets at counter 1 and counter 3, three rated, across a local midnight."""
+    kiosk = api.device("k1", "kiosk")
+    lan, minh = "lan", "minh"
+    pad1, pad3 = api.device("pad1", "rating-pad", "1"), api.device("pad3", "rating-pad", "3")
+    # 30 Nov 2026 23:00 local = 16:00 UTC; 1 Dec 00:10 local = 30 Nov 17:10 UTC.
+    serve_and_rate(
+        api,
+        clock,
+        lan,
+        kiosk,
+        pad1,
+        "1",
+        "very_satisfied",
+        datetime(2026, 11, 30, 3, 0, tzinfo=UTC),
+    )
+    serve_and_rate(
+        api, clock, lan, kiosk, pad1, "1", "unsatisfied", datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+    )
+    serve_and_rate(
+        api, clock, minh, kiosk, pad3, "3", "satisfied", datetime(2026, 11, 30, 17, 10, tzinfo=UTC)
+    )
+    serve_and_rate(api, clock, minh, kiosk, pad3, "3", None,
+                   datetime(2026, 11, 30, 17, 30, tzinfo=UTC))  # fmt: skip
+    return api.user("sep", "manager")
+
+
+def stats(api, manager, by, start="2026-11-01", end="2026-12-31", kind="satisfaction"):
+    r = api.get(f"/stats/{kind}?from={start}&to={end}&by={by}", manager)
+    assert r.status_code == 200, r.json
+    return r.json
+
+
+def test_by_counter(api, rated) -> None:
+    body = stats(api, rated, "counter")
+    rows = {r["key"]: r for r in body["rows"]}
+    assert rows["1"]["label"] == "Quầy 1"
+    assert rows["1"]["counts"] == {"very_satisfied": 1, "satisfied": 0, "unsatisfied": 1}
+    assert rows["1"]["satisfaction_rate"] == 0.5 and rows["1"]["mean_score"] == 1.0
+    assert rows["1"]["served"] == 2 and rows["1"]["coverage"] == 1.0
+    assert rows["3"]["total"] == 1 and rows["3"]["served"] == 2 and rows["3"]["coverage"] == 0.5
+    total = body["total"]
+    assert total["total"] == 3 and total["served"] == 4
+    assert total["satisfaction_rate"] == round(2 / 3, 4) and total["mean_score"] == 1.0
+
+
+def test_by_day_respects_local_midnight(api, rated) -> None:
+    body = stats(api, rated, "day")
+    days = {r["key"]: r["total"] for r in body["rows"]}
+    # the 16:00 UTC press is 23:05 local on the 30th; the 17:10 UTC one is 1 December.
+    assert days == {"2026-11-30": 2, "2026-12-01": 1}
+    labels = [r["label"] for r in body["rows"]]
+    assert labels == ["30/11/2026", "01/12/2026"]
+
+
+def test_by_month_quarter_year_site_staff(api, rated) -> None:
+    months = {r["key"]: r["total"] for r in stats(api, rated, "month")["rows"]}
+    assert months == {"2026-11": 2, "2026-12": 1}
+    quarters = stats(api, rated, "quarter")["rows"]
+    assert [(q["key"], q["label"], q["total"]) for q in quarters] == [
+        ("2026-Q4", "Quý IV/2026", 3)]  # fmt: skip
+    assert [r["total"] for r in stats(api, rated, "year")["rows"]] == [3]
+    site = stats(api, rated, "site")["rows"]
+    assert site[0]["key"] == "demo" and site[0]["served"] == 4
+    staff = {r["label"]: r for r in stats(api, rated, "staff")["rows"]}
+    assert staff["Lan"]["total"] == 2 and staff["Minh"]["total"] == 1
+
+
+def test_empty_period_has_null_rates(api, rated) -> None:
+    body = stats(api, rated, "counter", "2025-01-01", "2025-01-31")
+    assert body["rows"] == []
+    assert body["total"]["satisfaction_rate"] is None and body["total"]["mean_score"] is None
+    assert body["total"]["coverage"] is None
+
+
+def test_queue_stats(api, rated) -> None:
+    body = stats(api, rated, "counter", kind="queue")
+    rows = {r["key"]: r for r in body["rows"]}
+    assert rows["1"]["issued"] == 2 and rows["1"]["served"] == 2
+    assert rows["1"]["avg_service_s"] == pytest.approx(300, abs=1)
+    assert body["total"]["issued"] == 4 and body["total"]["no_show"] == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["from=2026-01-01&to=2025-01-01&by=day", "from=2026-01-01&to=2026-02-01&by=week",
+     "from=x&to=2026-01-01", "from=2026-01-01", "from=2020-01-01&to=2026-01-01",
+     "from=2026-01-01&to=2026-01-02&from=2026-01-01", "from=2026-01-01&to=2026-01-02&evil=1"],
+)  # fmt: skip
+def test_bad_queries_are_400(api, query) -> None:
+    manager = api.user("sep", "manager")
+    r = api.get(f"/stats/satisfaction?{query}", manager)
+    assert r.status_code == 400 and r.json["error"]["code"] in ("invalid_query", "invalid_range",
+                                                                "invalid_grouping")  # fmt: skip
