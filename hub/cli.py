@@ -34,7 +34,7 @@ def setup_logging(verbose: bool = False) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("werkzeug", "engineio.server", "socketio.server", "alembic.runtime.migration"):
+    for noisy in ("werkzeug", "engineio.server", "socketio.server", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
