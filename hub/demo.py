@@ -18,6 +18,15 @@ from config import EXAMPLES, load_config
 
 logger = logging.getLogger(__name__)
 
+# Modules that start a fake-hardware agent for the demo, each with
+# ``start(hub, base_url, tokens, data_dir, stop) -> list[str]`` (lines to print).
+DEMO_AGENT_MODULES = (
+    "kiosk.dispenser_demo",
+    "kiosk.rating_pad_demo",
+    "kiosk.counter_keypad_demo",
+    "display.agent_demo",
+)
+
 DEMO_USERS = (
     ("admin", "demo-admin-2026", "admin", "Quản trị (demo)"),
     ("quanly", "demo-quanly-2026", "manager", "Lãnh đạo Trung tâm (demo)"),
@@ -95,7 +104,7 @@ def start_demo_agents(
     import importlib
 
     lines: list[str] = []
-    for name in ("kiosk.demo", "display.demo"):
+    for name in DEMO_AGENT_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:
