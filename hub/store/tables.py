@@ -230,6 +230,7 @@ rating_presses = Table(
     Column("ticket_id", String(32), nullable=True),
     Column("clock_offset_s", Float, nullable=True),
     Index("ix_rating_presses_counter_at", "counter_id", "at"),
+    Index("ix_rating_presses_at", "at"),
 )
 
 ratings = Table(
@@ -254,6 +255,8 @@ ratings = Table(
     Column("flags", JSON, nullable=True),
     Column("flagged", Boolean, nullable=False, default=False),
     Index("ix_ratings_day", "site_id", "day"),
+    Index("ix_ratings_counter_at", "counter_id", "at"),
+    Index("ix_ratings_staff_day", "staff_id", "day"),
 )
 
 rating_rollups = Table(
@@ -268,6 +271,66 @@ rating_rollups = Table(
     Column("flagged", Boolean, primary_key=True),
     Column("n", Integer, nullable=False),
     Column("score_sum", Float, nullable=False),
+)
+
+# The same sums per calendar month (``month`` is the month's first day), kept in
+# the same transaction, so a year by counter folds a few thousand rows.
+rating_rollups_monthly = Table(
+    "rating_rollups_monthly",
+    metadata,
+    Column("site_id", String(64), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("counter_id", String(32), primary_key=True),
+    Column("staff_id", Integer, primary_key=True),
+    Column("service_id", String(64), primary_key=True),
+    Column("level", String(64), primary_key=True),
+    Column("flagged", Boolean, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("score_sum", Float, nullable=False),
+)
+
+# Daily queue figures per counter × staff × field: rolled from tickets once a
+# day is closed (``queue_days`` marks which), or received from a downstream
+# site's hub. ``served`` counts tickets done on ``day`` (their completion day,
+# the denominator of coverage); the other counts are by issue day.
+queue_daily = Table(
+    "queue_daily",
+    metadata,
+    Column("site_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("counter_id", String(32), primary_key=True),
+    Column("staff_id", Integer, primary_key=True),
+    Column("service_id", String(64), primary_key=True),
+    Column("issued", Integer, nullable=False, default=0),
+    Column("done", Integer, nullable=False, default=0),
+    Column("no_show", Integer, nullable=False, default=0),
+    Column("cancelled", Integer, nullable=False, default=0),
+    Column("served", Integer, nullable=False, default=0),
+    Column("wait_sum", Float, nullable=False, default=0),
+    Column("wait_n", Integer, nullable=False, default=0),
+    Column("service_sum", Float, nullable=False, default=0),
+    Column("service_n", Integer, nullable=False, default=0),
+)
+
+queue_days = Table(
+    "queue_days",
+    metadata,
+    Column("site_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("rolled_at", UTCDateTime, nullable=False),
+    Column("source", String(16), nullable=False),
+)
+
+# Sites whose figures this hub holds: itself and, on a district or province
+# hub, the centres that forward to it (with the names of their counters etc.).
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("labels", JSON, nullable=True),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_received_at", UTCDateTime, nullable=True),
 )
 
 audit_log = Table(
