@@ -8,21 +8,56 @@ fakes. Every class here still raises library exceptions; the adapter translates.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import socket
 import stat
+from typing import Any
 
 import serial
 import usb.core
+from escpos.capabilities import CAPABILITIES, get_profile_class
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import File, Network, Serial, Usb
+
+from hardware.ports import PAPER_DOTS
 
 logger = logging.getLogger(__name__)
 
 #: pyusb's timeout for every transfer. python-escpos defaults to 0, which libusb
 #: takes as "wait forever": an unplugged printer would hang the kiosk.
 USB_TIMEOUT_MS = 1000
+
+
+def profile_for(name: str | None, paper_mm: int) -> tuple[Any, int]:
+    """A private copy of an escpos profile with its media width set, and the dots.
+
+    Raises:
+        ValueError: Paper other than 58/80 mm, or an unknown profile name.
+    """
+    if paper_mm not in PAPER_DOTS:
+        raise ValueError(f"paper_mm must be one of {sorted(PAPER_DOTS)}, not {paper_mm!r}")
+    dots = PAPER_DOTS[paper_mm]
+    profile_name = name or "default"
+    if profile_name not in CAPABILITIES["profiles"]:
+        close = difflib.get_close_matches(profile_name, CAPABILITIES["profiles"], n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ValueError(f"unknown printer profile {profile_name!r}{hint}")
+    cls = get_profile_class(profile_name)
+    # Deep-copy the two levels we change: the class data is the library's shared table.
+    data = dict(cls.profile_data)
+    media = dict(data.get("media", {}))
+    width = dict(media.get("width", {}))
+    head = width.get("pixels")
+    if isinstance(head, int) and head < dots:
+        dots = head
+    width["pixels"] = dots
+    media["width"] = width
+    data["media"] = media
+    profile = cls()
+    profile.profile_data = data
+    return profile, dots
 
 
 class UsbTransport(Usb):

@@ -16,6 +16,7 @@ to a whole byte).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeAlias
 
 from PIL import Image
@@ -33,6 +34,7 @@ __all__ = [
     "decode",
     "decode_tickets",
     "raster_image",
+    "write_ticket_pngs",
 ]
 
 ESC, GS, DLE, FS = 0x1B, 0x1D, 0x10, 0x1C
@@ -279,8 +281,9 @@ def decode_tickets(data: bytes) -> list[Image.Image]:
     """Turn a printed stream into one image per ticket.
 
     The rasters between two cuts are stacked top to bottom (python-escpos sends a
-    tall image as several ``GS v 0`` fragments). Rasters after the last cut form
-    a last, uncut ticket.
+    tall image as several ``GS v 0`` fragments). ``ESC @`` also ends a ticket,
+    since every job of :mod:`hardware.printer` starts with it: printers without
+    a cutter get no ``GS V``. Rasters at the end with no cut form a last ticket.
 
     Raises:
         DecodeError: As :func:`decode`.
@@ -290,7 +293,7 @@ def decode_tickets(data: bytes) -> list[Image.Image]:
     for event in decode(data):
         if isinstance(event, Raster):
             pending.append(event.image)
-        elif isinstance(event, Cut) and pending:
+        elif isinstance(event, Cut | Init) and pending:
             tickets.append(_stack(pending))
             pending = []
     if pending:
@@ -308,3 +311,22 @@ def _stack(images: list[Image.Image]) -> Image.Image:
         out.paste(im, (0, y))
         y += im.height
     return out
+
+
+def write_ticket_pngs(data: bytes, out_dir: str | Path, prefix: str = "ticket") -> list[Path]:
+    """Decode a printed stream and write each ticket as ``<prefix>-0001.png``, … .
+
+    For the demo: what a ``file`` printer received, as pictures. Creates
+    ``out_dir``; returns the paths written, in print order.
+
+    Raises:
+        DecodeError: As :func:`decode`.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, image in enumerate(decode_tickets(data), start=1):
+        path = out / f"{prefix}-{n:04d}.png"
+        image.save(path)
+        paths.append(path)
+    return paths

@@ -154,7 +154,7 @@ class EvdevKeypad:
         if open_device is None and (name is None) == (path is None):
             raise ValueError("give the keypad's name or its path, not both and not neither")
         self._decoder = KeypadDecoder(keymap)
-        self._label = name or path or "keypad"
+        self._label = name or path or "device"
         self._open_device = open_device or (lambda: _find_device(name, path))
         self._grab = grab
         self._poll_s = poll_s
@@ -192,7 +192,7 @@ class EvdevKeypad:
             if device is None:
                 if not announced_missing:
                     logger.warning(
-                        "keypad %s not found; looking every %.0f s", self._label, self._poll_s
+                        "keypad %s not found; looking every %g s", self._label, self._poll_s
                     )
                     announced_missing = True
                 self._stop.wait(self._poll_s)

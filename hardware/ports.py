@@ -77,7 +77,8 @@ class TicketPrinter(Protocol):
         ...
 
     def print_ticket(self, image: Image.Image) -> None:
-        """Print ``image`` as one ``GS v 0`` raster, then cut the paper.
+        """Print ``image`` as one ``GS v 0`` raster, then cut the paper (a printer
+        without a cutter feeds it out to be torn off).
 
         Args:
             image: At most ``paper_dots`` wide; any mode (converted to 1-bit, black prints).

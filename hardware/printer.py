@@ -23,6 +23,8 @@ Paper: ``paper_mm`` 58 or 80 gives 384 or 576 dots. The python-escpos profile
 width set to those dots, so the library never prints its "media.width.pixel …
 not set" warning to stdout. When a named profile's print head is narrower than
 the paper (TM-T88V: 512 dots on 80 mm), ``paper_dots`` is the head's width.
+A profile without a cutter (POS-5890, ZJ-5870) gets no ``GS V``: the ticket is
+fed out to be torn off (``has_cutter`` is False).
 
 Status uses ``DLE EOT 1`` (online) and ``DLE EOT 4`` (paper sensors). An empty
 reply is ``unknown``: python-escpos would call a silent printer "paper OK".
@@ -37,7 +39,6 @@ printer counts as closed until ``open()`` succeeds again.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import threading
@@ -46,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hardware.errors import DeviceTimeout, DeviceUnavailable, HardwareError, PaperOut
-from hardware.ports import PAPER_DOTS, PrinterStatus, TicketPrinter
+from hardware.ports import PrinterStatus, TicketPrinter
 
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
@@ -95,34 +96,6 @@ def parse_status(online: bytes, paper: bytes) -> PrinterStatus:
     return PrinterStatus.OK
 
 
-def _profile_for(name: str | None, paper_mm: int) -> tuple[Any, int]:
-    """A private copy of an escpos profile with its media width set."""
-    from escpos.capabilities import CAPABILITIES, get_profile_class
-
-    if paper_mm not in PAPER_DOTS:
-        raise ValueError(f"paper_mm must be one of {sorted(PAPER_DOTS)}, not {paper_mm!r}")
-    dots = PAPER_DOTS[paper_mm]
-    profile_name = name or "default"
-    if profile_name not in CAPABILITIES["profiles"]:
-        close = difflib.get_close_matches(profile_name, CAPABILITIES["profiles"], n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ValueError(f"unknown printer profile {profile_name!r}{hint}")
-    cls = get_profile_class(profile_name)
-    # Deep-copy the two levels we change: the class data is the library's shared table.
-    data = dict(cls.profile_data)
-    media = dict(data.get("media", {}))
-    width = dict(media.get("width", {}))
-    head = width.get("pixels")
-    if isinstance(head, int) and head < dots:
-        dots = head
-    width["pixels"] = dots
-    media["width"] = width
-    data["media"] = media
-    profile = cls()
-    profile.profile_data = data
-    return profile, dots
-
-
 def _translate(err: Exception, what: str) -> HardwareError:
     if isinstance(err, HardwareError):
         return err
@@ -163,8 +136,13 @@ class EscposTicketPrinter:
         name: str = "printer",
         check_before_print: bool = True,
     ) -> None:
-        profile_obj, self._dots = _profile_for(profile, paper_mm)
+        from hardware._escpos_transports import profile_for
+
+        profile_obj, self._dots = profile_for(profile, paper_mm)
         transport.profile = profile_obj
+        features = profile_obj.profile_data.get("features", {})
+        #: False for profiles without a cutter (POS-5890…): tickets are fed out to tear.
+        self.has_cutter = bool(features.get("paperFullCut") or features.get("paperPartCut"))
         self._transport = transport
         self._profile = profile_obj
         self.name = name
@@ -257,6 +235,8 @@ class EscposTicketPrinter:
             status = self._status_locked()
             log = logger.warning if status is not PrinterStatus.OK else logger.info
             log("printer %s opened, status %s", self.name, status.value)
+            if not self.has_cutter:
+                logger.info("printer %s: profile has no cutter, tickets are torn off", self.name)
 
     def print_ticket(self, image: Image.Image) -> None:
         """Print ``image`` as a ``GS v 0`` raster, feed and cut (see :class:`TicketPrinter`)."""

@@ -241,6 +241,7 @@ class PipeInputDevice(EventIO):
 
     def __init__(self) -> None:
         self.fd, self._write_fd = os.pipe()
+        self._fd_lock = threading.Lock()  # the test thread and the reader both close
         self.grabbed = False
         self.closed = threading.Event()
         self._gone = False
@@ -256,9 +257,10 @@ class PipeInputDevice(EventIO):
         self.grabbed = True
 
     def end(self) -> None:
-        if self._write_fd >= 0:
-            os.close(self._write_fd)
-            self._write_fd = -1
+        with self._fd_lock:
+            if self._write_fd >= 0:
+                os.close(self._write_fd)
+                self._write_fd = -1
 
     def unplug(self) -> None:
         self._gone = True
@@ -271,9 +273,10 @@ class PipeInputDevice(EventIO):
 
     def close(self) -> None:
         self.end()
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
+        with self._fd_lock:
+            if self.fd >= 0:
+                os.close(self.fd)
+                self.fd = -1
         self.closed.set()
 
 

@@ -80,6 +80,23 @@ def test_narrow_print_head_sets_paper_dots() -> None:
     assert printer.paper_dots == 512 and dummy.output == b""
 
 
+def test_profile_without_cutter_feeds_instead(capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN the POS-5890 profile (58 mm, no cutter)
+    WHEN two tickets are printed
+    THEN no GS V is sent, yet the stream still splits into the two tickets."""
+    dummy = Dummy()
+    printer = EscposTicketPrinter(dummy, paper_mm=58, profile="POS-5890")
+    printer.open()
+    images = [ticket(384, seed=8), ticket(384, seed=9)]
+    for image in images:
+        printer.print_ticket(image)
+
+    assert not printer.has_cutter
+    assert not any(isinstance(e, Cut) for e in decode(dummy.output))
+    assert [t.tobytes() for t in decode_tickets(dummy.output)] == [i.tobytes() for i in images]
+    assert capsys.readouterr().out == ""
+
+
 @pytest.mark.parametrize(
     ("params", "words"),
     [
