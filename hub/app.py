@@ -145,12 +145,16 @@ def _register_optional(app: Flask, hub: Hub) -> None:
 
 
 def start_background(hub: Hub, stop: threading.Event) -> list[threading.Thread]:
-    """Periodic work: closing expired rating windows."""
+    """Periodic work: close expired rating windows; expire yesterday's waiting tickets."""
 
     def loop() -> None:
+        ticks = 0
         while not stop.wait(1.0):
+            ticks += 1
             try:
                 hub.ratings.expire_windows()
+                if ticks % 60 == 1:
+                    hub.queue.expire_past_days()
             except Exception:  # noqa: BLE001 - keep the loop alive; log and retry next tick
                 logger.exception("background tick failed")
 

@@ -222,12 +222,13 @@ class CounterOps(QueueViews):
                 raise errors.Conflict("Quầy đang tạm dừng", code="counter_paused")
             done, events = self._finish_current(conn, state, actor, TicketStatus.DONE)
             touched = {done.service_id} if done is not None else set()
+            today = site_day(self.clock(), self.config.site.timezone)
             candidates = [
                 Candidate(r.issued_at, r.id, r.is_priority)
                 for flag in (True, False)
                 if (
                     r := queries.first_waiting(
-                        conn, counter.services, is_priority=flag, lock=self._lock
+                        conn, counter.services, is_priority=flag, lock=self._lock, day=today
                     )
                 )
             ]

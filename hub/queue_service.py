@@ -145,5 +145,30 @@ class QueueService(CounterOps):
         self.sink.publish(events)
         return view
 
+    def expire_past_days(self) -> int:
+        """Cancel tickets still waiting from an earlier site-day (run periodically).
+
+        Numbers restart each day, so yesterday's waiting tickets can never be
+        called; each is closed with an ``expired`` event instead of lingering.
+        """
+        today = site_day(self.clock(), self.config.site.timezone)
+        system = Actor("system", name="day-end")
+        with write(self.engine) as conn:
+            rows = conn.execute(
+                select(tickets.c.id, tickets.c.service_id).where(
+                    tickets.c.status == TicketStatus.WAITING.value, tickets.c.day < today
+                )
+            ).all()
+            for row in rows:
+                conn.execute(
+                    update(tickets)
+                    .where(tickets.c.id == row.id, tickets.c.status == TicketStatus.WAITING.value)
+                    .values(status=TicketStatus.CANCELLED.value, completed_at=self.clock())
+                )
+                self._event(conn, row.id, "expired", system, before="waiting", after="cancelled")
+            events = [self._queue_event(conn, {r.service_id for r in rows})] if rows else []
+        self.sink.publish(events)
+        return len(rows)
+
 
 __all__ = ["PUBLIC", "Actor", "Clock", "QueueService", "iso", "utcnow"]

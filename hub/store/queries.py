@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
@@ -77,9 +77,11 @@ def open_counter_ids(conn: Connection) -> set[str]:
 
 
 def first_waiting(
-    conn: Connection, service_ids: Sequence[str], *, is_priority: bool, lock: bool
+    conn: Connection, service_ids: Sequence[str], *, is_priority: bool, lock: bool, day: date
 ) -> Any:
-    """The earliest waiting ticket of a class over some fields.
+    """The earliest waiting ticket of a class over some fields, issued on ``day``.
+
+    Tickets of earlier days are never called (see ``QueueService.expire_past_days``).
 
     With ``lock`` on PostgreSQL the row is locked ``FOR UPDATE SKIP LOCKED``, so
     two counters racing never pick the same ticket; SQLite ignores the clause
@@ -91,6 +93,7 @@ def first_waiting(
             tickets.c.status == WAITING,
             tickets.c.service_id.in_(list(service_ids)),
             tickets.c.is_priority.is_(is_priority),
+            tickets.c.day == day,
         )
         .order_by(tickets.c.issued_at, tickets.c.id)
         .limit(1)

@@ -183,3 +183,28 @@ def test_counters_listing(api) -> None:
     assert listing["1"]["status"] == "open" and listing["1"]["staff"] == "Canbo1"
     assert listing["1"]["current"]["number"] == "1001"
     assert listing["2"]["status"] == "closed" and "current" not in listing["2"]
+
+
+def test_yesterdays_waiting_tickets_are_never_called_and_expire(api, hub, clock) -> None:
+    """GIVEN a ticket left waiting at closing time WHEN the next day starts THEN no
+    counter calls it and the day-end job closes it with an `expired` event."""
+    kiosk = api.device("k1", "kiosk")
+    old = api.issue(kiosk)
+    clock.set(datetime(2026, 11, 28, 1, 0, tzinfo=UTC))  # 08:00 the next day
+    staff = api.user("canbo1")
+    fresh = api.issue(kiosk)
+    assert fresh["number"] == "1001"
+    api.post("/counters/1/open", staff)
+    assert api.post("/counters/1/call-next", staff).json["id"] == fresh["id"]
+    assert api.post("/counters/1/call-next", staff).status_code == 204
+    assert hub.queue.expire_past_days() == 1
+    assert api.get(f"/tickets/{old['id']}").json["status"] == "cancelled"
+    assert hub.queue.expire_past_days() == 0
+    with read(hub.engine) as conn:
+        kinds = [
+            r.kind
+            for r in conn.execute(
+                select(ticket_events.c.kind).where(ticket_events.c.ticket_id == old["id"])
+            )
+        ]
+    assert kinds == ["issued", "expired"]
