@@ -141,7 +141,11 @@ def _register_optional(app: Flask, hub: Hub) -> None:
             if err.name != name:
                 raise
             continue
-        module.register(app, hub)
+        register = getattr(module, "register", None)
+        if register is None:
+            logger.warning("%s has no register(app, hub); skipped", name)
+            continue
+        register(app, hub)
 
 
 def start_background(hub: Hub, stop: threading.Event) -> list[threading.Thread]:

@@ -73,6 +73,7 @@ class CounterOps(QueueViews):
         return state
 
     def _set_state(self, conn: Connection, counter_id: str, **values: Any) -> None:
+        self._estimates.clear()  # open, paused and closed counters change the estimates
         conn.execute(
             update(counter_state)
             .where(counter_state.c.counter_id == counter_id)

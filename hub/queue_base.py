@@ -8,6 +8,7 @@ commits, and only then publishes Socket.IO events.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,9 +32,12 @@ from hub.queue import (
     mean_service_s,
 )
 from hub.store import queries
+from hub.store.db import read
 from hub.store.tables import ticket_events, tickets
 
 logger = logging.getLogger(__name__)
+
+ESTIMATE_TTL_S = 5.0
 
 Clock = Callable[[], datetime]
 
@@ -69,10 +73,12 @@ class QueueBase:
         self.sink = sink
         self.clock = clock
         self._lock = engine.dialect.name == "postgresql"
+        self._estimates: dict[str, tuple[float, float, int]] = {}
 
     # ----------------------------------------------------------------- helpers
     def reconfigure(self, config: Config) -> None:
         self.config = config
+        self._estimates.clear()
 
     def _service(self, service_id: str) -> Any:
         service = self.config.service(service_id)
@@ -116,12 +122,26 @@ class QueueBase:
         return Event(EV_QUEUE, {"waiting": counts}, NS_DISPLAY)
 
     def _estimate(self, conn: Connection, service_id: str, ahead: int) -> int:
+        return self.cached_estimate(service_id, ahead)
+
+    def cached_estimate(self, service_id: str, ahead: int) -> int:
+        """The estimate from a mean service time and open-counter count at most
+        ``ESTIMATE_TTL_S`` old: an estimate need not cost two queries per ticket."""
+        now = time.monotonic()
+        cached = self._estimates.get(service_id)
+        if cached is None or now - cached[0] > ESTIMATE_TTL_S:
+            with read(self.engine) as conn:
+                cached = (now, *self._estimate_inputs(conn, service_id))
+            self._estimates[service_id] = cached
+        _, mean, k = cached
+        return estimate_wait_s(ahead, mean_s=mean, open_counters=k)
+
+    def _estimate_inputs(self, conn: Connection, service_id: str) -> tuple[float, int]:
         sample = queries.recent_service_times(conn, service_id, self.config.queue.estimate_sample)
         mean = mean_service_s(sample, default_s=self.config.queue.default_service_s)
         open_ids = queries.open_counter_ids(conn)
         serving = [c for c in self.config.counters if service_id in c.services]
-        k = sum(1 for c in serving if c.id in open_ids)
-        return estimate_wait_s(ahead, mean_s=mean, open_counters=k)
+        return mean, sum(1 for c in serving if c.id in open_ids)
 
     def _ticket_view(self, conn: Connection, row: Any) -> dict[str, Any]:
         service = self.config.service(row.service_id)

@@ -11,11 +11,12 @@ import logging
 import secrets
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from hub import errors
 from hub.counter_ops import CounterOps
+from hub.events import EV_QUEUE, NS_DISPLAY, Event
 from hub.queue import (
     DailyLimitReached,
     TicketStatus,
@@ -24,8 +25,9 @@ from hub.queue import (
     site_day,
 )
 from hub.queue_base import PUBLIC, Actor, Clock, iso, utcnow
+from hub.store import hot
 from hub.store.db import read, write
-from hub.store.tables import service_days, tickets
+from hub.store.tables import tickets
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +54,11 @@ class QueueService(CounterOps):
         now = self.clock()
         day = site_day(now, self.config.site.timezone)
         site_id = self.config.site.id
+        key = {"site_id": site_id, "service_id": service.id, "day": day}
+        is_priority = priority is not None
         with write(self.engine) as conn:
-            key = {"site_id": site_id, "service_id": service.id, "day": day}
-            row = conn.execute(
-                select(service_days.c.last_seq)
-                .where(*(service_days.c[k] == v for k, v in key.items()))
-                .with_for_update()
-            ).first()
+            locked = hot.SERVICE_DAY_LOCKED[conn.dialect.name]
+            row = conn.execute(locked, key).first()
             try:
                 seq = next_sequence(
                     row[0] if row else None, start=service.start, daily_limit=service.daily_limit
@@ -68,45 +68,38 @@ class QueueService(CounterOps):
                     f"Đã hết số tiếp nhận trong ngày của lĩnh vực {service.name}",
                     code="daily_limit_reached",
                 ) from None
-            if row is None:
-                conn.execute(insert(service_days).values(**key, last_seq=seq, issued=1))
-            else:
-                conn.execute(
-                    update(service_days)
-                    .where(*(service_days.c[k] == v for k, v in key.items()))
-                    .values(last_seq=seq, issued=service_days.c.issued + 1)
-                )
+            day_stmt = hot.SERVICE_DAY_INSERT if row is None else hot.SERVICE_DAY_UPDATE
+            conn.execute(day_stmt, {**key, "seq": seq})
             ticket_id = secrets.token_urlsafe(16)
+            number = format_number(seq, prefix=service.prefix, digits=service.digits)
             conn.execute(
-                insert(tickets).values(
-                    id=ticket_id,
-                    site_id=site_id,
-                    service_id=service.id,
-                    origin_service_id=service.id,
-                    day=day,
-                    seq=seq,
-                    number=format_number(seq, prefix=service.prefix, digits=service.digits),
-                    priority=priority,
-                    is_priority=priority is not None,
-                    status=TicketStatus.WAITING.value,
-                    issued_at=now,
-                    device_id=actor.id if actor.kind == "device" else None,
-                    channel=channel,
-                    call_count=0,
-                )
-            )
-            self._event(
-                conn,
-                ticket_id,
-                "issued",
-                actor,
-                before=None,
-                after="waiting",
-                detail={"service": service.id, "priority": priority},
-            )
-            view = self._ticket_view(conn, self._load_ticket(conn, ticket_id))
-            events = [self._queue_event(conn, {service.id})]
-        self.sink.publish(events)
+                hot.TICKET_INSERT,
+                {**key, "id": ticket_id, "seq": seq, "number": number, "priority": priority,
+                 "is_priority": is_priority, "issued_at": now, "channel": channel,
+                 "device_id": actor.id if actor.kind == "device" else None},
+            )  # fmt: skip
+            conn.execute(
+                hot.EVENT_INSERT,
+                {"ticket_id": ticket_id, "at": now, "kind": "issued", "from_status": None,
+                 "to_status": "waiting", "actor": actor.label, "counter_id": None,
+                 "detail": {"service": service.id, "priority": priority}},
+            )  # fmt: skip
+            by_class = {bool(p): int(n) for p, n in conn.execute(hot.WAITING_BY_CLASS, key)}
+        # The new ticket is the latest of its class: everybody of a higher or the same
+        # class already waiting in the field is ahead of it.
+        waiting = sum(by_class.values())
+        ahead = by_class.get(True, 0) - 1 if is_priority else waiting - 1
+        view: dict[str, Any] = {
+            "id": ticket_id,
+            "number": number,
+            "service": {"id": service.id, "name": service.name},
+            "status": TicketStatus.WAITING.value,
+            "priority": priority,
+            "issued_at": iso(now),
+            "waiting_ahead": ahead,
+            "estimated_wait_s": self.cached_estimate(service.id, ahead),
+        }
+        self.sink.publish([Event(EV_QUEUE, {"waiting": {service.id: waiting}}, NS_DISPLAY)])
         return view
 
     def issue_with_retry(self, service_id: str, **kwargs: Any) -> dict[str, Any]:
