@@ -1,19 +1,22 @@
 """Ratings: linking a press to the ticket it is about, once, idempotently.
 
 Every press from a pad is kept in ``rating_presses`` with its outcome, so a
-refused press (no ticket, already rated) is still on record. An accepted
-rating goes to ``ratings`` (one per ticket, enforced by a unique index) and to
-the daily rollup in the same transaction.
+refused press (no ticket, already rated, a bad level or time) is still on
+record. An accepted rating goes to ``ratings`` (one per ticket, enforced by a
+unique index) and to the daily and monthly rollups in the same transaction.
+Misuse rules (:mod:`hub.ratings.flags`) mark suspicious ratings in that same
+transaction, moving them to the rollups' ``flagged`` side.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -23,23 +26,39 @@ from hub import errors
 from hub.events import EV_RATING_CLOSE, NS_DEVICES, Event, EventSink, counter_room
 from hub.queue import TicketStatus, site_day
 from hub.queue_service import Actor, Clock
+from hub.ratings import flags as fl
 from hub.store.db import write
-from hub.store.tables import counter_state, rating_presses, rating_rollups, ratings, tickets
+from hub.store.tables import (
+    counter_state,
+    rating_presses,
+    rating_rollups,
+    rating_rollups_monthly,
+    ratings,
+    tickets,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_FUTURE_S = 300
 CREATED, DUPLICATE, REJECTED = "created", "duplicate", "rejected"
+# Refusals that mean the press itself was malformed (400 on the single endpoint);
+# the others are state conflicts (409).
+INPUT_CODES = ("unknown_level", "unknown_reason", "invalid_time")
 
 
 @dataclass(frozen=True)
 class RatingInput:
-    """One rating as a client sends it."""
+    """One rating as a client sends it.
+
+    ``clock_offset_s`` is the hub's clock minus the pad's, measured by the pad
+    at its last successful request; the hub adds it to ``at``.
+    """
 
     key: str
     level: str
     at: datetime | None = None
     reasons: tuple[str, ...] = ()
+    clock_offset_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,16 @@ class RatingOutcome:
     def answer(self) -> dict[str, Any]:
         return {"id": self.id, "ticket_id": self.ticket_id}
 
+    def result(self, key: str) -> dict[str, Any]:
+        """The item of a ``/ratings/batch`` answer."""
+        out: dict[str, Any] = {"key": key, "status": self.status}
+        if self.code:
+            out["code"] = self.code
+        if self.id is not None:
+            out["id"] = self.id
+            out["ticket_id"] = self.ticket_id
+        return out
+
 
 class RatingService:
     """Stores ratings from pads and from ticket holders."""
@@ -68,101 +97,94 @@ class RatingService:
     def reconfigure(self, config: Config) -> None:
         self.config = config
 
-    def _check(self, level: str, reasons: tuple[str, ...]) -> Any:
-        lv = self.config.level(level)
-        if lv is None:
-            known = ", ".join(x.id for x in self.config.ratings.levels)
-            raise errors.BadRequest(
-                f"Mức đánh giá '{level}' không hợp lệ (chọn: {known})", code="unknown_level"
-            )
+    def _rules(self) -> fl.FlagRules:
+        from hub.alerts import alert_settings
+
+        return alert_settings(self.config).flag_rules()
+
+    def _refusal(self, level: str, reasons: tuple[str, ...]) -> str | None:
+        if self.config.level(level) is None:
+            return "unknown_level"
         known_reasons = {r.id for r in self.config.ratings.reasons}
-        bad = [r for r in reasons if r not in known_reasons]
-        if bad:
-            raise errors.BadRequest(f"Lý do không hợp lệ: {', '.join(bad)}", code="unknown_reason")
-        return lv
+        if any(r not in known_reasons for r in reasons):
+            return "unknown_reason"
+        return None
 
-    def _store(
-        self,
-        conn: Connection,
-        *,
-        ticket: Any,
-        level: Any,
-        at: datetime,
-        reasons: tuple[str, ...],
-        key: str | None,
-        channel: str,
-        device_id: int | None,
-    ) -> int:
-        site_id = self.config.site.id
-        day = site_day(at, self.config.site.timezone)
-        result = conn.execute(
-            insert(ratings).values(
-                key=key,
-                site_id=site_id,
-                ticket_id=ticket.id,
-                counter_id=ticket.counter_id,
-                staff_id=ticket.staff_id,
-                service_id=ticket.service_id,
-                level=level.id,
-                score=level.score,
-                positive=level.positive,
-                reasons=list(reasons) or None,
-                at=at,
-                day=day,
-                received_at=self.clock(),
-                channel=channel,
-                device_id=device_id,
-                flags=None,
-                flagged=False,
-            )
-        )
-        rollup_add(
-            conn,
-            site_id=site_id,
-            day=day,
-            counter_id=ticket.counter_id,
-            staff_id=ticket.staff_id,
-            service_id=ticket.service_id,
-            level=level.id,
-            score=level.score,
-            flagged=False,
-        )
-        return int(result.inserted_primary_key[0])
+    def _check(self, level: str, reasons: tuple[str, ...]) -> Any:
+        code = self._refusal(level, reasons)
+        if code is not None:
+            raise errors.BadRequest(_reject_message(code, self.config), code=code)
+        return self.config.level(level)
 
+    # ------------------------------------------------------------ pad presses
     def rate_from_pad(self, actor: Actor, item: RatingInput) -> RatingOutcome:
         """Link a pad's press to the ticket last completed at its counter.
 
-        Raises:
-            BadRequest: unknown level or reason, a time in the future, a pad with
-                no counter.
-        """
-        for attempt in range(3):
-            try:
-                return self._rate_from_pad(actor, item)
-            except IntegrityError:
-                # A concurrent writer took the key or the ticket first (PostgreSQL);
-                # run again so this press is answered "duplicate" or "already_rated".
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        The press is kept whatever its fate. A malformed one (unknown level or
+        reason, a time in the future) is kept as refused and then raised.
 
-    def _rate_from_pad(self, actor: Actor, item: RatingInput) -> RatingOutcome:
+        Raises:
+            BadRequest: unknown level or reason, a time in the future.
+            Forbidden: a pad with no counter.
+        """
+        outcome = self.rate_batch(actor, [item])[0]
+        if outcome.status == REJECTED and outcome.code in INPUT_CODES:
+            raise errors.BadRequest(outcome.message, code=outcome.code)
+        return outcome
+
+    def rate_batch(self, actor: Actor, items: Sequence[RatingInput]) -> list[RatingOutcome]:
+        """Several presses of one pad in one transaction, each idempotent by key."""
         if not actor.counter_id:
             raise errors.Forbidden("Thiết bị đánh giá chưa gắn với quầy", code="no_counter")
-        level = self._check(item.level, item.reasons)
+        for attempt in range(3):
+            try:
+                return self._rate_batch(actor, items)
+            except IntegrityError:
+                # A concurrent writer took a key or a ticket first (PostgreSQL);
+                # run again so those presses are answered "duplicate"/"already_rated".
+                if attempt == 2:
+                    raise
+        raise RuntimeError("unreachable")  # pragma: no cover
+
+    def _rate_batch(self, actor: Actor, items: Sequence[RatingInput]) -> list[RatingOutcome]:
+        events: list[Event] = []
+        outcomes: list[RatingOutcome] = []
+        rules = self._rules()
+        with write(self.engine) as conn:
+            for item in items:
+                outcomes.append(self._rate_one(conn, actor, item, rules, events))
+        self.sink.publish(events)
+        from hub.alerts import after_commit
+
+        after_commit(self.config)
+        return outcomes
+
+    def _rate_one(
+        self,
+        conn: Connection,
+        actor: Actor,
+        item: RatingInput,
+        rules: fl.FlagRules,
+        events: list[Event],
+    ) -> RatingOutcome:
+        seen = conn.execute(select(rating_presses).where(rating_presses.c.key == item.key)).first()
+        if seen is not None:
+            if seen.outcome == CREATED:
+                return RatingOutcome(DUPLICATE, seen.rating_id, seen.ticket_id)
+            return RatingOutcome(
+                REJECTED, code=seen.code, message=_reject_message(seen.code, self.config)
+            )
         now = self.clock()
         at = item.at or now
-        if at > now + timedelta(seconds=MAX_FUTURE_S):
-            raise errors.BadRequest("Thời điểm đánh giá ở tương lai", code="invalid_time")
-        events: list[Event] = []
-        with write(self.engine) as conn:
-            seen = conn.execute(
-                select(rating_presses).where(rating_presses.c.key == item.key)
-            ).first()
-            if seen is not None:
-                if seen.outcome == CREATED:
-                    return RatingOutcome(DUPLICATE, seen.rating_id, seen.ticket_id)
-                return RatingOutcome(REJECTED, code=seen.code, message=_reject_message(seen.code))
+        if item.at is not None and item.clock_offset_s is not None:
+            # The pad's wall clock plus the offset it measured is the hub's time.
+            at = item.at + timedelta(seconds=item.clock_offset_s)
+        code = self._refusal(item.level, item.reasons)
+        if code is None and at > now + timedelta(seconds=MAX_FUTURE_S):
+            code = "invalid_time"
+        ticket = None
+        rating_id: int | None = None
+        if code is None:
             window = timedelta(seconds=self.config.ratings.window_s)
             ticket = conn.execute(
                 select(tickets)
@@ -175,45 +197,167 @@ class RatingService:
                 .order_by(tickets.c.completed_at.desc())
                 .limit(1)
             ).first()
-            code: str | None = None
-            rating_id: int | None = None
             if ticket is None:
                 code = "no_ticket"
             elif conn.execute(select(ratings.c.id).where(ratings.c.ticket_id == ticket.id)).first():
                 code = "already_rated"
-            else:
-                rating_id = self._store(
-                    conn,
-                    ticket=ticket,
-                    level=level,
-                    at=at,
-                    reasons=item.reasons,
-                    key=item.key,
-                    channel="pad",
-                    device_id=actor.id,
-                )
-                events.extend(self._close_window(conn, actor.counter_id))
-            conn.execute(
-                insert(rating_presses).values(
-                    key=item.key,
-                    site_id=self.config.site.id,
-                    device_id=actor.id,
-                    counter_id=actor.counter_id,
-                    level=item.level,
-                    reasons=list(item.reasons) or None,
-                    at=at,
-                    received_at=now,
-                    channel="pad",
-                    outcome=CREATED if code is None else REJECTED,
-                    code=code,
-                    rating_id=rating_id,
-                    ticket_id=ticket.id if ticket is not None else None,
-                )
+        burst = self._burst(conn, actor.counter_id or "", at, rules)
+        if code is None and ticket is not None:
+            found = [fl.BURST] if burst else []
+            if fl.clock_off(item.clock_offset_s, rules):
+                found.append(fl.CLOCK)
+            rating_id = self._store(
+                conn,
+                ticket=ticket,
+                level=self.config.level(item.level),
+                at=at,
+                reasons=item.reasons,
+                key=item.key,
+                channel="pad",
+                device_id=actor.id,
+                flags=found,
             )
-        self.sink.publish(events)
+            events.extend(self._close_window(conn, actor.counter_id or ""))
+        if burst:
+            self._flag_burst(conn, actor.counter_id or "", at, rules)
+        conn.execute(
+            insert(rating_presses).values(
+                key=item.key,
+                site_id=self.config.site.id,
+                device_id=actor.id,
+                counter_id=actor.counter_id,
+                level=item.level[:64],
+                reasons=list(item.reasons) or None,
+                at=at,
+                received_at=now,
+                channel="pad",
+                outcome=CREATED if code is None else REJECTED,
+                code=code,
+                rating_id=rating_id,
+                ticket_id=ticket.id if ticket is not None else None,
+                clock_offset_s=item.clock_offset_s,
+            )
+        )
         if code is not None:
-            return RatingOutcome(REJECTED, code=code, message=_reject_message(code))
+            return RatingOutcome(REJECTED, code=code, message=_reject_message(code, self.config))
         return RatingOutcome(CREATED, rating_id, ticket.id if ticket is not None else None)
+
+    # ------------------------------------------------------------------ flags
+    def _burst(self, conn: Connection, counter_id: str, at: datetime, rules: fl.FlagRules) -> bool:
+        start = at - timedelta(seconds=rules.burst_window_s)
+        earlier = conn.execute(
+            select(func.count())
+            .select_from(rating_presses)
+            .where(
+                rating_presses.c.counter_id == counter_id,
+                rating_presses.c.at >= start,
+                rating_presses.c.at <= at,
+            )
+        ).scalar_one()
+        return int(earlier) + 1 >= rules.burst_count
+
+    def _flag_burst(
+        self, conn: Connection, counter_id: str, at: datetime, rules: fl.FlagRules
+    ) -> None:
+        start = at - timedelta(seconds=rules.burst_window_s)
+        rows = conn.execute(
+            select(ratings).where(
+                ratings.c.counter_id == counter_id, ratings.c.at >= start, ratings.c.at <= at
+            )
+        ).all()
+        reflag(conn, rows, fl.BURST, self.config)
+
+    def _check_share(self, conn: Connection, row: Any, rules: fl.FlagRules) -> None:
+        """Flag the staff member's ratings of a level whose share today is far off."""
+        if not row.staff_id:
+            return
+        r = rating_rollups
+        key = (r.c.site_id == row.site_id, r.c.staff_id == row.staff_id)
+        today = dict(
+            conn.execute(
+                select(r.c.level, func.sum(r.c.n))
+                .where(*key, r.c.day == row.day)
+                .group_by(r.c.level)
+            ).all()
+        )
+        start = row.day - timedelta(days=rules.share_baseline_days)
+        base = dict(
+            conn.execute(
+                select(r.c.level, func.sum(r.c.n))
+                .where(*key, r.c.day >= start, r.c.day < row.day)
+                .group_by(r.c.level)
+            ).all()
+        )
+        total, base_total = sum(map(int, today.values())), sum(map(int, base.values()))
+        count, base_count = int(today.get(row.level, 0)), int(base.get(row.level, 0))
+        if not fl.share_outlier(count, total, base_count, base_total, rules):
+            return
+        rows = conn.execute(
+            select(ratings).where(
+                ratings.c.staff_id == row.staff_id,
+                ratings.c.day == row.day,
+                ratings.c.site_id == row.site_id,
+                ratings.c.level == row.level,
+            )
+        ).all()
+        reflag(conn, rows, fl.LEVEL_SHARE, self.config)
+
+    # ------------------------------------------------------------------ store
+    def _store(
+        self,
+        conn: Connection,
+        *,
+        ticket: Any,
+        level: Any,
+        at: datetime,
+        reasons: tuple[str, ...],
+        key: str | None,
+        channel: str,
+        device_id: int | None,
+        flags: list[str] | None = None,
+    ) -> int:
+        site_id = self.config.site.id
+        day = site_day(at, self.config.site.timezone)
+        found = fl.merge_flags(None, flags or [])
+        values = {
+            "key": key,
+            "site_id": site_id,
+            "ticket_id": ticket.id,
+            "counter_id": ticket.counter_id,
+            "staff_id": ticket.staff_id,
+            "service_id": ticket.service_id,
+            "level": level.id,
+            "score": level.score,
+            "positive": level.positive,
+            "reasons": list(reasons) or None,
+            "at": at,
+            "day": day,
+            "received_at": self.clock(),
+            "channel": channel,
+            "device_id": device_id,
+            "flags": found or None,
+            "flagged": bool(found),
+        }
+        result = conn.execute(insert(ratings).values(**values))
+        rating_id = int(result.inserted_primary_key[0])
+        rollup_add(
+            conn,
+            site_id=site_id,
+            day=day,
+            counter_id=ticket.counter_id,
+            staff_id=ticket.staff_id,
+            service_id=ticket.service_id,
+            level=level.id,
+            score=level.score,
+            flagged=bool(found),
+        )
+        row = conn.execute(select(ratings).where(ratings.c.id == rating_id)).one()
+        self._check_share(conn, row, self._rules())
+        from hub import alerts, upstream
+
+        upstream.enqueue_rating(conn, self.config, rating_id)
+        alerts.on_rating(conn, self.config, row, self.clock())
+        return rating_id
 
     def _close_window(self, conn: Connection, counter_id: str) -> list[Event]:
         changed = conn.execute(
@@ -261,6 +405,9 @@ class RatingService:
         except IntegrityError:
             raise errors.Conflict("Phiếu này đã được đánh giá", code="already_rated") from None
         self.sink.publish(events)
+        from hub.alerts import after_commit
+
+        after_commit(self.config)
         return {"id": rating_id, "ticket_id": ticket_id}
 
     def expire_windows(self) -> None:
@@ -279,6 +426,41 @@ class RatingService:
             self.sink.publish(events)
 
 
+def reflag(conn: Connection, rows: Sequence[Any], flag: str, config: Config) -> int:
+    """Add ``flag`` to ratings, moving newly flagged ones to the rollups' flagged side.
+
+    Returns how many ratings changed.
+    """
+    from hub import upstream
+
+    changed = 0
+    for row in rows:
+        new = fl.merge_flags(row.flags, [flag])
+        if new == list(row.flags or []):
+            continue
+        conn.execute(update(ratings).where(ratings.c.id == row.id).values(flags=new, flagged=True))
+        if not row.flagged:
+            dims = {
+                "site_id": row.site_id,
+                "day": row.day,
+                "counter_id": row.counter_id,
+                "staff_id": row.staff_id,
+                "service_id": row.service_id,
+                "level": row.level,
+                "score": row.score,
+            }
+            rollup_add(conn, **dims, flagged=False, n=-1)
+            rollup_add(conn, **dims, flagged=True, n=1)
+        upstream.enqueue_rating(conn, config, row.id, version=",".join(new))
+        changed += 1
+    return changed
+
+
+def month_of(day: date) -> date:
+    """The first day of ``day``'s month (the monthly rollup's key)."""
+    return day.replace(day=1)
+
+
 def rollup_add(
     conn: Connection,
     *,
@@ -292,32 +474,65 @@ def rollup_add(
     flagged: bool,
     n: int = 1,
 ) -> None:
-    """Add ratings to the daily rollup row (created on first use)."""
-    key = {
-        "site_id": site_id,
-        "day": day,
-        "counter_id": counter_id or "",
-        "staff_id": staff_id or 0,
-        "service_id": service_id or "",
-        "level": level,
-        "flagged": flagged,
-    }
-    dialect = conn.dialect.name
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = upsert(rating_rollups).values(**key, n=n, score_sum=score * n)
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=list(key),
-            set_={
-                "n": rating_rollups.c.n + stmt.excluded.n,
-                "score_sum": rating_rollups.c.score_sum + stmt.excluded.score_sum,
-            },
-        )
+    """Add ``n`` ratings (negative to remove) to the daily and monthly rollup rows."""
+    rollup_add_many(
+        conn, [(site_id, day, counter_id, staff_id, service_id, level, flagged, n, score * n)]
     )
 
 
-def _reject_message(code: str | None) -> str:
+RollupDelta = tuple[str, date, str | None, int | None, str | None, str, bool, int, float]
+
+
+def rollup_add_many(conn: Connection, deltas: Sequence[RollupDelta]) -> None:
+    """Add many ``(site, day, counter, staff, service, level, flagged, n, score_sum)``.
+
+    Deltas with the same key are summed first, so a batch costs one upsert per
+    distinct key and table.
+    """
+    daily: dict[tuple[Any, ...], list[float]] = {}
+    monthly: dict[tuple[Any, ...], list[float]] = {}
+    for site_id, day, counter_id, staff_id, service_id, level, flagged, n, s in deltas:
+        rest = (counter_id or "", staff_id or 0, service_id or "", level, bool(flagged))
+        for table, key in (
+            (daily, (site_id, day, *rest)),
+            (monthly, (site_id, month_of(day), *rest)),
+        ):
+            acc = table.setdefault(key, [0, 0.0])
+            acc[0] += n
+            acc[1] += s
+    _upsert(conn, rating_rollups, "day", daily)
+    _upsert(conn, rating_rollups_monthly, "month", monthly)
+
+
+def _upsert(
+    conn: Connection, table: Any, period: str, sums: dict[tuple[Any, ...], list[float]]
+) -> None:
+    if not sums:
+        return
+    names = ["site_id", period, "counter_id", "staff_id", "service_id", "level", "flagged"]
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    rows = [
+        {**dict(zip(names, key, strict=True)), "n": int(n), "score_sum": s}
+        for key, (n, s) in sums.items()
+    ]
+    stmt = upsert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=names,
+        set_={
+            "n": table.c.n + stmt.excluded.n,
+            "score_sum": table.c.score_sum + stmt.excluded.score_sum,
+        },
+    )
+    conn.execute(stmt, rows)
+
+
+def _reject_message(code: str | None, config: Config | None = None) -> str:
+    if code == "unknown_level" and config is not None:
+        known = ", ".join(x.id for x in config.ratings.levels)
+        return f"Mức đánh giá không hợp lệ (chọn: {known})"
     return {
         "no_ticket": "Không có lượt phục vụ nào vừa hoàn thành tại quầy để đánh giá",
         "already_rated": "Lượt phục vụ này đã được đánh giá",
+        "unknown_reason": "Lý do không hợp lệ",
+        "invalid_time": "Thời điểm đánh giá ở tương lai",
     }.get(code or "", "Đánh giá bị từ chối")

@@ -1,28 +1,47 @@
 """Satisfaction and queue statistics, grouped in the site's timezone.
 
-Satisfaction reads the daily rollups (kept in the same transaction as each
-rating), so a year of a province's ratings is a few thousand rows to fold.
-Served counts come from tickets by their site-local completion day.
+Satisfaction reads the rollups kept in the same transaction as each rating:
+the monthly rollup for the whole months of a range and the daily rollup for
+its edge days, so years of ratings fold in milliseconds. Queue figures (and
+the ``served`` count behind coverage) come from ``queue_daily`` for closed
+days and from ``tickets`` for the days not rolled yet (today, yesterday, and
+any day that still has a ticket waiting). On a district or province hub the
+same tables also hold the figures its centres forwarded, one ``site_id`` each.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from config import Config
 from hub import errors
-from hub.queue import TicketStatus
+from hub.queue import TicketStatus, site_day
 from hub.ratings import GROUPINGS, Tally, period_key, period_label
 from hub.ratings.maths import PERIODS
-from hub.store.db import read
-from hub.store.tables import rating_rollups, tickets, users
+from hub.ratings.periods import split_months
+from hub.store.db import read, write
+from hub.store.tables import (
+    queue_daily,
+    queue_days,
+    rating_rollups,
+    rating_rollups_monthly,
+    sites,
+    tickets,
+    users,
+)
+
+logger = logging.getLogger(__name__)
 
 MAX_RANGE_DAYS = 3 * 366 + 1
+DIMENSIONS = {"counter": "counter_id", "staff": "staff_id", "service": "service_id"}
+UNKNOWN = "Không xác định"
+OPEN_STATUSES = (TicketStatus.WAITING.value, TicketStatus.CALLED.value)
 
 
 def check_range(start: date, end: date, by: str) -> None:
@@ -47,77 +66,106 @@ class StatsService:
         self.config = config
 
     # ----------------------------------------------------------------- labels
-    def _labeller(self, by: str) -> Callable[[str], str]:
+    def _site_labels(self, conn: Connection) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for row in conn.execute(select(sites.c.id, sites.c.name, sites.c.labels)):
+            out[row.id] = {"name": row.name, **(row.labels or {})}
+        return out
+
+    def _labeller(self, conn: Connection, by: str) -> Callable[[str], str]:
         if by in PERIODS:
             return lambda key: period_label(key, by)
-        if by == "counter":
-            names = {c.id: c.name for c in self.config.counters}
-            return lambda key: names.get(key, key or "Không xác định")
-        if by == "service":
-            names = {s.id: s.name for s in self.config.services}
-            return lambda key: names.get(key, key or "Không xác định")
+        foreign = self._site_labels(conn)
+        own = self.config.site.id
         if by == "site":
-            return lambda key: self.config.site.name if key == self.config.site.id else key
-        with read(self.engine) as conn:
+            names = {k: v["name"] for k, v in foreign.items()}
+            names[own] = self.config.site.name
+            return lambda key: names.get(key, key)
+        if by == "staff":
             people = {
                 str(r.id): r.display_name or r.username
                 for r in conn.execute(select(users.c.id, users.c.username, users.c.display_name))
             }
-        return lambda key: people.get(key, "Không xác định")
+        else:
+            items = self.config.counters if by == "counter" else self.config.services
+            people = {x.id: x.name for x in items}
+        plural = "counters" if by == "counter" else "services"
 
-    @staticmethod
-    def _key(by: str, row: Any) -> str:
+        def label(key: str) -> str:
+            site, sep, value = key.partition("/")
+            if not sep:
+                return people.get(key, key or UNKNOWN) if key else UNKNOWN
+            info = foreign.get(site, {})
+            inner = (info.get(plural) or {}).get(value, value) if by != "staff" else UNKNOWN
+            return f"{info.get('name', site)} – {inner or UNKNOWN}"
+
+        return label
+
+    def _key(self, by: str, site_id: str, value: Any) -> str:
         if by in PERIODS:
-            return period_key(row.day, by)
-        value = getattr(
-            row,
-            {
-                "counter": "counter_id",
-                "staff": "staff_id",
-                "service": "service_id",
-                "site": "site_id",
-            }[by],
-        )
-        return "" if value in (None, 0) else str(value)
+            return period_key(value, by)
+        if by == "site":
+            return site_id
+        text = "" if value in (None, 0, "") else str(value)
+        if by == "service" or site_id == self.config.site.id:
+            return text
+        return f"{site_id}/{text}"
 
     # ----------------------------------------------------------- satisfaction
+    def _rating_sums(
+        self, conn: Connection, start: date, end: date, by: str, flagged: bool | None
+    ) -> Iterator[tuple[str, Any, str, int, float]]:
+        """``(site_id, group value, level, n, score_sum)`` from the rollups."""
+        months, edges = ([], [(start, end)]) if by == "day" else split_months(start, end)
+        parts: list[tuple[Any, Any]] = []
+        if months:
+            m = rating_rollups_monthly
+            parts.append((m, m.c.month.in_(months)))
+        for lo, hi in edges:
+            d = rating_rollups
+            parts.append((d, d.c.day.between(lo, hi)))
+        for table, where in parts:
+            period_col = table.c.month if table is rating_rollups_monthly else table.c.day
+            group = period_col if by in PERIODS else table.c[DIMENSIONS.get(by, "site_id")]
+            query = (
+                select(
+                    table.c.site_id,
+                    group.label("g"),
+                    table.c.level,
+                    func.sum(table.c.n),
+                    func.sum(table.c.score_sum),
+                )
+                .where(where)
+                .group_by(table.c.site_id, group, table.c.level)
+            )
+            if flagged is not None:
+                query = query.where(table.c.flagged.is_(flagged))
+            for site_id, g, level, n, s in conn.execute(query):
+                yield site_id, g, level, int(n or 0), float(s or 0)
+
     def satisfaction(
         self, start: date, end: date, by: str, *, include_flagged: bool = False
     ) -> dict[str, Any]:
-        """Rows per group plus the total, as ``GET /stats/satisfaction`` answers."""
+        """Rows per group plus the total, as ``GET /stats/satisfaction`` answers.
+
+        Flagged ratings are left out unless ``include_flagged``; their counts
+        are always reported apart under ``flagged``.
+        """
         check_range(start, end, by)
         levels = {lv.id: lv for lv in self.config.ratings.levels}
         groups: dict[str, Tally] = defaultdict(Tally)
-        dim = _dimension(by)
-        r = rating_rollups
+        flagged = Tally()
         with read(self.engine) as conn:
-            cols = [r.c.level, func.sum(r.c.n).label("n"), func.sum(r.c.score_sum).label("s")]
-            group_cols = [r.c.day] if by in PERIODS else [r.c[dim]]
-            query = (
-                select(*group_cols, *cols)
-                .where(r.c.day >= start, r.c.day <= end)
-                .group_by(*group_cols, r.c.level)
-            )
-            if not include_flagged:
-                query = query.where(r.c.flagged.is_(False))
-            for row in conn.execute(query):
-                level = levels.get(row.level)
-                positive = bool(level.positive) if level else False
-                groups[self._key(by, row)].add(row.level, int(row.n), float(row.s), positive)
-            t = tickets
-            served_cols = [t.c.completed_day.label("day")] if by in PERIODS else [t.c[dim]]
-            served = conn.execute(
-                select(*served_cols, func.count().label("n"))
-                .where(
-                    t.c.status == TicketStatus.DONE.value,
-                    t.c.completed_day >= start,
-                    t.c.completed_day <= end,
-                )
-                .group_by(*served_cols)
-            )
-            for row in served:
-                groups[self._key(by, row)].served += int(row.n)
-        label = self._labeller(by)
+            only = None if include_flagged else False
+            for site_id, g, level, n, s in self._rating_sums(conn, start, end, by, only):
+                positive = bool(levels[level].positive) if level in levels else False
+                groups[self._key(by, site_id, g)].add(level, n, s, positive)
+            for _site, _g, level, n, s in self._rating_sums(conn, start, end, "site", True):
+                positive = bool(levels[level].positive) if level in levels else False
+                flagged.add(level, n, s, positive)
+            for site_id, g, n in self._served(conn, start, end, by):
+                groups[self._key(by, site_id, g)].served += n
+            label = self._labeller(conn, by)
         order = list(levels)
         rows = []
         total = Tally()
@@ -125,50 +173,87 @@ class StatsService:
             tally = groups[key]
             total.merge(tally)
             rows.append({"key": key, "label": label(key), **tally.figures(order)})
+        flagged_counts = flagged.figures(order)
         return {
             "from": start.isoformat(),
             "to": end.isoformat(),
             "by": by,
+            "include_flagged": include_flagged,
             "levels": [
                 {"id": lv.id, "label": lv.label, "score": lv.score, "positive": lv.positive}
                 for lv in levels.values()
             ],
             "rows": rows,
             "total": {"key": "total", "label": "Tổng cộng", **total.figures(order)},
+            "flagged": {"total": flagged_counts["total"], "counts": flagged_counts["counts"]},
         }
 
     # ------------------------------------------------------------------ queue
-    def queue(self, start: date, end: date, by: str) -> dict[str, Any]:
-        """Issued, served, no-show, cancelled and mean times per group."""
-        check_range(start, end, by)
-        t = tickets
-        dim = _dimension(by)
-        group_cols = [t.c.day] if by in PERIODS else [t.c[dim]]
-        status = t.c.status
-        with read(self.engine) as conn:
-            result = conn.execute(
-                select(
-                    *group_cols,
-                    status,
-                    func.count().label("n"),
-                    func.sum(t.c.wait_s).label("wait_sum"),
-                    func.count(t.c.wait_s).label("wait_n"),
-                    func.sum(t.c.service_s).label("service_sum"),
-                    func.count(t.c.service_s).label("service_n"),
+    def _rolled_days(self, conn: Connection, start: date, end: date) -> list[date]:
+        return [
+            r[0]
+            for r in conn.execute(
+                select(queue_days.c.day).where(
+                    queue_days.c.site_id == self.config.site.id,
+                    queue_days.c.day.between(start, end),
                 )
-                .where(t.c.day >= start, t.c.day <= end)
-                .group_by(*group_cols, status)
             )
-            acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-            for row in result:
-                a = acc[self._key(by, row)]
+        ]
+
+    def _served(
+        self, conn: Connection, start: date, end: date, by: str
+    ) -> Iterator[tuple[str, Any, int]]:
+        """``(site_id, group value, served)``: rolled days, then live tickets."""
+        q = queue_daily
+        group = q.c.day if by in PERIODS else q.c[DIMENSIONS.get(by, "site_id")]
+        for site_id, g, n in conn.execute(
+            select(q.c.site_id, group, func.sum(q.c.served))
+            .where(q.c.day.between(start, end))
+            .group_by(q.c.site_id, group)
+        ):
+            yield site_id, g, int(n or 0)
+        t = tickets
+        group = t.c.completed_day if by in PERIODS else t.c[DIMENSIONS.get(by, "site_id")]
+        query = (
+            select(t.c.site_id, group, func.count())
+            .where(
+                t.c.status == TicketStatus.DONE.value,
+                t.c.completed_day.between(start, end),
+            )
+            .group_by(t.c.site_id, group)
+        )
+        rolled = self._rolled_days(conn, start, end)
+        if rolled:
+            query = query.where(t.c.completed_day.not_in(rolled))
+        for site_id, g, n in conn.execute(query):
+            yield site_id, g, int(n)
+
+    def queue(self, start: date, end: date, by: str) -> dict[str, Any]:
+        """Issued, served, no-show, cancelled and mean times per group (by issue day)."""
+        check_range(start, end, by)
+        acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        with read(self.engine) as conn:
+            q = queue_daily
+            group = q.c.day if by in PERIODS else q.c[DIMENSIONS.get(by, "site_id")]
+            sums = [func.sum(q.c[c]).label(c) for c in FIGURES]
+            for row in conn.execute(
+                select(q.c.site_id, group.label("g"), *sums)
+                .where(q.c.day.between(start, end))
+                .group_by(q.c.site_id, group)
+            ):
+                a = acc[self._key(by, row.site_id, row.g)]
+                for c in FIGURES:
+                    a[c] += float(getattr(row, c) or 0)
+            rolled = self._rolled_days(conn, start, end)
+            for row in _live_queue(conn, start, end, by, rolled):
+                a = acc[self._key(by, row.site_id, row.g)]
                 a["issued"] += row.n
-                a[row.status] += row.n
+                a[STATUS_FIGURE.get(row.status, row.status)] += row.n
                 a["wait_sum"] += float(row.wait_sum or 0)
                 a["wait_n"] += int(row.wait_n or 0)
                 a["service_sum"] += float(row.service_sum or 0)
                 a["service_n"] += int(row.service_n or 0)
-        label = self._labeller(by)
+            label = self._labeller(conn, by)
         rows = [_queue_row(key, label(key), acc[key]) for key in sorted(acc, key=_sort_key)]
         total: dict[str, float] = defaultdict(float)
         for a in acc.values():
@@ -182,14 +267,184 @@ class StatsService:
             "total": _queue_row("total", "Tổng cộng", total),
         }
 
+    # ------------------------------------------------------------- staff view
+    def staff_today(self, staff_id: int, now: datetime) -> dict[str, Any]:
+        """One staff member's own aggregate for today (never single ratings)."""
+        today = site_day(now, self.config.site.timezone)
+        levels = {lv.id: lv for lv in self.config.ratings.levels}
+        tally = Tally()
+        r = rating_rollups
+        with read(self.engine) as conn:
+            for level, n, s in conn.execute(
+                select(r.c.level, func.sum(r.c.n), func.sum(r.c.score_sum))
+                .where(
+                    r.c.site_id == self.config.site.id,
+                    r.c.day == today,
+                    r.c.staff_id == staff_id,
+                    r.c.flagged.is_(False),
+                )
+                .group_by(r.c.level)
+            ):
+                positive = bool(levels[level].positive) if level in levels else False
+                tally.add(level, int(n or 0), float(s or 0), positive)
+            tally.served = int(
+                conn.execute(
+                    select(func.count()).where(
+                        tickets.c.staff_id == staff_id,
+                        tickets.c.status == TicketStatus.DONE.value,
+                        tickets.c.completed_day == today,
+                    )
+                ).scalar_one()
+            )
+        return {"day": today.isoformat(), **tally.figures(list(levels))}
 
-def _dimension(by: str) -> str:
-    return {
-        "counter": "counter_id",
-        "staff": "staff_id",
-        "service": "service_id",
-        "site": "site_id",
-    }.get(by, "day")
+
+FIGURES = (
+    "issued",
+    "done",
+    "no_show",
+    "cancelled",
+    "served",
+    "wait_sum",
+    "wait_n",
+    "service_sum",
+    "service_n",
+)
+STATUS_FIGURE = {TicketStatus.DONE.value: "done"}
+
+
+def _live_queue(conn: Connection, start: date, end: date, by: str, rolled: list[date]) -> Any:
+    t = tickets
+    group = t.c.day if by in PERIODS else t.c[DIMENSIONS.get(by, "site_id")]
+    query = (
+        select(
+            t.c.site_id,
+            group.label("g"),
+            t.c.status,
+            func.count().label("n"),
+            func.sum(t.c.wait_s).label("wait_sum"),
+            func.count(t.c.wait_s).label("wait_n"),
+            func.sum(t.c.service_s).label("service_sum"),
+            func.count(t.c.service_s).label("service_n"),
+        )
+        .where(t.c.day.between(start, end))
+        .group_by(t.c.site_id, group, t.c.status)
+    )
+    if rolled:
+        query = query.where(t.c.day.not_in(rolled))
+    return conn.execute(query)
+
+
+# ------------------------------------------------------------- rolling days
+def roll_queue_days(engine: Engine, config: Config, now: datetime, *, limit: int = 60) -> int:
+    """Store the queue figures of closed days in ``queue_daily``; returns days rolled.
+
+    A day is closed when it is at least two days old and none of the tickets
+    issued on it still waits or is being served, so its figures cannot change.
+    """
+    site_id = config.site.id
+    cutoff = site_day(now, config.site.timezone) - timedelta(days=1)
+    with read(engine) as conn:
+        done = select(queue_days.c.day).where(queue_days.c.site_id == site_id)
+        candidates = sorted(
+            {
+                r[0]
+                for col in (tickets.c.day, tickets.c.completed_day)
+                for r in conn.execute(
+                    select(col).distinct().where(col < cutoff, col.is_not(None), col.not_in(done))
+                )
+            }
+        )
+        still_open = {
+            r[0]
+            for r in conn.execute(
+                select(tickets.c.day).distinct().where(tickets.c.status.in_(OPEN_STATUSES))
+            )
+        }
+    rolled = 0
+    for day in candidates:
+        if day in still_open or rolled >= limit:
+            continue
+        with write(engine) as conn:
+            _roll_day(conn, config, day, now)
+        rolled += 1
+    if rolled:
+        logger.info("rolled the queue figures of %d closed day(s)", rolled)
+    return rolled
+
+
+def _roll_day(conn: Connection, config: Config, day: date, now: datetime) -> None:
+    site_id = config.site.id
+    t = tickets
+    dims = (t.c.counter_id, t.c.staff_id, t.c.service_id)
+    acc: dict[tuple[str, int, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in conn.execute(
+        select(
+            *dims,
+            t.c.status,
+            func.count().label("n"),
+            func.sum(t.c.wait_s).label("wait_sum"),
+            func.count(t.c.wait_s).label("wait_n"),
+            func.sum(t.c.service_s).label("service_sum"),
+            func.count(t.c.service_s).label("service_n"),
+        )
+        .where(t.c.day == day, t.c.site_id == site_id)
+        .group_by(*dims, t.c.status)
+    ):
+        a = acc[(row.counter_id or "", row.staff_id or 0, row.service_id or "")]
+        a["issued"] += row.n
+        a[STATUS_FIGURE.get(row.status, row.status)] += row.n
+        for c in ("wait_sum", "wait_n", "service_sum", "service_n"):
+            a[c] += float(getattr(row, c) or 0)
+    for row in conn.execute(
+        select(*dims, func.count().label("n"))
+        .where(
+            t.c.completed_day == day,
+            t.c.status == TicketStatus.DONE.value,
+            t.c.site_id == site_id,
+        )
+        .group_by(*dims)
+    ):
+        acc[(row.counter_id or "", row.staff_id or 0, row.service_id or "")]["served"] += row.n
+    store_queue_day(conn, site_id, day, acc, now, source="local")
+    from hub import upstream
+
+    upstream.enqueue_queue_day(conn, config, day, acc, now)
+
+
+def store_queue_day(
+    conn: Connection,
+    site_id: str,
+    day: date,
+    figures: dict[tuple[str, int, str], dict[str, float]],
+    now: datetime,
+    *,
+    source: str,
+) -> None:
+    """Replace one site's figures of one day (idempotent) and mark the day rolled."""
+    conn.execute(
+        delete(queue_daily).where(queue_daily.c.site_id == site_id, queue_daily.c.day == day)
+    )
+    conn.execute(delete(queue_days).where(queue_days.c.site_id == site_id, queue_days.c.day == day))
+    rows = [
+        {
+            "site_id": site_id,
+            "day": day,
+            "counter_id": counter_id,
+            "staff_id": staff_id,
+            "service_id": service_id,
+            **{c: _figure(a, c) for c in FIGURES},
+        }
+        for (counter_id, staff_id, service_id), a in figures.items()
+    ]
+    if rows:
+        conn.execute(insert(queue_daily), rows)
+    conn.execute(insert(queue_days).values(site_id=site_id, day=day, rolled_at=now, source=source))
+
+
+def _figure(a: dict[str, float], name: str) -> float | int:
+    value = a.get(name, 0)
+    return float(value) if name.endswith("_sum") else int(value)
 
 
 def _sort_key(key: str) -> tuple[int, int | str]:
@@ -201,7 +456,7 @@ def _queue_row(key: str, label: str, a: dict[str, float]) -> dict[str, Any]:
         "key": key,
         "label": label,
         "issued": int(a.get("issued", 0)),
-        "served": int(a.get(TicketStatus.DONE.value, 0)),
+        "served": int(a.get("done", 0)),
         "no_show": int(a.get(TicketStatus.NO_SHOW.value, 0)),
         "cancelled": int(a.get(TicketStatus.CANCELLED.value, 0)),
         "waiting": int(a.get(TicketStatus.WAITING.value, 0)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Key = Annotated[str, Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -49,10 +49,80 @@ class RatingIn(Strict):
     level: Slug
     at: datetime | None = None
     reasons: Annotated[list[Slug], Field(max_length=10)] = []
+    clock_offset_s: Annotated[float, Field(ge=-4e9, le=4e9)] | None = None
+    """Hub clock minus pad clock (s), measured by the pad at its last answer."""
+
+
+Name = Annotated[str, Field(max_length=200)]
+CounterKey = Annotated[str, Field(max_length=32)]
+
+
+class ForwardedRatingIn(Strict):
+    """A rating already linked at its own site, forwarded by that site's hub."""
+
+    key: Key
+    site: Slug
+    site_name: Name
+    level: Slug
+    score: Annotated[float, Field(ge=0, le=100)]
+    positive: bool
+    at: datetime
+    day: date
+    counter: CounterKey | None = None
+    counter_name: Name | None = None
+    staff_name: Name | None = None
+    service: Slug | None = None
+    service_name: Name | None = None
+    ticket: Annotated[str, Field(max_length=32)] | None = None
+    reasons: Annotated[list[Slug], Field(max_length=10)] = []
+    flags: Annotated[list[Slug], Field(max_length=10)] = []
+    channel: Annotated[str, Field(max_length=16)] = "pad"
+
+
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Seconds = Annotated[float, Field(ge=0, le=1e12)]
+
+
+class QueueDayRowIn(Strict):
+    counter: CounterKey
+    staff: Annotated[int, Field(ge=0)]
+    service: Annotated[str, Field(max_length=64)]
+    issued: Count = 0
+    done: Count = 0
+    no_show: Count = 0
+    cancelled: Count = 0
+    served: Count = 0
+    wait_sum: Seconds = 0
+    wait_n: Count = 0
+    service_sum: Seconds = 0
+    service_n: Count = 0
+
+
+class QueueDayIn(Strict):
+    """One closed day's queue figures of a downstream site (replaces earlier ones)."""
+
+    key: Key
+    site: Slug
+    site_name: Name
+    day: date
+    rows: Annotated[list[QueueDayRowIn], Field(max_length=5000)]
+    counter_names: dict[str, Name] = {}
+    service_names: dict[str, Name] = {}
 
 
 class RatingBatchIn(Strict):
-    ratings: Annotated[list[RatingIn], Field(min_length=1, max_length=500)]
+    """Presses from a pad (``ratings``), or a downstream hub's ``forwarded``
+    ratings and ``queue_days``."""
+
+    ratings: Annotated[list[RatingIn], Field(max_length=500)] = []
+    forwarded: Annotated[list[ForwardedRatingIn], Field(max_length=500)] = []
+    queue_days: Annotated[list[QueueDayIn], Field(max_length=100)] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> RatingBatchIn:
+        if not (self.ratings or self.forwarded or self.queue_days):
+            raise ValueError("ratings: at least one item is required")
+        return self
 
 
 class DeviceStatus(BaseModel):
@@ -73,6 +143,10 @@ class StatsQuery(BaseModel):
         "counter"
     )
     include_flagged: bool = False
+
+
+class ReportQuery(StatsQuery):
+    format: Literal["xlsx", "csv"] = "xlsx"
 
 
 # --------------------------------------------------------------- responses
@@ -173,13 +247,30 @@ class LevelOut(BaseModel):
     positive: bool
 
 
+class FlaggedOut(BaseModel):
+    total: int
+    counts: dict[str, int]
+
+
 class SatisfactionOut(BaseModel):
     from_: date = Field(alias="from")
     to: date
     by: str
+    include_flagged: bool = False
     levels: list[LevelOut]
     rows: list[SatisfactionRow]
     total: SatisfactionRow
+    flagged: FlaggedOut | None = None
+
+
+class StaffTodayOut(BaseModel):
+    day: date
+    total: int
+    counts: dict[str, int]
+    satisfaction_rate: float | None
+    mean_score: float | None
+    served: int
+    coverage: float | None
 
 
 class QueueRow(BaseModel):

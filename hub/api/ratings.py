@@ -1,4 +1,4 @@
-"""``/ratings``: presses from rating pads, one at a time or in batches."""
+"""``/ratings``: presses from rating pads, one at a time or in batches; forwarded ratings."""
 
 from __future__ import annotations
 
@@ -15,10 +15,20 @@ from hub.ratings_service import CREATED, DUPLICATE, RatingInput
 
 bp = Blueprint("ratings", __name__, url_prefix="/api/v1")
 PAD = Access(devices=("rating-pad",))
+PAD_OR_LINK = Access(
+    devices=("rating-pad", "hub"),
+    note="a downstream hub's link (device kind 'hub') may send forwarded ratings",
+)
 
 
 def _input(item: RatingIn) -> RatingInput:
-    return RatingInput(key=item.key, level=item.level, at=item.at, reasons=tuple(item.reasons))
+    return RatingInput(
+        key=item.key,
+        level=item.level,
+        at=item.at,
+        reasons=tuple(item.reasons),
+        clock_offset_s=item.clock_offset_s,
+    )
 
 
 @endpoint(
@@ -45,26 +55,26 @@ def create_rating(*, actor: Actor, body: RatingIn) -> Any:
     bp,
     "/ratings/batch",
     "POST",
-    summary="Several ratings at once, each idempotent",
-    access=PAD,
+    summary="Several ratings at once, each idempotent (pads; forwarded by a downstream hub)",
+    access=PAD_OR_LINK,
     body=RatingBatchIn,
     response=RatingBatchOut,
     errors_=(400, 401, 403),
 )
 def create_batch(*, actor: Actor, body: RatingBatchIn) -> dict[str, Any]:
-    service = current_hub().ratings
+    hub = current_hub()
     results: list[dict[str, Any]] = []
-    for item in body.ratings:
-        try:
-            outcome = service.rate_from_pad(actor, _input(item))
-        except errors.HubError as err:
-            results.append({"key": item.key, "status": "rejected", "code": err.code})
-            continue
-        result: dict[str, Any] = {"key": item.key, "status": outcome.status}
-        if outcome.code:
-            result["code"] = outcome.code
-        if outcome.id is not None:
-            result["id"] = outcome.id
-            result["ticket_id"] = outcome.ticket_id
-        results.append(result)
+    if body.forwarded or body.queue_days:
+        from hub import upstream
+
+        upstream.check_link(actor)
+        results.extend(
+            upstream.receive(
+                hub.engine, hub.config, body.forwarded, body.queue_days, hub.queue.clock()
+            )
+        )
+    if body.ratings:
+        items = [_input(item) for item in body.ratings]
+        outcomes = hub.ratings.rate_batch(actor, items)
+        results.extend(o.result(item.key) for o, item in zip(outcomes, items, strict=True))
     return {"results": results}

@@ -1,4 +1,4 @@
-"""``/stats``: satisfaction and queue figures for managers."""
+"""``/stats``: satisfaction and queue figures for managers; a staff member's own day."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from typing import Any
 
 from flask import Blueprint
 
-from hub.api.models import QueueStatsOut, SatisfactionOut, StatsQuery
+from hub import errors
+from hub.api.models import QueueStatsOut, SatisfactionOut, StaffTodayOut, StatsQuery
 from hub.api.spec import Access, endpoint
 from hub.app import current_hub
 from hub.queue_service import Actor
 
 bp = Blueprint("stats", __name__, url_prefix="/api/v1")
 MANAGERS = Access(roles=("manager", "admin"))
+STAFF = Access(roles=("staff",))
 
 
 @endpoint(
@@ -43,3 +45,21 @@ def satisfaction(*, actor: Actor, query: StatsQuery) -> dict[str, Any]:
 )
 def queue(*, actor: Actor, query: StatsQuery) -> dict[str, Any]:
     return current_hub().stats.queue(query.from_, query.to, query.by)
+
+
+@endpoint(
+    bp,
+    "/me/satisfaction-today",
+    "GET",
+    access=STAFF,
+    response=StaffTodayOut,
+    errors_=(401, 403),
+    summary="The calling staff member's own aggregate for today, when the centre allows it",
+)
+def my_satisfaction_today(*, actor: Actor) -> dict[str, Any]:
+    hub = current_hub()
+    if not hub.config.ratings.staff_see_own:
+        raise errors.Forbidden(
+            "Trung tâm không cho phép cán bộ xem kết quả đánh giá", code="staff_view_disabled"
+        )
+    return hub.stats.staff_today(int(actor.id or 0), hub.queue.clock())

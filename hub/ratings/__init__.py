@@ -1,5 +1,6 @@
-"""Pure rating maths: satisfaction rate, mean score, coverage, period keys."""
+"""Pure rating maths: satisfaction rate, mean score, coverage, period keys, misuse flags."""
 
+from hub.ratings.flags import FlagRules
 from hub.ratings.maths import (
     GROUPINGS,
     Tally,
@@ -9,4 +10,12 @@ from hub.ratings.maths import (
     quarter_of,
 )
 
-__all__ = ["GROUPINGS", "Tally", "coverage", "period_key", "period_label", "quarter_of"]
+__all__ = [
+    "GROUPINGS",
+    "FlagRules",
+    "Tally",
+    "coverage",
+    "period_key",
+    "period_label",
+    "quarter_of",
+]

@@ -1,0 +1,520 @@
+"""``motcua rating-pad``: the satisfaction buttons of one or several counters.
+
+One Pi serves one or several counters, each with its own device token (a pad
+is bound to its counter on the hub). Buttons on GPIO, or keys of a USB
+keypad, map to the rating levels. The hub says on ``/devices`` when a
+counter's ticket was completed (``rating_open``) and when the rating window
+ends (``rating_close``); the LEDs invite a rating only then. A press outside
+the window is still sent: the hub keeps it as a raw press with its refusal
+reason. After a negative press the other buttons ask for a reason for
+``reason_s`` seconds. Three quick flashes thank the citizen.
+
+Every press goes to the on-disk outbox (:mod:`kiosk.outbox`) before anything
+else; a sender thread delivers the outbox in batches with backoff and deletes
+a press only when the hub has answered for it.
+
+Example::
+
+    [rating_pad]
+    hub_url = "http://10.0.0.2:8080"
+    device = "pad-sanh-a"
+    outbox = "/var/lib/motcua/rating-pad.sqlite"
+
+    [[rating_pad.counters]]
+    counter = "1"
+    token_file = "/etc/motcua/pad-1.token"
+    buttons = { very_satisfied = 17, satisfied = 27, unsatisfied = 22 }
+    leds = { very_satisfied = 5, satisfied = 6, unsatisfied = 13 }
+
+    [[rating_pad.counters]]
+    counter = "2"
+    token_file = "/etc/motcua/pad-2.token"
+    keypad = { name = "USB Keypad", keymap = { KEY_KP1 = "very_satisfied", KEY_KP2 = "satisfied", KEY_KP3 = "unsatisfied" } }
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import argparse
+import logging
+import queue
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass as plain_dataclass
+from dataclasses import field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass
+
+from config.schema import STRICT, CounterId, Slug
+from hardware.errors import HardwareError
+from hardware.ports import ButtonPanel, Indicator
+from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, read_token
+from kiosk.outbox import Outbox
+
+logger = logging.getLogger(__name__)
+
+VERSION = "motcua-rating-pad/0.1"
+THANK_YOU_S = 1.5
+DEFAULT_REASONS = ("attitude", "long_wait", "unclear_guidance", "slow_handling")
+
+
+# ------------------------------------------------------------------ settings
+@dataclass(frozen=True, config=STRICT)
+class PadKeypad:
+    """A USB keypad for one counter: evdev key name → level id."""
+
+    keymap: dict[str, Slug]
+    name: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True, config=STRICT)
+class PadCounter:
+    """The buttons of one counter and the token that speaks for it."""
+
+    counter: CounterId
+    token: str | None = None
+    token_file: str | None = None
+    buttons: dict[Slug, int | str] = field(default_factory=dict)
+    leds: dict[Slug, int | str] = field(default_factory=dict)
+    keypad: PadKeypad | None = None
+
+    @model_validator(mode="after")
+    def _wired(self) -> PadCounter:
+        if not self.buttons and self.keypad is None:
+            raise ValueError("give `buttons` (GPIO pins) or a `keypad`")
+        if not (self.token or self.token_file):
+            raise ValueError("give `token` or `token_file`")
+        return self
+
+
+@dataclass(frozen=True, config=STRICT)
+class RatingPadSettings:
+    """The ``[rating_pad]`` section."""
+
+    hub_url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    counters: Annotated[tuple[PadCounter, ...], Field(min_length=1)]
+    device: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$")] | None = None
+    outbox: str = "var/rating-pad.sqlite"
+    levels: tuple[Slug, ...] = ("very_satisfied", "satisfied", "unsatisfied")
+    negative: tuple[Slug, ...] = ("unsatisfied",)
+    reasons: tuple[Slug, ...] = DEFAULT_REASONS
+    invite_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    reason_s: Annotated[float, Field(gt=0, le=120)] = 10.0
+    debounce_ms: Annotated[float, Field(ge=0, le=5000)] = 250.0
+    pull_up: bool = True
+    heartbeat_s: Annotated[float, Field(ge=5, le=3600)] = 60.0
+
+    @property
+    def device_name(self) -> str:
+        return self.device or socket.gethostname().split(".")[0][:48] or "pad"
+
+
+# --------------------------------------------------------------------- agent
+@plain_dataclass
+class CounterPad:
+    """What the agent drives for one counter."""
+
+    counter: str
+    client: HubClient
+    panel: ButtonPanel
+    leds: dict[str, Indicator]
+    window_until: float = 0.0
+    reason_key: str | None = None
+    reason_until: float = 0.0
+    reason_map: dict[str, str] = field(default_factory=dict)
+    thanks_until: float = 0.0
+    shown: dict[str, str] = field(default_factory=dict)
+
+
+class RatingPad:
+    """The pad agent: one event loop owning the state, one sender thread.
+
+    Args:
+        settings: the ``[rating_pad]`` section.
+        pads: one :class:`CounterPad` per counter (adapters already open).
+        outbox: the on-disk outbox.
+        wall: the Pi's wall clock (UTC); tests pass a wrong one.
+        connect_sockets: listen on ``/devices`` (False in unit tests that
+            drive ``rating_open`` themselves with :meth:`window_opened`).
+    """
+
+    def __init__(
+        self,
+        settings: RatingPadSettings,
+        pads: list[CounterPad],
+        outbox: Outbox,
+        *,
+        wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        connect_sockets: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.pads = {p.counter: p for p in pads}
+        self.outbox = outbox
+        self.wall = wall
+        self.connect_sockets = connect_sockets
+        self.events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.stop_event = threading.Event()
+        self.send_wake = threading.Event()
+        self.sent = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._sockets: list[Any] = []
+        self.positive_levels = [lv for lv in settings.levels if lv not in settings.negative]
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        for pad in self.pads.values():
+            pad.panel.set_callback(self._on_press_cb(pad.counter))
+            self._show_idle(pad)
+        for target, name in ((self._loop, "pad-loop"), (self._send_loop, "pad-sender")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        if self.connect_sockets:
+            for pad in self.pads.values():
+                self._listen(pad)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.send_wake.set()
+        self.events.put(("stop",))
+        for sio in self._sockets:
+            try:
+                sio.disconnect()
+            except Exception:  # noqa: BLE001 - shutting down; the socket may be half-open
+                logger.debug("socket disconnect failed", exc_info=True)
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for pad in self.pads.values():
+            _firewall("panel close", pad.panel.close)
+            for led in pad.leds.values():
+                _firewall("LED close", led.close)
+            pad.client.close()
+
+    # --------------------------------------------------------------- inputs
+    def _on_press_cb(self, counter: str) -> Callable[[str], None]:
+        # Device callbacks only enqueue (they run on gpiozero's/evdev's thread);
+        # the wall time is taken here, at the moment of the press.
+        return lambda name: self.events.put(("press", counter, name, self.wall()))
+
+    def window_opened(self, counter: str) -> None:
+        """The hub opened the counter's rating window (``rating_open``)."""
+        self.events.put(("open", counter))
+
+    def window_closed(self, counter: str) -> None:
+        """The hub closed it (``rating_close``)."""
+        self.events.put(("close", counter))
+
+    def _listen(self, pad: CounterPad) -> None:
+        import socketio
+
+        sio = socketio.Client(reconnection=True, reconnection_delay_max=10)
+        sio.on("rating_open", lambda data: self._if_mine(pad, data, "open"), namespace="/devices")
+        sio.on("rating_close", lambda data: self._if_mine(pad, data, "close"), namespace="/devices")
+        self._sockets.append(sio)
+
+        def connect() -> None:
+            delay = 1.0
+            while not self.stop_event.is_set():
+                try:
+                    sio.connect(
+                        self.settings.hub_url,
+                        namespaces=["/devices"],
+                        auth={"token": pad.client.token},
+                        wait_timeout=10,
+                    )
+                    logger.info("counter %s listening on /devices", pad.counter)
+                    return
+                except Exception as err:  # noqa: BLE001 - socketio raises several kinds
+                    logger.info("counter %s: /devices not reachable (%s)", pad.counter, err)
+                    self.stop_event.wait(delay)
+                    delay = min(delay * 2, 30.0)
+
+        thread = threading.Thread(target=connect, name=f"pad-socket-{pad.counter}", daemon=True)
+        thread.start()
+
+    def _if_mine(self, pad: CounterPad, data: Any, what: str) -> None:
+        if isinstance(data, dict) and str(data.get("counter")) == pad.counter:
+            self.events.put((what, pad.counter))
+
+    # ----------------------------------------------------------------- loop
+    def _loop(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                event = self.events.get(timeout=0.1)
+            except queue.Empty:
+                event = ("tick",)
+            try:
+                self._handle(event)
+            except Exception:  # noqa: BLE001 - one bad event must not stop the pad
+                logger.exception("rating pad event %s failed", event[0])
+
+    def _handle(self, event: tuple[Any, ...]) -> None:
+        kind = event[0]
+        now = time.monotonic()
+        if kind == "press":
+            self._press(self.pads[event[1]], event[2], event[3], now)
+        elif kind == "open":
+            pad = self.pads[event[1]]
+            pad.window_until = now + self.settings.invite_s
+            self._refresh(pad, now)
+        elif kind == "close":
+            pad = self.pads[event[1]]
+            pad.window_until = 0.0
+            self._refresh(pad, now)
+        for pad in self.pads.values():
+            if pad.reason_key and now >= pad.reason_until:
+                self._end_reason(pad, now)
+            self._refresh(pad, now)
+
+    def _press(self, pad: CounterPad, button: str, at: datetime, now: float) -> None:
+        if pad.reason_key and now < pad.reason_until and button in pad.reason_map:
+            self.outbox.add_reason(pad.reason_key, pad.reason_map[button])
+            self._end_reason(pad, now, lit=button)
+            return
+        if pad.reason_key:
+            self._end_reason(pad, now)
+        if button not in self.settings.levels:
+            logger.warning("counter %s: button %r is not a rating level", pad.counter, button)
+            return
+        negative = button in self.settings.negative
+        reasons = negative and bool(self.settings.reasons)
+        # The press is on disk before anything else happens.
+        key = self.outbox.add(
+            pad.counter, button, at, hold_s=self.settings.reason_s + 1 if reasons else 0.0
+        )
+        self.send_wake.set()
+        pad.window_until = 0.0
+        if reasons:
+            others = [b for b in self.settings.levels if b != button]
+            pad.reason_map = dict(zip(others, self.settings.reasons, strict=False))
+            pad.reason_key = key
+            pad.reason_until = now + self.settings.reason_s
+        else:
+            self._thank(pad, button, now)
+
+    def _end_reason(self, pad: CounterPad, now: float, lit: str | None = None) -> None:
+        if pad.reason_key:
+            self.outbox.release(pad.reason_key, self.wall())
+            self.send_wake.set()
+        pad.reason_key = None
+        pad.reason_map = {}
+        self._thank(pad, lit or self.settings.negative[0], now)
+
+    def _thank(self, pad: CounterPad, button: str, now: float) -> None:
+        pad.thanks_until = now + THANK_YOU_S
+        for name, led in pad.leds.items():
+            self._led(pad, name, led, "thank_you" if name == button else "off")
+
+    # ----------------------------------------------------------------- LEDs
+    def _refresh(self, pad: CounterPad, now: float) -> None:
+        if pad.reason_key:
+            for name, led in pad.leds.items():
+                self._led(pad, name, led, "invite" if name in pad.reason_map else "off")
+        elif now < pad.thanks_until:
+            return
+        elif now < pad.window_until:
+            for name, led in pad.leds.items():
+                self._led(pad, name, led, "invite")
+        else:
+            self._show_idle(pad)
+
+    def _show_idle(self, pad: CounterPad) -> None:
+        for name, led in pad.leds.items():
+            self._led(pad, name, led, "off")
+
+    def _led(self, pad: CounterPad, name: str, led: Indicator, wanted: str) -> None:
+        # Re-sending a pattern would restart its blink: only changes go out.
+        if pad.shown.get(name) == wanted:
+            return
+        pad.shown[name] = wanted
+        if wanted == "off":
+            _firewall("LED off", led.off)
+        else:
+            _firewall("LED blink", lambda: led.blink(wanted))
+
+    def led_states(self) -> dict[str, dict[str, str]]:
+        """What each counter's LEDs show now (for the demo page)."""
+        return {c: dict(p.shown) for c, p in self.pads.items()}
+
+    # --------------------------------------------------------------- sender
+    def _send_loop(self) -> None:
+        next_beat = 0.0
+        while not self.stop_event.is_set():
+            try:
+                self.flush()
+                if time.monotonic() >= next_beat:
+                    next_beat = time.monotonic() + self.settings.heartbeat_s
+                    self._heartbeat()
+            except Exception:  # noqa: BLE001 - the sender must outlive any one failure
+                logger.exception("rating pad sender failed")
+            due = self.outbox.next_wakeup()
+            wait = 1.0
+            if due is not None:
+                wait = min(1.0, max(0.05, (due - self.wall()).total_seconds()))
+            self.send_wake.wait(wait)
+            self.send_wake.clear()
+
+    def flush(self) -> int:
+        """Send every due press; returns how many the hub answered for."""
+        answered = 0
+        while True:
+            batch = self.outbox.due(self.wall(), limit=200)
+            if not batch:
+                return answered
+            progressed = 0
+            for counter in sorted({p.counter for p in batch}):
+                items = [p for p in batch if p.counter == counter]
+                progressed += self._send(self.pads[counter], items)
+            answered += progressed
+            if progressed == 0:
+                return answered
+            self.sent.set()
+
+    def _send(self, pad: CounterPad, items: list[Any]) -> int:
+        try:
+            answer = pad.client.post("/ratings/batch", {"ratings": [p.wire() for p in items]})
+        except HubUnreachable as err:
+            self.outbox.backoff(items, str(err), self.wall())
+            return 0
+        except HubRejected as err:
+            if err.status == 400 and len(items) > 1:
+                return sum(self._send(pad, [p]) for p in items)
+            if err.status == 400:
+                logger.error("hub refuses press %s for good: %s", items[0].key, err)
+                self.outbox.bury(items[0], str(err), self.wall())
+                return 1
+            logger.error("counter %s: hub refused the batch: %s", pad.counter, err)
+            self.outbox.backoff(items, str(err), self.wall())
+            return 0
+        self.outbox.set_clock_offset(pad.client.clock_offset_s)
+        results = (answer.data or {}).get("results", [])
+        keys = [
+            r["key"] for r in results if r.get("status") in ("created", "duplicate", "rejected")
+        ]
+        for r in results:
+            if r.get("status") == "rejected":
+                logger.info("press %s kept by the hub as refused: %s", r["key"], r.get("code"))
+        self.outbox.delete(keys)
+        return len(keys)
+
+    def _heartbeat(self) -> None:
+        for pad in self.pads.values():
+            try:
+                pad.client.heartbeat(VERSION, {"outbox": self.outbox.count()})
+                self.outbox.set_clock_offset(pad.client.clock_offset_s)
+            except (HubUnreachable, HubRejected) as err:
+                logger.info("counter %s: heartbeat failed: %s", pad.counter, err)
+
+
+def _firewall(what: str, action: Callable[[], Any]) -> None:
+    """Run one device call; a device fault is logged, never allowed to stop the pad."""
+    try:
+        action()
+    except (HardwareError, OSError, ValueError) as err:
+        logger.warning("%s failed: %s", what, err)
+
+
+# ------------------------------------------------------------------- wiring
+class KeypadPanel:
+    """A :class:`~hardware.ports.ButtonPanel` over a keypad reader (commands = level ids)."""
+
+    def __init__(self, reader: Any, names: tuple[str, ...]) -> None:
+        self.reader = reader
+        self._names = names
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._names
+
+    def set_callback(
+        self, on_press: Callable[[str], None], on_hold: Callable[[str], None] | None = None
+    ) -> None:
+        self.reader.start(on_press)
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def build_pad(
+    settings: RatingPadSettings, *, pin_factory: Any = None, connect_sockets: bool = True
+) -> RatingPad:
+    """Open the configured hardware and the outbox; the agent is not started yet.
+
+    Raises:
+        HardwareError: a pin or keypad cannot be opened.
+        ValueError: a token file cannot be read, or a bad pin/key name.
+    """
+    from hardware.buttons import GpioButtons, GpioIndicator
+
+    pads: list[CounterPad] = []
+    for c in settings.counters:
+        client = HubClient(settings.hub_url, read_token(c.token, c.token_file))
+        panel: ButtonPanel
+        if c.buttons:
+            panel = GpioButtons(
+                c.buttons,
+                pull_up=settings.pull_up,
+                debounce_ms=settings.debounce_ms,
+                pin_factory=pin_factory,
+            )
+        else:
+            from hardware.keypad import EvdevKeypad
+
+            keypad = c.keypad
+            reader = EvdevKeypad(keypad.keymap, name=keypad.name, path=keypad.path)  # type: ignore[union-attr]
+            panel = KeypadPanel(reader, tuple(settings.levels))
+        leds: dict[str, Indicator] = {
+            name: GpioIndicator(pin, pin_factory=pin_factory) for name, pin in c.leds.items()
+        }
+        pads.append(CounterPad(c.counter, client, panel, leds))
+    outbox = Outbox(settings.outbox, settings.device_name)
+    return RatingPad(settings, pads, outbox, connect_sockets=connect_sockets)
+
+
+def add_command(subparsers: Any) -> None:
+    """Add ``motcua rating-pad`` to the command line."""
+    parser = subparsers.add_parser(
+        "rating-pad", help="the satisfaction buttons of one or several counters"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="check the [rating_pad] configuration and exit"
+    )
+    parser.set_defaults(func=run_rating_pad)
+
+
+def run_rating_pad(args: argparse.Namespace) -> int:
+    """Run the pad until SIGTERM or Ctrl+C."""
+    from config import config_path, load_section
+
+    path = config_path(getattr(args, "config", None))
+    settings = load_section(path, "rating_pad", RatingPadSettings)
+    if args.check:
+        print(f"{path}: [rating_pad] is valid ({len(settings.counters)} counter(s))")
+        return 0
+    try:
+        pad = build_pad(settings)
+    except (HardwareError, ValueError) as err:
+        print(f"motcua rating-pad: {err}", flush=True)
+        return 1
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    pad.start()
+    logger.info(
+        "rating pad %s serving counter(s) %s; %d press(es) waiting in the outbox",
+        settings.device_name,
+        ", ".join(settings.counters[i].counter for i in range(len(settings.counters))),
+        pad.outbox.count(),
+    )
+    try:
+        stop.wait()
+    finally:
+        pad.stop()
+        pad.outbox.close()
+    return 0
