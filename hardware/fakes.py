@@ -35,10 +35,12 @@ class FakeTicketPrinter:
     """A ticket printer that keeps the images (and writes PNGs to ``out_dir``).
 
     Set ``fail_with`` to an exception to make every print raise it (until set
-    back to None), ``open_error`` to make ``open()`` raise, and
+    back to None), ``open_error`` to make ``open()`` and reconnecting raise, and
     ``status_value`` to what ``status()`` answers. As the real printer, it
     refuses to print while ``status_value`` is ``PAPER_OUT`` (raises PaperOut)
-    or ``OFFLINE`` (DeviceUnavailable), and when not open.
+    or ``OFFLINE`` (DeviceUnavailable) and before ``open()``; a
+    ``DeviceUnavailable``/``DeviceTimeout`` from ``fail_with`` closes it, and
+    the next ``print_ticket``/``status`` tries to reconnect once.
 
     Args:
         paper_mm: 58 or 80.
@@ -56,6 +58,7 @@ class FakeTicketPrinter:
         self.fail_with: HardwareError | None = None
         self.open_error: HardwareError | None = None
         self.is_open = False
+        self._wanted_open = False
         self._lock = threading.Lock()
 
     @property
@@ -66,14 +69,18 @@ class FakeTicketPrinter:
     def open(self) -> None:
         """Open (creates ``out_dir``); raises ``open_error`` if set."""
         with self._lock:
-            if self.open_error is not None:
-                raise self.open_error
-            if self.out_dir is not None:
-                try:
-                    self.out_dir.mkdir(parents=True, exist_ok=True)
-                except OSError as err:
-                    raise DeviceUnavailable(f"fake printer: {err}", device="printer") from err
-            self.is_open = True
+            self._wanted_open = True
+            self._open_locked()
+
+    def _open_locked(self) -> None:
+        if self.open_error is not None:
+            raise self.open_error
+        if self.out_dir is not None:
+            try:
+                self.out_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise DeviceUnavailable(f"fake printer: {err}", device="printer") from err
+        self.is_open = True
 
     def print_ticket(self, image: Image.Image) -> None:
         """Keep the image as the printer would print it (1-bit) and write its PNG."""
@@ -81,8 +88,12 @@ class FakeTicketPrinter:
             raise ValueError(f"ticket image is {image.width} dots wide, paper takes {self._dots}")
         with self._lock:
             if not self.is_open:
-                raise DeviceUnavailable("fake printer is not open", device="printer")
+                if not self._wanted_open:
+                    raise DeviceUnavailable("fake printer is not open", device="printer")
+                self._open_locked()
             if self.fail_with is not None:
+                if isinstance(self.fail_with, DeviceUnavailable | DeviceTimeout):
+                    self.is_open = False
                 raise self.fail_with
             if self.status_value is PrinterStatus.PAPER_OUT:
                 raise PaperOut("fake printer has no paper", device="printer")
@@ -100,13 +111,19 @@ class FakeTicketPrinter:
                 logger.info("fake printer wrote %s", path)
 
     def status(self) -> PrinterStatus:
-        """``status_value`` while open, ``OFFLINE`` when closed."""
+        """``status_value`` while open (reconnecting once if needed), else ``OFFLINE``."""
         with self._lock:
+            if not self.is_open and self._wanted_open:
+                try:
+                    self._open_locked()
+                except HardwareError:
+                    return PrinterStatus.OFFLINE
             return self.status_value if self.is_open else PrinterStatus.OFFLINE
 
     def close(self) -> None:
-        """Mark closed. Idempotent."""
+        """Mark closed; no reconnecting until ``open()``. Idempotent."""
         with self._lock:
+            self._wanted_open = False
             self.is_open = False
 
 

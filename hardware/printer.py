@@ -32,9 +32,11 @@ Before each ticket the status is checked (when the transport can read): no
 paper raises :class:`PaperOut` and offline raises :class:`DeviceUnavailable`
 before a byte is sent, so the kiosk can cancel the ticket.
 
-Devices are opened by :meth:`EscposTicketPrinter.open` (at start-up, and by the
-agent's retry loop after a fault), never lazily. After a transport failure the
-printer counts as closed until ``open()`` succeeds again.
+Devices are opened by :meth:`EscposTicketPrinter.open` at start-up, never
+lazily by a first write. After a transport failure the printer is closed; the
+next ``print_ticket`` or ``status`` makes one attempt to reconnect (so a
+heartbeat's status poll also heals it). A failed write is never resent: part of
+the ticket may already be on paper.
 """
 
 from __future__ import annotations
@@ -149,6 +151,7 @@ class EscposTicketPrinter:
         self._check_before_print = check_before_print
         self._lock = threading.RLock()
         self._is_open = False
+        self._wanted_open = False  # open() was called and close() was not
 
     @classmethod
     def usb(
@@ -215,28 +218,46 @@ class EscposTicketPrinter:
 
     @property
     def is_open(self) -> bool:
-        """True between a successful :meth:`open` and a close or transport failure."""
+        """True while the transport is open (False after a failure until reconnected)."""
         return self._is_open
 
     def open(self) -> None:
         """Open the transport and query the printer once.
 
+        From then on (until :meth:`close`), a printer that lost its transport
+        tries to reconnect once at the start of each ``print_ticket`` or
+        ``status`` call: network printers drop idle connections, USB and serial
+        adapters get replugged.
+
         Raises:
             DeviceUnavailable: The transport cannot be opened.
         """
         with self._lock:
-            self._close_transport()
-            try:
-                self._transport.open()
-            except _device_errors() as err:
-                message = f"cannot open {self.name}: {err}"
-                raise DeviceUnavailable(message, device="printer") from err
-            self._is_open = True
-            status = self._status_locked()
+            self._wanted_open = True
+            self._open_locked()
+            status = self._status_locked(reconnect=False)
+            if not self._is_open:
+                raise DeviceUnavailable(f"{self.name} failed right after opening", device="printer")
             log = logger.warning if status is not PrinterStatus.OK else logger.info
             log("printer %s opened, status %s", self.name, status.value)
             if not self.has_cutter:
                 logger.info("printer %s: profile has no cutter, tickets are torn off", self.name)
+
+    def _open_locked(self) -> None:
+        self._close_transport()
+        try:
+            self._transport.open()
+        except _device_errors() as err:
+            message = f"cannot open {self.name}: {err}"
+            raise DeviceUnavailable(message, device="printer") from err
+        self._is_open = True
+
+    def _reconnect_locked(self) -> None:
+        """Reopen a printer that lost its transport; raise if that is impossible."""
+        if not self._wanted_open:
+            raise DeviceUnavailable(f"{self.name} is not open", device="printer")
+        logger.info("printer %s: reconnecting", self.name)
+        self._open_locked()
 
     def print_ticket(self, image: Image.Image) -> None:
         """Print ``image`` as a ``GS v 0`` raster, feed and cut (see :class:`TicketPrinter`)."""
@@ -245,9 +266,9 @@ class EscposTicketPrinter:
         job = self._render_job(image)
         with self._lock:
             if not self._is_open:
-                raise DeviceUnavailable(f"{self.name} is not open", device="printer")
+                self._reconnect_locked()
             if self._check_before_print:
-                status = self._status_locked()
+                status = self._status_locked(reconnect=True)
                 if status is PrinterStatus.PAPER_OUT:
                     raise PaperOut(f"{self.name} has no paper", device="printer")
                 if status is PrinterStatus.OFFLINE:
@@ -255,13 +276,14 @@ class EscposTicketPrinter:
             try:
                 self._transport._raw(job)
             except _device_errors() as err:
+                # Never resent: part of the ticket may already be on paper.
                 self._close_transport()
                 raise _translate(err, f"printing on {self.name}") from err
         logger.debug("printed %d bytes on %s", len(job), self.name)
 
     def _render_job(self, image: Image.Image) -> bytes:
-        # Build the whole job first and send it in one write: a failure then
-        # happens before anything reaches the paper or not at all mid-command.
+        # Build the whole job first and send it in one write, so an encoding
+        # problem shows before a byte reaches the printer.
         from escpos.exceptions import Error as EscposError
         from escpos.printer import Dummy
 
@@ -278,9 +300,21 @@ class EscposTicketPrinter:
     def status(self) -> PrinterStatus:
         """Query ``DLE EOT 1`` and ``DLE EOT 4``; never raises (see module doc)."""
         with self._lock:
-            return self._status_locked()
+            return self._status_locked(reconnect=True)
 
-    def _status_locked(self) -> PrinterStatus:
+    def _status_locked(self, *, reconnect: bool) -> PrinterStatus:
+        status = self._query_locked()
+        if reconnect and not self._is_open and self._wanted_open:
+            # The link was found dead (or was already): one fresh connection.
+            try:
+                self._reconnect_locked()
+            except DeviceUnavailable as err:
+                logger.debug("%s", err)
+                return PrinterStatus.OFFLINE
+            status = self._query_locked()
+        return status
+
+    def _query_locked(self) -> PrinterStatus:
         if not self._is_open:
             return PrinterStatus.OFFLINE
         transport = self._transport
@@ -320,8 +354,9 @@ class EscposTicketPrinter:
         return PrinterStatus.OFFLINE
 
     def close(self) -> None:
-        """Close the transport. Idempotent."""
+        """Close the transport; no reconnecting until :meth:`open`. Idempotent."""
         with self._lock:
+            self._wanted_open = False
             self._close_transport()
 
     def _close_transport(self) -> None:
@@ -332,7 +367,7 @@ class EscposTicketPrinter:
             logger.debug("closing %s: %s", self.name, err)
 
 
-_COMMON = ("paper_mm", "profile")
+_COMMON = ("paper_mm", "profile", "check_status")
 _PARAMS: Mapping[str, tuple[str, ...]] = {
     "usb": ("vendor_id", "product_id", "in_ep", "out_ep", *_COMMON),
     "serial": ("port", "baudrate", *_COMMON),
@@ -363,7 +398,11 @@ def build_printer(kind: str, **params: Any) -> TicketPrinter:
         kind: One of ``usb``, ``serial``, ``network``, ``file``, ``fake``.
         **params: ``path``, ``vendor_id``, ``product_id``, ``in_ep``, ``out_ep``,
             ``port``, ``baudrate``, ``host``, ``tcp_port``, ``paper_mm`` (58/80,
-            default 80), ``profile``, ``out_dir`` (fake), as the kind needs.
+            default 80), ``profile``, ``check_status`` (default True: query
+            status before each ticket; set False for a printer that never
+            answers, which otherwise costs one timeout per ticket, knowing
+            that a dropped network connection then goes unnoticed), ``out_dir``
+            (fake), as the kind needs.
 
     Raises:
         ValueError: Unknown kind, a parameter the kind does not take, a missing
@@ -386,6 +425,7 @@ def build_printer(kind: str, **params: Any) -> TicketPrinter:
 
         return FakeTicketPrinter(paper_mm=common["paper_mm"], out_dir=params.get("out_dir"))
     common["profile"] = params.get("profile")
+    common["check_before_print"] = bool(params.get("check_status", True))
     if kind == "usb":
         return EscposTicketPrinter.usb(
             _as_int(params["vendor_id"], "vendor_id"),

@@ -112,6 +112,8 @@ class TcpDevice(_Device):
         self._server.settimeout(0.05)
         self.port = self._server.getsockname()[1]
         self.connections = 0
+        self._drop = threading.Event()
+        self._dropped = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -124,16 +126,29 @@ class TcpDevice(_Device):
             self.connections += 1
             with conn:
                 conn.settimeout(0.05)
-                while not self._stop.is_set():
-                    try:
-                        data = conn.recv(65536)
-                    except TimeoutError:
-                        continue
-                    if not data:
-                        break
-                    reply = self._handle(data)
-                    if reply:
-                        conn.sendall(reply)
+                self._serve(conn)
+            if self._drop.is_set():
+                self._drop.clear()
+                self._dropped.set()
+
+    def _serve(self, conn: socket.socket) -> None:
+        while not self._stop.is_set() and not self._drop.is_set():
+            try:
+                data = conn.recv(65536)
+            except TimeoutError:
+                continue
+            if not data:
+                return
+            reply = self._handle(data)
+            if reply:
+                conn.sendall(reply)
+
+    def drop_connection(self) -> None:
+        """Close the current connection from the device's side; keep listening."""
+        self._dropped.clear()
+        self._drop.set()
+        if not self._dropped.wait(5):
+            raise AssertionError("the device did not drop its connection")
 
     def close(self) -> None:
         self._stop.set()

@@ -61,6 +61,10 @@ class StatusDummy(Dummy):
         self.unplugged = False
         self._asked = 0
 
+    def open(self, raise_not_found: bool = True) -> None:
+        if self.unplugged:
+            raise OSError(19, "No such device")
+
     def _raw(self, msg: bytes) -> None:
         if self.unplugged:
             raise OSError(19, "No such device")
@@ -79,10 +83,15 @@ def fake_printer(paper_mm: int) -> Rig:
     def paper_out() -> None:
         fake.status_value = PrinterStatus.PAPER_OUT
 
-    def unplug() -> None:
-        fake.fail_with = DeviceUnavailable("unplugged")
+    def paper_in() -> None:
+        fake.status_value = PrinterStatus.OK
 
-    return Rig(fake, {"printed": lambda: fake.images, "paper_out": paper_out, "unplug": unplug})
+    def plug(connected: bool) -> None:
+        error = None if connected else DeviceUnavailable("unplugged")
+        fake.fail_with = fake.open_error = error
+
+    actions = {"paper_out": paper_out, "paper_in": paper_in, "plug": plug}
+    return Rig(fake, {"printed": lambda: fake.images, **actions})
 
 
 def escpos_printer(paper_mm: int) -> Rig:
@@ -93,12 +102,20 @@ def escpos_printer(paper_mm: int) -> Rig:
     def paper_out() -> None:
         dummy.replies = {1: b"\x1a", 4: b"\x7e"}
 
-    def unplug() -> None:
-        dummy.unplugged = True
+    def paper_in() -> None:
+        dummy.replies = {1: b"\x12", 4: b"\x12"}
+
+    def plug(connected: bool) -> None:
+        dummy.unplugged = not connected
 
     return Rig(
         EscposTicketPrinter(dummy, paper_mm=paper_mm),
-        {"printed": lambda: decode_tickets(dummy.output), "paper_out": paper_out, "unplug": unplug},
+        {
+            "printed": lambda: decode_tickets(dummy.output),
+            "paper_out": paper_out,
+            "paper_in": paper_in,
+            "plug": plug,
+        },
     )
 
 
@@ -106,8 +123,10 @@ def escpos_printer(paper_mm: int) -> Rig:
 @pytest.mark.parametrize(("paper_mm", "dots"), [(58, 384), (80, 576)])
 def test_ticket_printer_contract(make, paper_mm: int, dots: int) -> None:
     """GIVEN a ticket printer for the paper
-    WHEN it is used before open, printed on, overfed, run out of paper, unplugged, closed
-    THEN every implementation answers the same way."""
+    WHEN it is used before open, printed on, overfed, run out of paper,
+    unplugged, replugged and closed
+    THEN every implementation answers the same way, reconnecting by itself
+    after the replug but not after close()."""
     rig = make(paper_mm)
     printer: TicketPrinter = rig.device
     image = Image.frombytes("1", (dots, 16), random.Random(1).randbytes(dots * 2))
@@ -128,12 +147,23 @@ def test_ticket_printer_contract(make, paper_mm: int, dots: int) -> None:
         printer.print_ticket(image)
     assert len(rig.act["printed"]()) == 1
 
-    rig.act["unplug"]()
+    rig.act["paper_in"]()
+    rig.act["plug"](False)
     with pytest.raises(DeviceUnavailable):
         printer.print_ticket(image)
+    assert printer.status() is PrinterStatus.OFFLINE
+    with pytest.raises(DeviceUnavailable):
+        printer.print_ticket(image)
+    rig.act["plug"](True)
+    assert printer.status() is PrinterStatus.OK
+    printer.print_ticket(image)
+    assert len(rig.act["printed"]()) == 2
+
     printer.close()
     printer.close()
     assert printer.status() is PrinterStatus.OFFLINE
+    with pytest.raises(DeviceUnavailable):
+        printer.print_ticket(image)
 
 
 # --- buttons and LEDs --------------------------------------------------------------

@@ -28,11 +28,19 @@ def ticket(width: int = 576, height: int = 120, seed: int = 3) -> Image.Image:
     return Image.frombytes("1", (width, height), rng.randbytes(width * height // 8))
 
 
-class UnpluggedDummy(Dummy):
-    """A Dummy whose cable was pulled after it opened."""
+class UnpluggableDummy(Dummy):
+    """A Dummy whose USB cable can be pulled: then writes and opens fail as escpos's do."""
+
+    plugged = True
+
+    def open(self, raise_not_found: bool = True) -> None:
+        if not self.plugged:
+            raise DeviceNotFoundError("USB device not found")
 
     def _raw(self, msg: bytes) -> None:
-        raise DeviceNotFoundError("USB device gone")
+        if not self.plugged:
+            raise DeviceNotFoundError("USB device gone")
+        super()._raw(msg)
 
 
 @pytest.mark.parametrize("case", STATUS_CASES, ids=[c["name"] for c in STATUS_CASES])
@@ -110,21 +118,36 @@ def test_bad_profile_or_paper_is_a_clear_value_error(params: dict[str, object], 
         EscposTicketPrinter(Dummy(), **params)  # type: ignore[arg-type]
 
 
-def test_unplugged_transport_raises_device_unavailable_and_closes() -> None:
-    """GIVEN a printer whose transport raises escpos's DeviceNotFoundError
-    WHEN a ticket is printed
-    THEN DeviceUnavailable (not the escpos error) and the printer stays closed
-    until open() succeeds again."""
-    printer = EscposTicketPrinter(UnpluggedDummy())
+def test_unplugged_printer_is_unavailable_then_reconnects_by_itself() -> None:
+    """GIVEN an open printer whose transport then fails with escpos's DeviceNotFoundError
+    WHEN a ticket is printed, status asked, the cable put back and a ticket printed
+    THEN DeviceUnavailable (caused by, not being, the escpos error), offline,
+    and the last ticket prints without calling open() again."""
+    dummy = UnpluggableDummy()
+    printer = EscposTicketPrinter(dummy)
     printer.open()
+    dummy.plugged = False
 
     with pytest.raises(DeviceUnavailable, match="USB device gone") as info:
         printer.print_ticket(ticket())
-
     assert isinstance(info.value.__cause__, DeviceNotFoundError)
     assert not printer.is_open and printer.status() is PrinterStatus.OFFLINE
+    dummy.plugged = True
+    printer.print_ticket(ticket())
+
+    assert printer.is_open and len(decode_tickets(dummy.output)) == 1
+
+
+def test_closed_printer_does_not_reconnect() -> None:
+    """GIVEN a printer that was closed on purpose WHEN asked to print or for status
+    THEN DeviceUnavailable and offline: only open() opens it again."""
+    printer = EscposTicketPrinter(Dummy())
+    printer.open()
+    printer.close()
+
     with pytest.raises(DeviceUnavailable, match="not open"):
         printer.print_ticket(ticket())
+    assert printer.status() is PrinterStatus.OFFLINE and not printer.is_open
 
 
 @pytest.mark.parametrize(
@@ -167,6 +190,19 @@ def test_silent_serial_printer_is_unknown_and_still_prints(pty_device, escpos_re
     assert [t.tobytes() for t in decode_tickets(received)] == [image.tobytes()]
 
 
+def test_check_status_false_sends_the_ticket_without_asking(pty_device, escpos_responder) -> None:
+    """GIVEN a serial printer configured with check_status=False
+    WHEN a ticket is printed THEN the first bytes after open are the job (ESC @), no query."""
+    device = pty_device(escpos_responder({1: b"\x12", 4: b"\x12"}))
+    printer = open_printer("serial", port=device.path, baudrate=115200, check_status=False)
+    sent_before = len(device.snapshot())
+
+    printer.print_ticket(ticket())
+    printer.close()
+
+    assert device.wait_until(lambda data: data.endswith(CUT))[sent_before:].startswith(b"\x1b@")
+
+
 def test_paper_out_on_serial_refuses_before_sending(pty_device, escpos_responder) -> None:
     """GIVEN a pty printer reporting paper end
     WHEN a ticket is printed
@@ -200,6 +236,26 @@ def test_network_printer_on_loopback(tcp_device, escpos_responder) -> None:
 
     assert printer.status() is PrinterStatus.OFFLINE
     assert [t.tobytes() for t in decode_tickets(device.snapshot())] == [image.tobytes()]
+
+
+def test_network_printer_reconnects_after_an_idle_drop(tcp_device, escpos_responder) -> None:
+    """GIVEN a LAN printer that closes the connection after the first ticket
+    (as printers do with idle raw-port connections)
+    WHEN a second ticket is printed
+    THEN the status check notices, the printer reconnects once and both tickets arrive."""
+    device = tcp_device(escpos_responder({1: b"\x12", 4: b"\x12"}))
+    printer = open_printer("network", host="127.0.0.1", tcp_port=device.port)
+    images = [ticket(seed=11), ticket(seed=12)]
+
+    printer.print_ticket(images[0])
+    device.wait_until(lambda data: data.endswith(CUT))
+    device.drop_connection()
+    printer.print_ticket(images[1])
+    received = device.wait_until(lambda data: data.count(CUT) == 2)
+    printer.close()
+
+    assert device.connections == 2
+    assert [t.tobytes() for t in decode_tickets(received)] == [i.tobytes() for i in images]
 
 
 def test_network_printer_refusing_connection_is_unavailable(tcp_device, escpos_responder) -> None:
