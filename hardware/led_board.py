@@ -230,8 +230,9 @@ class SerialLedBoard:
 
     Not retried here: a missing ACK raises :class:`DeviceTimeout` and counts in
     :meth:`health` (``consecutive_timeouts`` resets on the next success); the
-    display agent decides when to retry. A failing port (adapter unplugged)
-    raises :class:`DeviceUnavailable` and closes; call :meth:`open` again.
+    display agent decides when to retry. A failing port (USB adapter unplugged,
+    converter dropping the TCP connection) raises :class:`DeviceUnavailable`
+    and closes; the next ``show``/``clear`` reopens it once before sending.
 
     Args:
         port_or_url: ``/dev/ttyUSB0``, ``socket://10.0.0.9:4001``, ``loop://``, …
@@ -260,6 +261,7 @@ class SerialLedBoard:
             self.framing.check_address(address)
         self.timeout = timeout
         self._port: Any = None
+        self._wanted_open = False  # open() was called and close() was not
         self._lock = threading.Lock()
         self._consecutive = 0
         self._total = 0
@@ -272,21 +274,25 @@ class SerialLedBoard:
         Raises:
             DeviceUnavailable: It cannot be opened.
         """
+        with self._lock:
+            self._wanted_open = True
+            self._open_locked()
+
+    def _open_locked(self) -> None:
         import serial
 
-        with self._lock:
-            self._close_port()
-            try:
-                self._port = serial.serial_for_url(
-                    self.url,
-                    baudrate=self.baudrate,
-                    timeout=self.timeout,
-                    write_timeout=self.timeout + 2.0,
-                )
-            except (serial.SerialException, ValueError, OSError) as err:
-                self._last_error = str(err)
-                raise DeviceUnavailable(f"LED boards on {self.url}: {err}", device=_DEV) from err
-            logger.info("LED boards on %s open (%d boards)", self.url, len(self.address_map))
+        self._close_port()
+        try:
+            self._port = serial.serial_for_url(
+                self.url,
+                baudrate=self.baudrate,
+                timeout=self.timeout,
+                write_timeout=self.timeout + 2.0,
+            )
+        except (serial.SerialException, ValueError, OSError) as err:
+            self._last_error = str(err)
+            raise DeviceUnavailable(f"LED boards on {self.url}: {err}", device=_DEV) from err
+        logger.info("LED boards on %s open (%d boards)", self.url, len(self.address_map))
 
     @property
     def port(self) -> Any:
@@ -314,7 +320,10 @@ class SerialLedBoard:
 
         with self._lock:
             if self._port is None:
-                raise DeviceUnavailable(f"LED boards on {self.url} are not open", device=_DEV)
+                if not self._wanted_open:
+                    raise DeviceUnavailable(f"LED boards on {self.url} are not open", device=_DEV)
+                logger.info("LED boards on %s: reconnecting", self.url)
+                self._open_locked()
             gap = self.framing.min_gap_s(self.baudrate) - (time.monotonic() - self._last_sent)
             if gap > 0:
                 time.sleep(gap)
@@ -353,14 +362,21 @@ class SerialLedBoard:
             return DisplayHealth(self._consecutive, self._total, self._last_error)
 
     def close(self) -> None:
-        """Close the port. Idempotent."""
+        """Close the port; no reconnecting until :meth:`open`. Idempotent."""
         with self._lock:
+            self._wanted_open = False
             self._close_port()
 
     def _close_port(self) -> None:
         port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except (OSError, ValueError) as err:
-                logger.debug("closing %s: %s", self.url, err)
+        if port is None:
+            return
+        # pyserial 3.5's socket:// close() skips socket.close() when shutdown()
+        # fails (peer already gone) and leaks the socket: close it ourselves.
+        sock = getattr(port, "_socket", None)
+        try:
+            port.close()
+        except (OSError, ValueError) as err:
+            logger.debug("closing %s: %s", self.url, err)
+        if sock is not None:
+            sock.close()

@@ -193,6 +193,26 @@ def test_boards_behind_a_tcp_converter(tcp_device) -> None:
     assert device.snapshot() == bytes.fromhex("02 31 32 4e 20 20 39 39 03 4e")
 
 
+def test_dropped_converter_connection_is_reopened(tcp_device) -> None:
+    """GIVEN boards behind a TCP converter that drops the connection
+    WHEN the next number is shown, and then another
+    THEN the first fails with DeviceUnavailable (no timeout counted) and the
+    second reconnects by itself and is acknowledged."""
+    device = tcp_device(stx_board())
+    board = SerialLedBoard(f"socket://127.0.0.1:{device.port}", address_map=ADDRESSES)
+    board.open()
+    board.show("1", "1")
+    device.drop_connection()
+
+    with pytest.raises(DeviceUnavailable):
+        board.show("1", "2")
+    board.show("1", "3")
+    board.close()
+
+    assert device.connections == 2 and board.health().total_timeouts == 0
+    assert device.snapshot().endswith(bytes.fromhex("02 30 31 4e 20 20 20 33 03 5f"))
+
+
 @pytest.mark.parametrize(
     ("counter", "number", "words"),
     [
