@@ -1,0 +1,328 @@
+"""What the dashboard shows, as JSON-ready dicts (no Flask here)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, cast, func, select
+
+from hub.alerts import RULE_LABELS, recent_alerts
+from hub.ratings.flags import FLAG_LABELS
+from hub.ratings.periods import fold_heatmap
+from hub.store import queries
+from hub.store.db import read
+from hub.store.tables import counter_state, devices, rating_presses, ratings, tickets, users
+
+logger = logging.getLogger(__name__)
+
+ONLINE_S = 180
+REFUSAL_LABELS = {
+    "no_ticket": ("Không có lượt phục vụ", "No ticket"),
+    "already_rated": ("Đã được đánh giá", "Already rated"),
+    "invalid_time": ("Thời điểm không hợp lệ", "Invalid time"),
+    "unknown_level": ("Mức không hợp lệ", "Unknown level"),
+    "unknown_reason": ("Lý do không hợp lệ", "Unknown reason"),
+}
+
+
+def local_bounds(start: date, end: date, timezone: str) -> tuple[datetime, datetime]:
+    """UTC instants of the site-local start of ``start`` and end of ``end``."""
+    zone = ZoneInfo(timezone)
+    lo = datetime.combine(start, time.min, zone).astimezone(UTC)
+    hi = datetime.combine(end + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return lo, hi
+
+
+def _lang(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str) -> dict[str, Any]:
+    """Everything the dashboard page shows for a period."""
+    stats = hub.stats
+    groups = {
+        by: stats.satisfaction(start, end, by, include_flagged=include_flagged)
+        for by in ("counter", "staff", "service", "site")
+    }
+    trend_by = "day" if (end - start).days <= 100 else "month"
+    trend = stats.satisfaction(start, end, trend_by, include_flagged=include_flagged)
+    now = hub.queue.clock()
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "include_flagged": include_flagged,
+        "levels": [
+            {
+                "id": lv.id,
+                "label": (lv.label_en or lv.label) if lang == "en" else lv.label,
+                "positive": lv.positive,
+                "score": lv.score,
+            }
+            for lv in hub.config.ratings.levels
+        ],
+        "total": groups["site"]["total"],
+        "flagged_total": groups["site"]["flagged"],
+        "groups": {by: result["rows"] for by, result in groups.items()},
+        "trend": {"by": trend_by, "rows": trend["rows"]},
+        "heatmap": heatmap(hub, start, end, include_flagged),
+        "flagged": flagged_ratings(hub, start, end, lang),
+        "refused": refused_presses(hub, start, end, lang),
+        "live": live_queue(hub, now),
+        "unseen": unseen(hub, start, end),
+        "devices": device_health(hub, now, lang),
+        "alerts": [
+            {**a, "rule_label": _lang(RULE_LABELS.get(a["rule"], (a["rule"], a["rule"])), lang)}
+            for a in recent_alerts(hub.engine, local_bounds(start, end, _tz(hub))[0], 20)
+        ],
+        "generated_at": now.isoformat(),
+    }
+
+
+def _tz(hub: Any) -> str:
+    return hub.config.site.timezone
+
+
+def heatmap(hub: Any, start: date, end: date, include_flagged: bool) -> list[list[dict[str, int]]]:
+    """Ratings per weekday × local hour over the period."""
+    r = ratings
+    engine = hub.engine
+    if engine.dialect.name == "postgresql":
+        bucket = func.date_trunc("hour", r.c.at)
+    else:
+        bucket = func.strftime("%Y-%m-%d %H:00:00", r.c.at)
+    query = (
+        select(
+            bucket.label("h"),
+            func.count().label("n"),
+            func.sum(cast(r.c.positive, Integer)).label("p"),
+        )
+        .where(r.c.day.between(start, end))
+        .group_by(bucket)
+    )
+    if not include_flagged:
+        query = query.where(r.c.flagged.is_(False))
+    buckets = []
+    with read(engine) as conn:
+        for h, n, p in conn.execute(query):
+            when = h if isinstance(h, datetime) else datetime.fromisoformat(str(h))
+            buckets.append((when, int(n), int(p or 0)))
+    return fold_heatmap(buckets, _tz(hub))
+
+
+def _names(hub: Any, conn: Any) -> tuple[dict[str, str], dict[str, str], dict[int, str]]:
+    counters = {c.id: c.name for c in hub.config.counters}
+    services = {s.id: s.name for s in hub.config.services}
+    people = {
+        int(u.id): u.display_name or u.username
+        for u in conn.execute(select(users.c.id, users.c.username, users.c.display_name))
+    }
+    return counters, services, people
+
+
+def _local(hub: Any, at: datetime) -> str:
+    return at.astimezone(ZoneInfo(_tz(hub))).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def flagged_ratings(hub: Any, start: date, end: date, lang: str, limit: int = 50) -> dict[str, Any]:
+    """Flagged ratings of the period: counts per flag and the latest ones."""
+    levels = {lv.id: lv for lv in hub.config.ratings.levels}
+    by_flag: dict[str, int] = {}
+    items = []
+    with read(hub.engine) as conn:
+        counters, _services, people = _names(hub, conn)
+        rows = conn.execute(
+            select(ratings)
+            .where(ratings.c.day.between(start, end), ratings.c.flagged.is_(True))
+            .order_by(ratings.c.at.desc())
+        ).all()
+    for row in rows:
+        for flag in row.flags or []:
+            by_flag[flag] = by_flag.get(flag, 0) + 1
+    for row in rows[:limit]:
+        level = levels.get(row.level)
+        items.append(
+            {
+                "at": _local(hub, row.at),
+                "counter": counters.get(row.counter_id or "", row.counter_id or ""),
+                "staff": people.get(row.staff_id or 0, ""),
+                "level": (level.label_en or level.label)
+                if level and lang == "en"
+                else (level.label if level else row.level),
+                "flags": [_lang(FLAG_LABELS.get(f, (f, f)), lang) for f in row.flags or []],
+            }
+        )
+    return {
+        "total": len(rows),
+        "by_flag": [
+            {"flag": f, "label": _lang(FLAG_LABELS.get(f, (f, f)), lang), "n": n}
+            for f, n in sorted(by_flag.items(), key=lambda kv: -kv[1])
+        ],
+        "items": items,
+    }
+
+
+def refused_presses(hub: Any, start: date, end: date, lang: str) -> dict[str, Any]:
+    """Raw presses the hub refused in the period, per reason and per counter."""
+    lo, hi = local_bounds(start, end, _tz(hub))
+    p = rating_presses
+    counters = {c.id: c.name for c in hub.config.counters}
+    with read(hub.engine) as conn:
+        rows = conn.execute(
+            select(p.c.counter_id, p.c.code, func.count())
+            .where(p.c.at >= lo, p.c.at < hi, p.c.outcome == "rejected")
+            .group_by(p.c.counter_id, p.c.code)
+        ).all()
+        accepted = conn.execute(
+            select(func.count()).where(p.c.at >= lo, p.c.at < hi, p.c.outcome == "created")
+        ).scalar_one()
+    total = sum(int(n) for *_, n in rows)
+    return {
+        "total": total,
+        "accepted": int(accepted),
+        "rows": [
+            {
+                "counter": counters.get(c or "", c or ""),
+                "code": code,
+                "label": _lang(REFUSAL_LABELS.get(code or "", (code or "", code or "")), lang),
+                "n": int(n),
+            }
+            for c, code, n in sorted(rows, key=lambda r: (-int(r[2]), r[0] or ""))
+        ],
+    }
+
+
+def live_queue(hub: Any, now: datetime) -> dict[str, Any]:
+    """Waiting per field, open counters and today's waits, right now."""
+    from hub.queue import site_day
+
+    config = hub.config
+    today = site_day(now, config.site.timezone)
+    with read(hub.engine) as conn:
+        waiting = queries.waiting_counts(conn, [s.id for s in config.services])
+        states = {r.counter_id: r for r in conn.execute(select(counter_state))}
+        waits = dict(
+            conn.execute(
+                select(tickets.c.service_id, func.avg(tickets.c.wait_s))
+                .where(tickets.c.day == today, tickets.c.wait_s.is_not(None))
+                .group_by(tickets.c.service_id)
+            ).all()
+        )
+        oldest = dict(
+            conn.execute(
+                select(tickets.c.service_id, func.min(tickets.c.issued_at))
+                .where(tickets.c.status == "waiting")
+                .group_by(tickets.c.service_id)
+            ).all()
+        )
+    services = []
+    for s in config.services:
+        first = oldest.get(s.id)
+        services.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "waiting": waiting.get(s.id, 0),
+                "avg_wait_s": round(float(waits[s.id]), 1) if waits.get(s.id) is not None else None,
+                "longest_wait_s": round((now - first).total_seconds()) if first else None,
+            }
+        )
+    counters = []
+    for c in config.counters:
+        st = states.get(c.id)
+        status = (
+            "closed" if st is None or st.status != "open" else ("paused" if st.paused else "open")
+        )
+        counters.append({"id": c.id, "name": c.name, "status": status})
+    return {
+        "services": services,
+        "counters": counters,
+        "open": sum(1 for c in counters if c["status"] == "open"),
+        "waiting": sum(waiting.values()),
+    }
+
+
+def unseen(hub: Any, start: date, end: date, limit: int = 50) -> dict[str, Any]:
+    """Calls no screen showed in time (``display.unseen`` when present)."""
+    lo, hi = local_bounds(start, end, _tz(hub))
+    counters = {c.id: c.name for c in hub.config.counters}
+    try:
+        from display.unseen import unseen_calls
+    except ModuleNotFoundError:
+        unseen_calls = None
+    items: list[dict[str, Any]] = []
+    if unseen_calls is not None:
+        calls_ = unseen_calls(
+            hub.engine, lo, until=hi, timeout_s=hub.config.display.ack_timeout_s, limit=1000
+        )
+        for call in calls_:
+            items.append(
+                {
+                    "number": call.number,
+                    "counter": call.counter_id,
+                    "at": call.at,
+                    "delay_s": call.delay_s,
+                }  # fmt: skip
+            )
+    else:
+        from hub.store.tables import calls
+
+        with read(hub.engine) as conn:
+            for row in conn.execute(
+                select(calls)
+                .where(calls.c.at >= lo, calls.c.at < hi, calls.c.shown_at.is_(None))
+                .where(calls.c.unseen_logged.is_(True))
+                .order_by(calls.c.seq)
+            ):
+                items.append(
+                    {
+                        "number": row.number,
+                        "counter": row.counter_id,
+                        "at": row.at,
+                        "delay_s": None,
+                    }  # fmt: skip
+                )
+    latest = items[-limit:][::-1]
+    return {
+        "total": len(items),
+        "items": [
+            {
+                **i,
+                "counter": counters.get(i["counter"], i["counter"]),
+                "at": _local(hub, i["at"]),
+            }
+            for i in latest
+        ],
+    }
+
+
+def device_health(hub: Any, now: datetime, lang: str) -> list[dict[str, Any]]:
+    """Every device with its last heartbeat and reported status."""
+    kinds = {
+        "kiosk": ("Máy lấy số", "Ticket kiosk"),
+        "rating-pad": ("Thiết bị đánh giá", "Rating pad"),
+        "display": ("Màn hình", "Screen"),
+        "counter-keypad": ("Bàn phím quầy", "Counter keypad"),
+        "hub": ("Liên kết hub", "Hub link"),
+    }
+    out = []
+    with read(hub.engine) as conn:
+        rows = conn.execute(
+            select(devices).where(devices.c.revoked_at.is_(None)).order_by(devices.c.name)
+        ).all()
+    for r in rows:
+        seen = r.last_seen_at
+        online = seen is not None and (now - seen).total_seconds() <= ONLINE_S
+        out.append(
+            {
+                "name": r.name,
+                "kind": _lang(kinds.get(r.kind, (r.kind, r.kind)), lang),
+                "counter": r.counter_id,
+                "last_seen": _local(hub, seen) if seen else None,
+                "online": online,
+                "status": r.status or {},
+            }
+        )
+    return out

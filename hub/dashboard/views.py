@@ -1,0 +1,184 @@
+"""Routes of the dashboard: the page, its JSON data and report downloads."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, session
+
+from hub import errors
+from hub.app import current_hub
+from hub.dashboard import data
+from hub.dashboard.i18n import strings
+from hub.queue import site_day
+from hub.ratings.periods import PRESETS, preset_range
+from hub.stats import check_range
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint(
+    "dashboard",
+    __name__,
+    url_prefix="/dashboard",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+ROLES = ("manager", "admin")
+LANG_COOKIE = "motcua_lang"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def _actor() -> Any:
+    """The caller from a bearer token or the login pages' session cookie."""
+    hub = current_hub()
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return hub.auth.resolve(header[7:].strip())
+    token = session.get("token")
+    return hub.auth.resolve(token) if isinstance(token, str) else None
+
+
+def _require(json_answer: bool) -> Any:
+    actor = _actor()
+    if actor is None:
+        if json_answer:
+            raise errors.Unauthorized()
+        return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/?=&')}")
+    if actor.kind != "user" or actor.role not in ROLES:
+        raise errors.Forbidden("Chỉ lãnh đạo và quản trị viên xem được trang này")
+    return actor
+
+
+def _lang() -> str:
+    wanted = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    # Vietnamese first: English only when asked for (a browser's language is not asked).
+    return "en" if wanted == "en" else "vi"
+
+
+def _range(hub: Any) -> tuple[date, date, str]:
+    """``from``/``to`` from the query, else the ``period`` preset (default: this month)."""
+    period = request.args.get("period", "month")
+    today = site_day(hub.queue.clock(), hub.config.site.timezone)
+    try:
+        if request.args.get("from") and request.args.get("to"):
+            start = date.fromisoformat(request.args["from"])
+            end = date.fromisoformat(request.args["to"])
+            period = "custom"
+        else:
+            if period not in PRESETS:
+                raise ValueError(period)
+            start, end = preset_range(period, today)
+    except ValueError:
+        raise errors.BadRequest("Khoảng thời gian không hợp lệ", code="invalid_range") from None
+    check_range(start, end, "day")
+    return start, end, period
+
+
+def _flag_toggle() -> bool:
+    return request.args.get("flagged") in ("1", "true", "on")
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype in ("text/html", "application/json"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.get("", strict_slashes=False)
+def page() -> Any:
+    checked = _require(json_answer=False)
+    if not hasattr(checked, "role"):
+        return checked
+    hub = current_hub()
+    lang = _lang()
+    start, end, period = _range(hub)
+    response = Response(
+        render_template(
+            "dashboard.html",
+            t=strings(lang),
+            lang=lang,
+            site=hub.config.site,
+            user=checked,
+            start=start,
+            end=end,
+            period=period,
+            presets=PRESETS,
+            flagged=_flag_toggle(),
+        )
+    )
+    if request.args.get("lang") in ("vi", "en"):
+        response.set_cookie(LANG_COOKIE, lang, samesite="Lax", httponly=True, max_age=365 * 86400)
+    return response
+
+
+@bp.get("/data")
+def overview() -> Any:
+    _require(json_answer=True)
+    hub = current_hub()
+    start, end, period = _range(hub)
+    body = data.overview(hub, start, end, _flag_toggle(), _lang())
+    body["period"] = period
+    return jsonify(body)
+
+
+@bp.get("/report")
+def report() -> Any:
+    _require(json_answer=True)
+    from hub.reports import DEFAULT_BY, build_csv, build_xlsx, filename
+
+    hub = current_hub()
+    start, end, _ = _range(hub)
+    kind = request.args.get("kind", "satisfaction")
+    fmt = request.args.get("format", "xlsx")
+    if kind not in DEFAULT_BY or fmt not in ("xlsx", "csv"):
+        raise errors.BadRequest("Loại báo cáo không hợp lệ", code="invalid_report")
+    groupings = [g for g in request.args.get("by", "").split(",") if g] or list(DEFAULT_BY[kind])
+    for by in groupings:
+        check_range(start, end, by)
+    if fmt == "csv":
+        body = build_csv(hub.stats, kind, start, end, groupings[0], include_flagged=_flag_toggle())
+        mimetype = "text/csv; charset=utf-8"
+    else:
+        body = build_xlsx(
+            hub.stats,
+            kind,
+            start,
+            end,
+            groupings,
+            site_name=hub.config.site.name,
+            include_flagged=_flag_toggle(),
+        )
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{filename(kind, start, end, fmt)}"'
+    )
+    return response
+
+
+FONTS = ("Regular", "Medium", "SemiBold", "Bold")
+
+
+@bp.get("/fonts/BeVietnamPro-<weight>.ttf")
+def font(weight: str) -> Any:
+    """Be Vietnam Pro from its Python package (a dependency), so no CDN is needed."""
+    from pathlib import Path
+
+    import fontpkg_be_vietnam_pro
+    from flask import abort, send_from_directory
+
+    if weight not in FONTS:
+        abort(404)
+    folder = Path(fontpkg_be_vietnam_pro.__file__).parent / "files"
+    return send_from_directory(folder, f"BeVietnamPro-{weight}.ttf", max_age=30 * 86400)

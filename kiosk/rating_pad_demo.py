@@ -1,0 +1,319 @@
+# ruff: noqa: E501 - the page's small CSS and script are embedded as long lines below
+"""The rating pads of ``motcua demo``: the real pad agent with fake buttons.
+
+One agent serves every counter of the demo (a device token per counter, as
+on a real multi-counter Pi). A small page on 127.0.0.1:8091 shows each
+counter's buttons and LEDs: press a level there and the agent stores it in
+its outbox and sends it, exactly as it would from GPIO. A "served" button per
+counter completes a demo ticket at that counter first (kiosk issues, the
+demo officer calls and completes), so the rating has a ticket to belong to.
+
+The demo also fills the throw-away database with six weeks of made-up
+history, so the dashboard has something to show from the first minute.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from hardware.fakes import FakeButtonPanel, FakeIndicator
+from kiosk.hub_client import HubClient
+from kiosk.outbox import Outbox
+from kiosk.rating_pad import CounterPad, PadCounter, RatingPad, RatingPadSettings
+
+__all__ = ["DEMO_PORT", "seed_history", "start"]
+
+logger = logging.getLogger(__name__)
+
+DEMO_PORT = 8091
+LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
+
+
+def start(
+    hub: Any, base_url: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+) -> list[str]:
+    """Start the demo pads and their page; returns the lines ``motcua demo`` prints."""
+    counters = [c for c in hub.config.counters if f"pad-demo-{c.id}" in tokens]
+    settings = RatingPadSettings(
+        hub_url=base_url,
+        device="pad-demo",
+        outbox=str(Path(data_dir) / "rating-pad.sqlite"),
+        counters=tuple(
+            PadCounter(counter=c.id, token=tokens[f"pad-demo-{c.id}"], buttons={"x": 0})
+            for c in counters
+        ),
+        heartbeat_s=30,
+    )
+    pads = [
+        CounterPad(
+            counter=c.id,
+            client=HubClient(base_url, tokens[f"pad-demo-{c.id}"]),
+            panel=FakeButtonPanel(LEVELS),
+            leds={lv: FakeIndicator() for lv in LEVELS},
+        )
+        for c in counters
+    ]
+    agent = RatingPad(settings, pads, Outbox(settings.outbox, settings.device_name))
+    agent.start()
+    try:
+        seed_history(hub)
+    except Exception:  # noqa: BLE001 - the demo runs without history too
+        logger.exception("could not seed the demo history")
+    page = PadPage(hub, agent, base_url, tokens)
+    try:
+        server = make_server("127.0.0.1", DEMO_PORT, page, threaded=True)
+    except OSError:
+        logger.warning("port %d is taken; the demo rating pad page uses another one", DEMO_PORT)
+        server = make_server("127.0.0.1", 0, page, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="pad-demo-page", daemon=True)
+    thread.start()
+
+    def shutdown() -> None:
+        stop.wait()
+        server.shutdown()
+        agent.stop()
+
+    threading.Thread(target=shutdown, name="pad-demo-stop", daemon=True).start()
+    return [f"  Nút đánh giá (rating pads)    http://127.0.0.1:{server.server_port}/"]
+
+
+class PadPage:
+    """A WSGI app: the fake buttons page, its script, the pad state and presses."""
+
+    def __init__(self, hub: Any, agent: RatingPad, base_url: str, tokens: dict[str, str]):
+        self.hub = hub
+        self.agent = agent
+        self.base_url = base_url
+        self.tokens = tokens
+        self._staff: dict[str, str] = {}
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        request = Request(environ)
+        response = self.route(request)
+        response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self'"
+        return response(environ, start_response)
+
+    def route(self, request: Request) -> Response:
+        if request.path == "/" and request.method == "GET":
+            return Response(PAGE, mimetype="text/html")
+        if request.path == "/pad.js":
+            return Response(SCRIPT, mimetype="text/javascript")
+        if request.path == "/pad.css":
+            return Response(STYLE, mimetype="text/css")
+        if request.path == "/state":
+            return self._json(self.state())
+        if request.path == "/press" and request.method == "POST":
+            body = request.get_json(silent=True) or {}
+            pad = self.agent.pads.get(str(body.get("counter")))
+            if pad is None or body.get("button") not in LEVELS:
+                return self._json({"error": "unknown counter or button"}, 400)
+            pad.panel.press(body["button"])  # type: ignore[attr-defined]
+            return self._json({"ok": True})
+        if request.path == "/serve" and request.method == "POST":
+            body = request.get_json(silent=True) or {}
+            return self._json(self.serve(str(body.get("counter"))))
+        return self._json({"error": "not found"}, 404)
+
+    @staticmethod
+    def _json(data: Any, status: int = 200) -> Response:
+        return Response(json.dumps(data, ensure_ascii=False), status, mimetype="application/json")
+
+    def state(self) -> dict[str, Any]:
+        levels = {lv.id: lv.label for lv in self.hub.config.ratings.levels}
+        names = {c.id: c.name for c in self.hub.config.counters}
+        return {
+            "levels": [{"id": lv, "label": levels.get(lv, lv)} for lv in LEVELS],
+            "counters": [
+                {"id": c, "name": names.get(c, c), "leds": leds}
+                for c, leds in self.agent.led_states().items()
+            ],
+            "outbox": self.agent.outbox.count(),
+        }
+
+    def serve(self, counter: str) -> dict[str, Any]:
+        """Issue a ticket, call it and complete it at ``counter`` (demo only)."""
+        from hub.demo import DEMO_USERS
+
+        counter_cfg = self.hub.config.counter(counter)
+        if counter_cfg is None:
+            return {"error": "unknown counter"}
+        api = f"{self.base_url}/api/v1"
+        kiosk = {"Authorization": f"Bearer {self.tokens['kiosk-demo']}"}
+        staff = [u for u in DEMO_USERS if u[2] == "staff"]
+        user, password = (
+            staff[(int(counter) - 1) % len(staff)][:2] if counter.isdigit() else staff[0][:2]
+        )
+        if counter not in self._staff:
+            r = requests.post(
+                f"{api}/auth/login", json={"username": user, "password": password}, timeout=5
+            )
+            self._staff[counter] = r.json()["token"]
+        auth = {"Authorization": f"Bearer {self._staff[counter]}"}
+        requests.post(
+            f"{api}/tickets", json={"service": counter_cfg.services[0]}, headers=kiosk, timeout=5
+        )
+        requests.post(f"{api}/counters/{counter}/open", headers=auth, timeout=5)
+        called = requests.post(f"{api}/counters/{counter}/call-next", headers=auth, timeout=5)
+        requests.post(f"{api}/counters/{counter}/complete", headers=auth, timeout=5)
+        number = (
+            called.json().get("ticket", called.json()).get("number") if called.content else None
+        )
+        return {"ok": True, "number": number}
+
+
+def seed_history(hub: Any, days: int = 42, seed: int = 7) -> int:
+    """Made-up ratings and queue figures for the last ``days`` closed days (demo only)."""
+    from sqlalchemy import func, insert, select
+
+    from hub.ratings_service import rollup_add_many
+    from hub.stats import store_queue_day
+    from hub.store.db import read, write
+    from hub.store.tables import ratings, users
+
+    config = hub.config
+    with read(hub.engine) as conn:
+        if conn.execute(select(func.count()).select_from(ratings)).scalar_one():
+            return 0
+        staff = [r.id for r in conn.execute(select(users.c.id).where(users.c.role == "staff"))]
+    if not staff:
+        return 0
+    rng = random.Random(seed)
+    zone = ZoneInfo(config.site.timezone)
+    now = hub.queue.clock()
+    today = now.astimezone(zone).date()
+    levels = {lv.id: lv for lv in config.ratings.levels}
+    made = 0
+    with write(hub.engine) as conn:
+        for back in range(days, 1, -1):
+            day = today - timedelta(days=back)
+            if day.isoweekday() > 5:
+                continue
+            rows, deltas, figures = [], [], {}
+            for i, counter in enumerate(config.counters):
+                person = staff[i % len(staff)]
+                good = 0.93 - 0.06 * i + rng.uniform(-0.04, 0.04)
+                served = rng.randint(25, 45)
+                service = counter.services[0]
+                figures[(counter.id, person, service)] = {
+                    "issued": served + 2, "done": served, "no_show": 1, "cancelled": 1,
+                    "served": served, "wait_sum": served * rng.uniform(300, 900), "wait_n": served,
+                    "service_sum": served * rng.uniform(240, 600), "service_n": served,
+                }  # fmt: skip
+                for _ in range(int(served * rng.uniform(0.6, 0.85))):
+                    x = rng.random()
+                    level = (
+                        "very_satisfied"
+                        if x < good * 0.62
+                        else ("satisfied" if x < good else "unsatisfied")
+                    )
+                    local = datetime.combine(day, time(7, 30), zone) + timedelta(
+                        minutes=rng.uniform(0, 570)
+                    )
+                    at = local.astimezone(UTC)
+                    lv = levels[level]
+                    rows.append({
+                        "key": f"demo-seed-{day.isoformat()}-{made}", "site_id": config.site.id,
+                        "ticket_id": None, "counter_id": counter.id, "staff_id": person,
+                        "service_id": service, "level": level, "score": lv.score,
+                        "positive": lv.positive, "reasons": None, "at": at, "day": day,
+                        "received_at": at, "channel": "pad", "device_id": None,
+                        "flags": None, "flagged": False,
+                    })  # fmt: skip
+                    deltas.append(
+                        (
+                            config.site.id,
+                            day,
+                            counter.id,
+                            person,
+                            service,
+                            level,
+                            False,
+                            1,
+                            lv.score,
+                        )
+                    )
+                    made += 1
+            if rows:
+                conn.execute(insert(ratings), rows)
+                rollup_add_many(conn, deltas)
+            store_queue_day(conn, config.site.id, day, figures, now, source="demo")
+    logger.info("demo: seeded %d made-up ratings over %d days", made, days)
+    return made
+
+
+PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Nút đánh giá (demo)</title><link rel="stylesheet" href="/pad.css">
+<script src="/pad.js" defer></script></head>
+<body><h1>Đánh giá mức độ hài lòng <small>thiết bị giả lập · demo</small></h1>
+<p class="hint">1. Bấm «Phục vụ xong» để hoàn thành một lượt tại quầy (đèn nhấp nháy mời đánh giá).
+2. Bấm một mức đánh giá. Sau «Không hài lòng», hai nút còn lại chọn lý do trong 10 giây.</p>
+<div id="pads"></div><p class="foot">Hàng đợi gửi (outbox): <b id="outbox">0</b></p></body></html>
+"""
+
+STYLE = """
+body{font-family:"Be Vietnam Pro","DejaVu Sans",sans-serif;background:#f3f5f9;margin:0;padding:20px;color:#1b2430}
+h1{font-size:20px;color:#12355b}h1 small{font-size:12px;color:#667085;font-weight:400}
+.hint{color:#667085;font-size:13px;max-width:760px}
+#pads{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px}
+.pad{background:#fff;border-radius:14px;padding:16px;box-shadow:0 1px 3px rgba(16,24,40,.1)}
+.pad h2{margin:0 0 12px;font-size:16px;display:flex;justify-content:space-between;align-items:center}
+.serve{font:inherit;font-size:12px;border:1px solid #cfe7e7;background:#eef6f6;color:#0b6466;border-radius:8px;padding:4px 10px;cursor:pointer}
+.buttons{display:flex;gap:10px}
+.btn{flex:1;border:none;border-radius:12px;padding:14px 6px;font:inherit;font-weight:600;font-size:13px;color:#fff;cursor:pointer;position:relative}
+.btn.very_satisfied{background:#2a9d5c}.btn.satisfied{background:#8cc152}.btn.unsatisfied{background:#d1495b}
+.led{display:block;width:14px;height:14px;border-radius:50%;margin:0 auto 8px;background:#2b2f36;border:2px solid rgba(255,255,255,.6)}
+.led.invite{animation:blink 2s infinite}.led.thank_you{animation:blink .3s 3;background:#fff}
+@keyframes blink{0%,49%{background:#fff9c4;box-shadow:0 0 10px #fff59d}50%,100%{background:#2b2f36}}
+.foot{color:#667085;font-size:12px}
+"""
+
+SCRIPT = """
+(function(){
+  function post(url, body){return fetch(url,{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify(body)});}
+  function draw(s){
+    var box=document.getElementById("pads");
+    if(!box.dataset.built){
+      s.counters.forEach(function(c){
+        var card=document.createElement("div");card.className="pad";
+        var h=document.createElement("h2");h.textContent=c.name;
+        var sv=document.createElement("button");sv.className="serve";sv.textContent="Phục vụ xong";
+        sv.addEventListener("click",function(){post("/serve",{counter:c.id});});
+        h.appendChild(sv);card.appendChild(h);
+        var row=document.createElement("div");row.className="buttons";
+        s.levels.forEach(function(l){
+          var b=document.createElement("button");b.className="btn "+l.id;
+          var led=document.createElement("span");led.className="led";led.id="led-"+c.id+"-"+l.id;
+          b.appendChild(led);b.appendChild(document.createTextNode(l.label));
+          b.addEventListener("click",function(){post("/press",{counter:c.id,button:l.id});});
+          row.appendChild(b);
+        });
+        card.appendChild(row);box.appendChild(card);
+      });
+      box.dataset.built="1";
+    }
+    s.counters.forEach(function(c){
+      s.levels.forEach(function(l){
+        var led=document.getElementById("led-"+c.id+"-"+l.id);
+        var st=c.leds[l.id]||"off";
+        if(led.dataset.st!==st){led.className="led "+st;led.dataset.st=st;}
+      });
+    });
+    document.getElementById("outbox").textContent=s.outbox;
+  }
+  function tick(){fetch("/state").then(function(r){return r.json();}).then(draw).catch(function(){});}
+  tick();setInterval(tick,400);
+})();
+"""
