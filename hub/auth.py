@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -28,7 +29,11 @@ logger = logging.getLogger(__name__)
 
 ROLES = ("staff", "manager", "admin")
 DEVICE_KINDS = ("kiosk", "rating-pad", "display", "counter-keypad")
-USERNAME_RE = r"^[a-z0-9][a-z0-9._-]{1,63}$"
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+DEVICE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+TOKEN_KINDS = ("api", "session")
+#: A device whose last heartbeat is older than this is shown as offline.
+ONLINE_WITHIN_S = 90
 
 
 def cheap_hasher() -> PasswordHasher:
@@ -40,17 +45,67 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+class WeakPassword(errors.BadRequest):
+    """A password the policy refuses; ``reason`` and ``params`` let pages translate it."""
+
+    code = "weak_password"
+
+    def __init__(self, message: str, reason: str, **params: Any) -> None:
+        super().__init__(message, code="weak_password")
+        self.reason = reason
+        self.params = params
+
+
+# Passwords long enough for the length rule that guessers still try first.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "12345678910",
+        "123456789a",
+        "0123456789",
+        "1111111111",
+        "abc1234567",
+        "abcd123456",
+        "qwertyuiop",
+        "password123",
+        "password1234",
+        "matkhau123",
+        "matkhau1234",
+        "matkhau@123",
+        "admin@1234",
+        "admin12345",
+        "admin123456",
+        "vietnam123",
+        "hanoi12345",
+        "iloveyou123",
+        "motcua2026",
+        "motcua12345",
+    }
+)
+
+
 def check_password_policy(password: str, security: Security, username: str = "") -> None:
-    """Refuse weak passwords with a message a person can act on."""
-    if len(password) < security.password_min_length:
-        raise errors.BadRequest(
-            f"Mật khẩu phải có ít nhất {security.password_min_length} ký tự",
-            code="weak_password",
-        )
+    """Refuse weak passwords with a message a person can act on.
+
+    The rules follow current guidance (length and a list of common choices, no
+    composition rules): at least ``password_min_length`` characters, not
+    containing the user name, at least 4 different characters, not a common
+    password, at most 256 characters (hashing cost).
+
+    Raises:
+        WeakPassword: with a Vietnamese message and a ``reason`` code.
+    """
+    minimum = security.password_min_length
+    if len(password) < minimum:
+        raise WeakPassword(f"Mật khẩu phải có ít nhất {minimum} ký tự", "too_short", min=minimum)
+    if len(password) > 256:
+        raise WeakPassword("Mật khẩu dài quá 256 ký tự", "too_long", max=256)
     if username and username.lower() in password.lower():
-        raise errors.BadRequest("Mật khẩu không được chứa tên đăng nhập", code="weak_password")
+        raise WeakPassword("Mật khẩu không được chứa tên đăng nhập", "contains_username")
     if len(set(password)) < 4:
-        raise errors.BadRequest("Mật khẩu quá đơn giản", code="weak_password")
+        raise WeakPassword("Mật khẩu quá đơn giản", "too_simple")
+    if password.lower() in COMMON_PASSWORDS:
+        raise WeakPassword("Mật khẩu này quá phổ biến, dễ bị đoán", "common")
 
 
 class AuthService:
@@ -71,7 +126,24 @@ class AuthService:
         # for an unknown name costs the same time as one with a wrong password.
         self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
 
+    def reconfigure(self, security: Security) -> None:
+        """Apply reloaded security limits (lockout, policy, token lifetime)."""
+        self.security = security
+
     # ------------------------------------------------------------------ users
+    @staticmethod
+    def _check_user_fields(username: str, role: str) -> None:
+        if not USERNAME_RE.match(username):
+            raise errors.BadRequest(
+                "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang, "
+                "gạch dưới (2–64 ký tự)",
+                code="invalid_username",
+            )
+        if role not in ROLES:
+            raise errors.BadRequest(
+                f"Vai trò phải là một trong: {', '.join(ROLES)}", code="invalid_role"
+            )
+
     def add_user(
         self,
         username: str,
@@ -82,18 +154,7 @@ class AuthService:
         enforce_policy: bool = True,
     ) -> tuple[int, bool]:
         """Add a user or update its password and role. Returns (id, created)."""
-        import re
-
-        if not re.match(USERNAME_RE, username):
-            raise errors.BadRequest(
-                "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang, "
-                "gạch dưới (2–64 ký tự)",
-                code="invalid_username",
-            )
-        if role not in ROLES:
-            raise errors.BadRequest(
-                f"Vai trò phải là một trong: {', '.join(ROLES)}", code="invalid_role"
-            )
+        self._check_user_fields(username, role)
         if enforce_policy:
             check_password_policy(password, self.security, username)
         now = self.clock()
@@ -101,19 +162,7 @@ class AuthService:
         with write(self.engine) as conn:
             row = conn.execute(select(users.c.id).where(users.c.username == username)).first()
             if row is None:
-                result = conn.execute(
-                    insert(users).values(
-                        username=username,
-                        display_name=display_name,
-                        password_hash=hashed,
-                        role=role,
-                        active=True,
-                        created_at=now,
-                        password_changed_at=now,
-                        failed_logins=0,
-                    )
-                )
-                return int(result.inserted_primary_key[0]), True
+                return self._insert_user(conn, username, hashed, role, display_name, now), True
             values: dict[str, Any] = {
                 "password_hash": hashed,
                 "role": role,
@@ -125,24 +174,89 @@ class AuthService:
             if display_name is not None:
                 values["display_name"] = display_name
             conn.execute(update(users).where(users.c.id == row[0]).values(**values))
-            conn.execute(
-                update(auth_tokens)
-                .where(auth_tokens.c.user_id == row[0], auth_tokens.c.revoked_at.is_(None))
-                .values(revoked_at=now)
-            )
+            self._revoke_user_tokens(conn, row[0], now)
             return int(row[0]), False
+
+    def create_user(
+        self, username: str, password: str, role: str, *, display_name: str | None = None
+    ) -> int:
+        """Add a new user (the admin page); an existing name is a conflict, not an update.
+
+        Raises:
+            BadRequest: invalid name or role; WeakPassword.
+            Conflict: ``user_exists``.
+        """
+        self._check_user_fields(username, role)
+        check_password_policy(password, self.security, username)
+        hashed = self.hasher.hash(password)
+        with write(self.engine) as conn:
+            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+                raise errors.Conflict("Tên đăng nhập đã có người dùng", code="user_exists")
+            return self._insert_user(conn, username, hashed, role, display_name, self.clock())
+
+    @staticmethod
+    def _insert_user(
+        conn: Any, username: str, hashed: str, role: str, display_name: str | None, now: datetime
+    ) -> int:
+        result = conn.execute(
+            insert(users).values(
+                username=username,
+                display_name=display_name or None,
+                password_hash=hashed,
+                role=role,
+                active=True,
+                created_at=now,
+                password_changed_at=now,
+                failed_logins=0,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def _revoke_user_tokens(self, conn: Any, user_id: int, now: datetime) -> None:
+        conn.execute(
+            update(auth_tokens)
+            .where(auth_tokens.c.user_id == user_id, auth_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+    def reset_password(self, user_id: int, password: str) -> None:
+        """Set a new password, lift a lockout and log the user out everywhere.
+
+        Raises:
+            NotFound: ``unknown_user``; WeakPassword.
+        """
+        user = self.get_user(user_id)
+        check_password_policy(password, self.security, user["username"])
+        now = self.clock()
+        hashed = self.hasher.hash(password)
+        with write(self.engine) as conn:
+            conn.execute(
+                update(users)
+                .where(users.c.id == user_id)
+                .values(
+                    password_hash=hashed,
+                    password_changed_at=now,
+                    failed_logins=0,
+                    locked_until=None,
+                )
+            )
+            self._revoke_user_tokens(conn, user_id, now)
 
     def user_count(self) -> int:
         with read(self.engine) as conn:
             return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 
-    def login(self, username: str, password: str, address: str) -> dict[str, Any]:
-        """Check a password and issue a login token.
+    def login(
+        self, username: str, password: str, address: str, *, kind: str = "api"
+    ) -> dict[str, Any]:
+        """Check a password and issue a login token (``kind``: api or session).
 
         Failed attempts are counted per user (lockout after
         ``login_max_attempts``) and per address (429), both for
         ``lockout_s`` seconds.
         """
+        if kind not in TOKEN_KINDS:
+            raise ValueError(f"token kind must be one of {TOKEN_KINDS}")
         now = self.clock()
         window_start = now - timedelta(seconds=self.security.lockout_s)
         with read(self.engine) as conn:
@@ -176,7 +290,7 @@ class AuthService:
                     user_id=user.id,
                     created_at=now,
                     expires_at=expires,
-                    kind="api",
+                    kind=kind,
                 )
             )
             conn.execute(
@@ -244,19 +358,32 @@ class AuthService:
             return None
         return Actor("device", dev.id, dev.name, dev.kind, dev.counter_id)
 
+    @staticmethod
+    def _user_view(r: Any, now: datetime) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "username": r.username,
+            "display_name": r.display_name,
+            "role": r.role,
+            "active": r.active,
+            "locked": r.locked_until is not None and r.locked_until > now,
+            "created_at": r.created_at,
+            "password_changed_at": r.password_changed_at,
+        }
+
     def list_users(self) -> list[dict[str, Any]]:
+        now = self.clock()
         with read(self.engine) as conn:
             rows = conn.execute(select(users).order_by(users.c.username))
-            return [
-                {
-                    "id": r.id,
-                    "username": r.username,
-                    "display_name": r.display_name,
-                    "role": r.role,
-                    "active": r.active,
-                }
-                for r in rows
-            ]
+            return [self._user_view(r, now) for r in rows]
+
+    def get_user(self, user_id: int) -> dict[str, Any]:
+        """One user's public fields. Raises NotFound (``unknown_user``)."""
+        with read(self.engine) as conn:
+            row = conn.execute(select(users).where(users.c.id == user_id)).first()
+        if row is None:
+            raise errors.NotFound("Không có người dùng này", code="unknown_user")
+        return self._user_view(row, self.clock())
 
     def set_active(self, user_id: int, active: bool) -> None:
         with write(self.engine) as conn:
@@ -266,22 +393,16 @@ class AuthService:
             if not changed:
                 raise errors.NotFound("Không có người dùng này", code="unknown_user")
             if not active:
-                conn.execute(
-                    update(auth_tokens)
-                    .where(auth_tokens.c.user_id == user_id, auth_tokens.c.revoked_at.is_(None))
-                    .values(revoked_at=self.clock())
-                )
+                self._revoke_user_tokens(conn, user_id, self.clock())
 
     # ---------------------------------------------------------------- devices
-    def add_device(self, name: str, kind: str, counter_id: str | None) -> str:
-        """Register (or re-key) a device; returns its new token, shown once."""
-        import re
-
+    @staticmethod
+    def _check_device_fields(name: str, kind: str, counter_id: str | None) -> None:
         if kind not in DEVICE_KINDS:
             raise errors.BadRequest(
                 f"Loại thiết bị phải là một trong: {', '.join(DEVICE_KINDS)}", code="invalid_kind"
             )
-        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", name):
+        if not DEVICE_NAME_RE.match(name):
             raise errors.BadRequest(
                 "Tên thiết bị chỉ gồm chữ không dấu, số, . _ -", code="invalid_name"
             )
@@ -289,10 +410,32 @@ class AuthService:
             raise errors.BadRequest(
                 "Thiết bị này cần gắn với một quầy (--counter)", code="counter_required"
             )
+
+    def add_device(self, name: str, kind: str, counter_id: str | None) -> str:
+        """Register (or re-key) a device; returns its new token, shown once."""
+        return self.register_device(name, kind, counter_id, replace=True)[1]
+
+    def register_device(
+        self, name: str, kind: str, counter_id: str | None, *, replace: bool = False
+    ) -> tuple[int, str]:
+        """Register a device; returns ``(id, token)``, the token shown once.
+
+        Args:
+            replace: re-key (and un-revoke) a device of the same name; otherwise a
+                name in use by an active device is a conflict (a revoked one's name
+                may be reused).
+
+        Raises:
+            BadRequest: invalid name or kind, or a missing counter.
+            Conflict: ``device_exists``.
+        """
+        self._check_device_fields(name, kind, counter_id)
         token = secrets.token_urlsafe(32)
         now = self.clock()
         with write(self.engine) as conn:
-            row = conn.execute(select(devices.c.id).where(devices.c.name == name)).first()
+            row = conn.execute(
+                select(devices.c.id, devices.c.revoked_at).where(devices.c.name == name)
+            ).first()
             values = {
                 "kind": kind,
                 "counter_id": counter_id,
@@ -300,9 +443,26 @@ class AuthService:
                 "revoked_at": None,
             }
             if row is None:
-                conn.execute(insert(devices).values(name=name, created_at=now, **values))
-            else:
-                conn.execute(update(devices).where(devices.c.id == row[0]).values(**values))
+                result = conn.execute(insert(devices).values(name=name, created_at=now, **values))
+                return int(result.inserted_primary_key[0]), token
+            if not replace and row.revoked_at is None:
+                raise errors.Conflict("Tên thiết bị đã được dùng", code="device_exists")
+            # A re-registered device starts afresh: no stale heartbeat from its old life.
+            values.update(last_seen_at=None, version=None, status=None, address=None)
+            conn.execute(update(devices).where(devices.c.id == row.id).values(**values))
+            return int(row.id), token
+
+    def rekey_device(self, device_id: int) -> str:
+        """A new token for a device (the old one stops working). Raises NotFound."""
+        token = secrets.token_urlsafe(32)
+        with write(self.engine) as conn:
+            changed = conn.execute(
+                update(devices)
+                .where(devices.c.id == device_id)
+                .values(token_hash=token_hash(token), revoked_at=None)
+            ).rowcount
+            if not changed:
+                raise errors.NotFound("Không có thiết bị này", code="unknown_device")
         return token
 
     def revoke_device(self, device_id: int) -> None:
@@ -321,20 +481,40 @@ class AuthService:
                 .values(last_seen_at=self.clock(), version=version, status=status, address=address)
             )
 
+    def _device_view(self, r: Any, now: datetime) -> dict[str, Any]:
+        if r.revoked_at is not None:
+            health = "revoked"
+        elif r.last_seen_at is None:
+            health = "never"
+        elif (now - r.last_seen_at).total_seconds() <= ONLINE_WITHIN_S:
+            health = "online"
+        else:
+            health = "offline"
+        return {
+            "id": r.id,
+            "name": r.name,
+            "kind": r.kind,
+            "counter_id": r.counter_id,
+            "revoked": r.revoked_at is not None,
+            "created_at": r.created_at,
+            "last_seen_at": r.last_seen_at,
+            "version": r.version,
+            "status": r.status or {},
+            "address": r.address,
+            "health": health,
+        }
+
     def list_devices(self) -> list[dict[str, Any]]:
+        """Every device with ``health``: online, offline, never (seen) or revoked."""
+        now = self.clock()
         with read(self.engine) as conn:
             rows = conn.execute(select(devices).order_by(devices.c.name))
-            return [
-                {
-                    "id": r.id,
-                    "name": r.name,
-                    "kind": r.kind,
-                    "counter_id": r.counter_id,
-                    "revoked": r.revoked_at is not None,
-                    "last_seen_at": r.last_seen_at,
-                    "version": r.version,
-                    "status": r.status or {},
-                    "address": r.address,
-                }
-                for r in rows
-            ]
+            return [self._device_view(r, now) for r in rows]
+
+    def get_device(self, device_id: int) -> dict[str, Any]:
+        """One device (as in :meth:`list_devices`). Raises NotFound."""
+        with read(self.engine) as conn:
+            row = conn.execute(select(devices).where(devices.c.id == device_id)).first()
+        if row is None:
+            raise errors.NotFound("Không có thiết bị này", code="unknown_device")
+        return self._device_view(row, self.clock())

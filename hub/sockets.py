@@ -2,15 +2,30 @@
 
 Handlers are thin: they check the input, call a service and answer. Bad
 input gets an ``{"error": {"code", "message"}}`` answer, never an exception.
+
+Limits: the whole engine.io packet is bounded by ``max_http_buffer_size``
+(``hub.app``); each event's arguments are further bounded by
+:data:`MAX_EVENT_BYTES` of JSON, answered with ``message_too_large``.
+
+Who may do what (``tests/hub/pages/test_socket_matrix.py`` proves it):
+
+- ``/display``: anyone (read-only screens); events ``since``, ``snapshot``, ``ack``.
+- ``/devices``: a device token only; no client events.
+- ``/counter``: a user token (``auth={"token": …}``) or the page session; the
+  token is checked again on every event, so a revoked or expired token stops
+  working at once. ``watch`` {counter}: managers and admins any counter; staff
+  their own open counter, or a closed one (while picking).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import request
-from flask_socketio import Namespace, SocketIO, emit, join_room
+from flask_socketio import Namespace, SocketIO, disconnect, emit, join_room, leave_room, rooms
 from sqlalchemy import select
 
 from hub.events import (
@@ -29,6 +44,9 @@ from hub.store.tables import counter_state
 logger = logging.getLogger(__name__)
 
 MAX_INT = 2**53
+#: Upper bound of one event's arguments, as JSON (the hub's events are tiny).
+MAX_EVENT_BYTES = 4096
+LIFECYCLE_EVENTS = ("connect", "disconnect")
 
 
 def _error(code: str, message: str) -> dict[str, Any]:
@@ -41,7 +59,28 @@ def _token(auth: Any) -> str:
     return ""
 
 
-class DisplayNamespace(Namespace):
+def _too_large(args: tuple[Any, ...]) -> bool:
+    try:
+        size = len(json.dumps(args, default=str))
+    except (TypeError, ValueError):
+        return True
+    return size > MAX_EVENT_BYTES
+
+
+class BoundedNamespace(Namespace):
+    """A namespace that refuses oversized event arguments before any handler runs."""
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        # args[0] is the client's sid; the rest is what the client sent.
+        if event not in LIFECYCLE_EVENTS and _too_large(args[1:]):
+            logger.warning(
+                "refused a %s event over %d bytes on %s", event, MAX_EVENT_BYTES, self.namespace
+            )
+            return _error("message_too_large", "Thông điệp quá lớn")
+        return super().trigger_event(event, *args)
+
+
+class DisplayNamespace(BoundedNamespace):
     """Read-only screens: snapshot on connect, then ``call`` and ``queue`` pushes."""
 
     def __init__(self, hub: Any) -> None:
@@ -70,7 +109,7 @@ class DisplayNamespace(Namespace):
         return record_ack(self.hub, data)
 
 
-class DevicesNamespace(Namespace):
+class DevicesNamespace(BoundedNamespace):
     """Agents with a device token; pads join their counter's room."""
 
     def __init__(self, hub: Any) -> None:
@@ -95,22 +134,37 @@ class DevicesNamespace(Namespace):
         return True
 
 
-class CounterNamespace(Namespace):
+def _same_origin() -> bool:
+    """False when a browser says the handshake comes from another site."""
+    origin = request.headers.get("Origin")
+    if not origin:
+        return True  # not a browser (agents, tests): nothing to forge with
+    return urlsplit(origin).netloc == request.host
+
+
+class CounterNamespace(BoundedNamespace):
     """Staff consoles: queue counts for everyone, counter state for its operator."""
 
     def __init__(self, hub: Any) -> None:
         super().__init__(NS_COUNTER)
         self.hub = hub
+        # sid -> the token the client connected with, checked again on each event.
+        self._tokens: dict[str, str] = {}
 
     def on_connect(self, auth: Any = None) -> bool:
-        actor = self.hub.auth.resolve(_token(auth))
-        if actor is None:
+        token = _token(auth)
+        if not token:
             from flask import session
 
-            user_token = session.get("token") if session else None
-            actor = self.hub.auth.resolve(user_token or "")
+            # The console page connects with its session cookie; a cookie rides
+            # along on any site's request, so insist the page is ours.
+            token = (session.get("token") if session else None) or ""
+            if token and not _same_origin():
+                raise ConnectionRefusedError("cross-site")
+        actor = self.hub.auth.resolve(token)
         if actor is None or actor.kind != "user":
             raise ConnectionRefusedError("unauthorized")
+        self._tokens[request.sid] = token  # type: ignore[attr-defined]
         join_room("staff")
         services = [s.id for s in self.hub.config.services]
         with read(self.hub.engine) as conn:
@@ -119,11 +173,38 @@ class CounterNamespace(Namespace):
             emit(EV_QUEUE, {"waiting": queries.waiting_counts(conn, services)})
         return True
 
+    def on_disconnect(self, reason: Any = None) -> None:
+        self._tokens.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    def _actor(self) -> Any:
+        """The connected user, re-checked now; disconnects a revoked or expired one."""
+        actor = self.hub.auth.resolve(self._tokens.get(request.sid, ""))  # type: ignore[attr-defined]
+        if actor is None or actor.kind != "user":
+            disconnect()
+            return None
+        return actor
+
     def on_watch(self, data: Any = None) -> Any:
         """Follow one counter's state (its operator, or a manager/admin)."""
+        actor = self._actor()
+        if actor is None:
+            return _error("unauthorized", "Phiên đăng nhập đã hết hạn")
         counter_id = data.get("counter") if isinstance(data, dict) else None
         if not isinstance(counter_id, str) or self.hub.config.counter(counter_id) is None:
             return _error("unknown_counter", "Không có quầy này")
+        if actor.role == "staff":
+            with read(self.hub.engine) as conn:
+                state = conn.execute(
+                    select(counter_state.c.status, counter_state.c.user_id).where(
+                        counter_state.c.counter_id == counter_id
+                    )
+                ).first()
+            if state is not None and state.status == "open" and state.user_id != actor.id:
+                return _error("not_your_counter", "Quầy này do cán bộ khác phụ trách")
+            # A console follows one counter at a time.
+            for room in rooms():
+                if room.startswith("counter:") and room != counter_room(counter_id):
+                    leave_room(room)
         join_room(counter_room(counter_id))
         return {"ok": True}
 

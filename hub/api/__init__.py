@@ -7,7 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach every API blueprint and the JSON error handlers to ``app``."""
-    from hub.api import counters, devices, errors, login, openapi, ratings, stats, tickets
+    from hub.api import admin, counters, devices, errors, login, openapi, ratings, stats, tickets
 
-    for module in (login, tickets, counters, ratings, stats, devices, openapi, errors):
+    for module in (login, tickets, counters, ratings, stats, devices, admin, openapi, errors):
         app.register_blueprint(module.bp)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from hub import errors
 from hub.api.models import LoginIn, LoginOut
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.app import current_hub, remote_address
@@ -30,10 +31,20 @@ def login(*, actor: Actor | None, body: LoginIn) -> dict[str, Any]:
     address = remote_address()
     try:
         result = hub.auth.login(body.username, body.password, address)
-    except Exception:
-        hub.audit.record("login_failed", actor=f"user:{body.username[:64]}", address=address)
+    except errors.HubError as err:
+        hub.audit.record(
+            "login_failed",
+            actor=f"user:{body.username[:64]}",
+            address=address,
+            after={"reason": err.code, "via": "api"},
+        )
         raise
-    hub.audit.record("login", actor=f"user:{body.username}", address=address)
+    hub.audit.record(
+        "login",
+        actor=f"user:{body.username}",
+        address=address,
+        after={"role": result["role"], "via": "api"},
+    )
     return {
         "token": result["token"],
         "role": result["role"],
@@ -54,5 +65,8 @@ def logout(*, actor: Actor | None) -> None:
     token = request.headers.get("Authorization", "").partition(" ")[2].strip()
     current_hub().auth.logout(token)
     current_hub().audit.record(
-        "logout", actor=actor.label if actor else "?", address=remote_address()
+        "logout",
+        actor=actor.label if actor else "?",
+        address=remote_address(),
+        after={"via": "api"},
     )

@@ -1,0 +1,284 @@
+"""``/counter``: the staff console.
+
+A staff member (or an admin) picks a free counter, opens it, and works it
+with big buttons and one-key shortcuts (also from a USB numeric keypad): call
+next, recall, no-show, transfer to another field, complete, pause/resume.
+The page shows the number being served and for how long, and the waiting
+counts of the counter's fields, live over Socket.IO ``/counter``.
+
+Staff never choose a ticket and never see a ticket's id or any citizen data:
+the queue picks the next one, and the answers here carry only the number.
+
+The actions are JSON ``POST /counter/<id>/action/<name>`` calls from the page's
+script (session + CSRF header), audited like the API's with the counter's state
+before and after.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from hub import errors
+from hub.app import Hub, current_hub, remote_address
+from hub.pages.common import page_blueprint, render_page
+from hub.pages.i18n import error_text
+from hub.pages.security import current_actor, requires
+from hub.queue import TicketStatus, site_day
+from hub.queue_service import Actor, iso
+from hub.store import queries
+from hub.store.db import read
+from hub.store.tables import counter_state, tickets
+
+logger = logging.getLogger(__name__)
+
+bp = page_blueprint("console", __name__)
+OPERATORS = ("staff", "admin")
+COUNTER = "/counter/<string(maxlength=32):counter_id>"
+#: A second "call next" this soon after a call is refused: a double press would
+#: otherwise complete a citizen who has not even reached the counter.
+MIN_CALL_GAP_S = 3.0
+ACTIONS = ("call-next", "recall", "no-show", "complete", "transfer", "pause", "resume")
+
+
+# ------------------------------------------------------------------ state
+def own_counter(hub: Hub, actor: Actor) -> str | None:
+    """The counter ``actor`` has open, if any (one counter per user)."""
+    with read(hub.engine) as conn:
+        return conn.execute(
+            select(counter_state.c.counter_id).where(
+                counter_state.c.user_id == actor.id, counter_state.c.status == "open"
+            )
+        ).scalar()
+
+
+def _service_ref(hub: Hub, service_id: str) -> dict[str, str]:
+    service = hub.config.service(service_id)
+    return {"id": service_id, "name": service.name if service else service_id}
+
+
+def counter_view(hub: Hub, counter_id: str) -> dict[str, Any]:
+    """The counter as the console shows it (no ticket id, no citizen data)."""
+    view = next((c for c in hub.queue.counters() if c["id"] == counter_id), None)
+    if view is None:
+        raise errors.NotFound(code="unknown_counter")
+    current = view.get("current")
+    return {
+        "id": view["id"],
+        "name": view["name"],
+        "status": view["status"],
+        "paused": view["paused"],
+        "staff": view.get("staff"),
+        "services": [_service_ref(hub, s) for s in view["services"]],
+        "current": (
+            {
+                "number": current["number"],
+                "service": _service_ref(hub, current["service"]),
+                "called_at": current.get("called_at"),
+            }
+            if current
+            else None
+        ),
+    }
+
+
+def console_state(hub: Hub, counter_id: str) -> dict[str, Any]:
+    """Everything the console shows: counter, waiting counts, today's tally."""
+    counter = counter_view(hub, counter_id)
+    service_ids = [s["id"] for s in counter["services"]]
+    now = hub.queue.clock()
+    today = site_day(now, hub.config.site.timezone)
+    with read(hub.engine) as conn:
+        waiting = queries.waiting_counts(conn, service_ids)
+        rows = conn.execute(
+            select(tickets.c.status, func.count())
+            .where(tickets.c.counter_id == counter_id, tickets.c.completed_day == today)
+            .group_by(tickets.c.status)
+        )
+        tally = {status: int(n) for status, n in rows}
+    return {
+        "counter": counter,
+        "waiting": waiting,
+        "today": {
+            "served": tally.get(TicketStatus.DONE.value, 0),
+            "no_show": tally.get(TicketStatus.NO_SHOW.value, 0),
+        },
+        "server_time": iso(now),
+    }
+
+
+def _snapshot(counter: dict[str, Any]) -> dict[str, Any]:
+    current = counter.get("current")
+    return {"current": current["number"] if current else None, "paused": counter["paused"]}
+
+
+# ------------------------------------------------------------------ pages
+@bp.get("/counter")
+@requires(*OPERATORS)
+def pick() -> Any:
+    """Choose a counter among the free ones; a user with one open goes straight to it."""
+    hub = current_hub()
+    actor = current_actor()
+    mine = own_counter(hub, actor) if actor else None
+    if mine is not None:
+        return redirect(url_for("console.console", counter_id=mine))
+    counters = [counter_view(hub, c.id) for c in hub.config.counters]
+    with read(hub.engine) as conn:
+        waiting = queries.waiting_counts(conn, [s.id for s in hub.config.services])
+    return render_page("counter/pick.html", counters=counters, waiting=waiting)
+
+
+@bp.post(f"{COUNTER}/open")
+@requires(*OPERATORS)
+def open_counter(counter_id: str) -> Any:
+    """Bind the user to a free counter, then show its console."""
+    hub = current_hub()
+    actor = current_actor()
+    try:
+        hub.queue.open(counter_id, actor=actor)
+    except errors.HubError as err:
+        flash(error_text(err), "error")
+        return redirect(url_for("console.pick"))
+    hub.audit.record(
+        "counter_open",
+        actor=actor.label,
+        target=f"counter:{counter_id}",
+        address=remote_address(),
+        before={"status": "closed"},
+        after={"status": "open", "via": "page"},
+    )
+    return redirect(url_for("console.console", counter_id=counter_id))
+
+
+@bp.get(COUNTER)
+@requires(*OPERATORS)
+def console(counter_id: str) -> Any:
+    """The console of the user's open counter."""
+    hub = current_hub()
+    actor = current_actor()
+    if hub.config.counter(counter_id) is None:
+        raise errors.NotFound(code="unknown_counter")
+    if own_counter(hub, actor) != counter_id:
+        flash(_("Open a counter first."), "info")
+        return redirect(url_for("console.pick"))
+    state = console_state(hub, counter_id)
+    services = [{"id": s.id, "name": s.name} for s in hub.config.services]
+    action_urls = {a: url_for("console.act", counter_id=counter_id, action=a) for a in ACTIONS}
+    return render_page(
+        "counter/console.html",
+        state=state,
+        services=services,
+        action_urls=action_urls,
+        has_socket="display" in current_app.blueprints,
+    )
+
+
+@bp.post(f"{COUNTER}/close")
+@requires(*OPERATORS)
+def close_counter(counter_id: str) -> Any:
+    """Close the counter (a number still being served is completed)."""
+    hub = current_hub()
+    actor = current_actor()
+    try:
+        before = _snapshot(counter_view(hub, counter_id))
+        hub.queue.close(counter_id, actor=actor)
+    except errors.HubError as err:
+        flash(error_text(err), "error")
+        return redirect(url_for("console.pick"))
+    hub.audit.record(
+        "counter_close",
+        actor=actor.label,
+        target=f"counter:{counter_id}",
+        address=remote_address(),
+        before={"status": "open", **before},
+        after={"status": "closed", "via": "page"},
+    )
+    flash(_("Counter closed. Thank you!"), "ok")
+    return redirect(url_for("console.pick"))
+
+
+@bp.get(f"{COUNTER}/state")
+@requires(*OPERATORS)
+def state(counter_id: str) -> Any:
+    """The console's state as JSON (start-up and the no-socket fallback)."""
+    hub = current_hub()
+    _require_operator(hub, current_actor(), counter_id)
+    return console_state(hub, counter_id)
+
+
+def _require_operator(hub: Hub, actor: Actor | None, counter_id: str) -> None:
+    if hub.config.counter(counter_id) is None:
+        raise errors.NotFound(code="unknown_counter")
+    if actor is None or own_counter(hub, actor) != counter_id:
+        raise errors.Forbidden(code="not_your_counter")
+
+
+def _check_call_gap(hub: Hub, counter: dict[str, Any]) -> None:
+    current = counter.get("current")
+    if not current or not current.get("called_at"):
+        return
+    called = datetime.fromisoformat(current["called_at"].replace("Z", "+00:00"))
+    if (hub.queue.clock() - called).total_seconds() < MIN_CALL_GAP_S:
+        raise errors.Conflict("Vừa gọi số; chờ vài giây rồi gọi tiếp", code="too_soon")
+
+
+@bp.post(f"{COUNTER}/action/<any({', '.join(repr(a) for a in ACTIONS)}):action>")
+@requires(*OPERATORS)
+def act(counter_id: str, action: str) -> Any:
+    """One console action; answers the new state and a message to show."""
+    hub = current_hub()
+    actor = current_actor()
+    _require_operator(hub, actor, counter_id)
+    before = counter_view(hub, counter_id)
+    message, audit_after = _run(hub, actor, counter_id, action, before)
+    state_now = console_state(hub, counter_id)
+    hub.audit.record(
+        action.replace("-", "_"),
+        actor=actor.label,
+        target=f"counter:{counter_id}",
+        address=remote_address(),
+        before=_snapshot(before),
+        after={**_snapshot(state_now["counter"]), **audit_after, "via": "page"},
+    )
+    return {"ok": True, "message": message, **state_now}
+
+
+def _run(
+    hub: Hub, actor: Actor, counter_id: str, action: str, before: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    queue = hub.queue
+    if action == "call-next":
+        _check_call_gap(hub, before)
+        ticket = queue.call_next(counter_id, actor=actor)
+        if ticket is None:
+            return _("Nobody is waiting."), {"called": None}
+        return _("Calling number %(number)s.", number=ticket["number"]), {
+            "called": ticket["number"]
+        }
+    if action == "recall":
+        ticket = queue.recall(counter_id, actor=actor)
+        return _("Calling number %(number)s again.", number=ticket["number"]), {}
+    if action == "no-show":
+        ticket = queue.finish(counter_id, TicketStatus.NO_SHOW, actor=actor)
+        return _("Number %(number)s did not come.", number=ticket["number"]), {}
+    if action == "complete":
+        ticket = queue.finish(counter_id, TicketStatus.DONE, actor=actor)
+        return _("Number %(number)s is done.", number=ticket["number"]), {}
+    if action == "transfer":
+        body = request.get_json(silent=True)
+        service_id = body.get("service") if isinstance(body, dict) else None
+        if not isinstance(service_id, str) or hub.config.service(service_id) is None:
+            raise errors.BadRequest(code="unknown_service")
+        ticket = queue.transfer(counter_id, service_id, actor=actor)
+        name = _service_ref(hub, service_id)["name"]
+        return _(
+            "Number %(number)s now waits for %(field)s.", number=ticket["number"], field=name
+        ), {"service": service_id}
+    paused = action == "pause"
+    queue.set_paused(counter_id, paused, actor=actor)
+    return (_("Counter paused.") if paused else _("Counter resumed.")), {}
