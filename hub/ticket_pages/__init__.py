@@ -1,0 +1,203 @@
+"""Pages for a citizen's phone: a ticket's status (``/t/<id>``) and remote tickets (``/book``).
+
+``/t/<id>`` is what the QR code on a printed ticket opens: number, field,
+status, people ahead and estimated wait, updated live; cancel while waiting;
+once served, the rating form (levels, then reasons after a negative level).
+Knowing the ticket's long random id is the permission (a capability URL).
+
+How it stays live without polling: the page joins the read-only Socket.IO
+namespace ``/display`` (the same public events the hall screens get; they never
+carry a ticket id) and, when an event concerns it — a ``queue`` change of its
+field, a ``call`` of its field, number or counter, or a reconnect — it fetches
+``GET /api/v1/tickets/<id>`` once (debounced). Marking a ticket done emits no
+public event, so only while the ticket is being served the page also asks every
+15 s. Without the display package (no Socket.IO client to load) it asks every
+20 s. The page is plain JavaScript; the Socket.IO client is the one the display
+package vendors.
+
+``/book`` exists when ``[booking] enabled = true`` (see :mod:`.booking`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import fontpkg_be_vietnam_pro
+from flask import Blueprint, Flask, Response, current_app, render_template, send_file, url_for
+from sqlalchemy import select
+
+from hub import errors
+from hub.store.db import read
+from hub.store.tables import ratings
+from hub.ticket_pages.api import BOOKING_EXTENSION, booking_token
+from hub.ticket_pages.api import bp as api_bp
+from hub.ticket_pages.booking import BookingService, start_expiry
+
+__all__ = ["CSP", "bp", "register", "weekdays_text"]
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint(
+    "ticket_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/ticket-pages/static",
+)
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_TICKET_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+_FONT_WEIGHTS = ("Medium", "SemiBold", "Bold", "ExtraBold")
+_STOP = threading.Event()
+#: Glossary wording of the hub's priority categories (as on the printed ticket).
+PRIORITY_LABELS = {
+    "elderly": "Người cao tuổi",
+    "disabled": "Người khuyết tật",
+    "pregnant": "Phụ nữ mang thai",
+    "veteran": "Người có công với cách mạng",
+    "war_invalid": "Thương binh – bệnh binh",
+}
+
+
+def weekdays_text(days: tuple[int, ...]) -> str:
+    """``(1, 2, 3, 4, 5)`` → ``"Thứ Hai – Thứ Sáu"``; gaps are listed: ``"Thứ Hai, Thứ Tư"``."""
+    ordered = sorted(set(days))
+    runs: list[list[int]] = []
+    for day in ordered:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = [
+        f"{_WEEKDAYS[r[0] - 1]} – {_WEEKDAYS[r[-1] - 1]}"
+        if len(r) > 2
+        else ", ".join(_WEEKDAYS[d - 1] for d in r)
+        for r in runs
+    ]
+    return ", ".join(parts)
+
+
+def _hub() -> Any:
+    return current_app.extensions["motcua"]
+
+
+def _socket_script() -> str | None:
+    # The display package vendors the Socket.IO client; without it the page polls.
+    if "display.static" in current_app.view_functions:
+        return url_for("display.static", filename="socket.io.min.js")
+    return None
+
+
+def _missing(title: str, text: str, status: int = 404) -> Response:
+    html = render_template("ticket_missing.html", title=title, text=text, site=_hub().config.site)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _rated(ticket_id: str) -> bool:
+    with read(_hub().engine) as conn:
+        found = conn.execute(select(ratings.c.id).where(ratings.c.ticket_id == ticket_id))
+        return found.first() is not None
+
+
+@bp.get("/t/<ticket_id>")
+def ticket_status(ticket_id: str) -> Response:
+    """The status page of one ticket."""
+    hub = _hub()
+    if not _TICKET_ID.match(ticket_id):
+        return _missing("Không tìm thấy phiếu", "Mã phiếu không hợp lệ. Vui lòng quét lại mã QR.")
+    try:
+        ticket = hub.queue.ticket(ticket_id)
+    except errors.NotFound:
+        return _missing(
+            "Không tìm thấy phiếu",
+            "Phiếu số thứ tự này không tồn tại. Vui lòng quét lại mã QR trên phiếu.",
+        )
+    config = hub.config
+    page = {
+        "ticket": ticket,
+        "api": f"/api/v1/tickets/{ticket_id}",
+        "rated": _rated(ticket_id),
+        "site": {"name": config.site.name, "timezone": config.site.timezone},
+        "levels": [
+            {"id": level.id, "label": level.label, "positive": level.positive}
+            for level in config.ratings.levels
+        ],
+        "reasons": [{"id": r.id, "label": r.label} for r in config.ratings.reasons],
+        "priority_labels": PRIORITY_LABELS,
+        "socket": _socket_script() is not None,
+    }
+    html = render_template(
+        "ticket_status.html", page=page, ticket=ticket, site=config.site, socket=_socket_script()
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/book")
+def book_page() -> Response:
+    """The remote-ticket form, or a 404 page while booking is off."""
+    hub = _hub()
+    booking: BookingService = current_app.extensions[BOOKING_EXTENSION]
+    if not booking.enabled():
+        return _missing(
+            "Chưa mở lấy số từ xa",
+            "Trung tâm hiện chưa nhận lấy số thứ tự qua điện thoại. "
+            "Vui lòng lấy số tại máy lấy số ở sảnh.",
+        )
+    rules = booking.settings()
+    hours = hub.config.site.hours
+    page = {"token": booking_token(), "api": url_for("ticket_pages_api.create_booking")}
+    html = render_template(
+        "book.html",
+        page=page,
+        site=hub.config.site,
+        services=booking.services(),
+        rules=rules,
+        hours=hours,
+        weekdays=weekdays_text(hours.weekdays) if hours else "",
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/ticket-pages/fonts/<name>.ttf")
+def font(name: str) -> Response:
+    """The pages' font (Be Vietnam Pro, shipped with the font package)."""
+    weight = name.removeprefix("BeVietnamPro-")
+    if weight not in _FONT_WEIGHTS:
+        return _missing("Không tìm thấy", "Không có tệp này.")
+    path = Path(fontpkg_be_vietnam_pro.ROOT) / "files" / f"BeVietnamPro-{weight}.ttf"
+    return send_file(path, mimetype="font/ttf", max_age=86400)
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
+
+
+def register(app: Flask, hub: Any) -> None:
+    """Add the status page, the booking page and their API to the hub.
+
+    Raises:
+        ConfigError: ``[booking]`` is invalid.
+    """
+    booking = BookingService(hub)
+    booking.settings()  # a bad [booking] section stops the hub at start-up
+    app.extensions[BOOKING_EXTENSION] = booking
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    if not app.testing and getattr(hub.settings, "background", True):
+        start_expiry(booking, _STOP)

@@ -1,0 +1,271 @@
+/* Ticket status page (/t/<id>): live through /display events, one GET per change.
+ * See hub/ticket_pages/__init__.py for why. No framework, no inline script. */
+(function () {
+  "use strict";
+
+  var DEBOUNCE_MS = 400;
+  var SERVED_POLL_MS = 15000;   // "done" emits no public event: ask while being served
+  var FALLBACK_POLL_MS = 20000; // no Socket.IO client at all
+
+  var body = document.body;
+  var page = JSON.parse(body.getAttribute("data-page"));
+  var ticket = page.ticket;
+  var rated = page.rated;
+  var $ = function (id) { return document.getElementById(id); };
+  var STATUS = {
+    waiting: "Đang chờ",
+    called: "Đang phục vụ",
+    done: "Đã phục vụ xong",
+    no_show: "Vắng mặt",
+    cancelled: "Đã hủy"
+  };
+  var refreshTimer = null;
+  var pollTimer = null;
+  var socketLive = false;
+  var chosenLevel = null;
+  var lastUpdate = new Date();
+
+  // ---------------------------------------------------------------- wording
+  function groupInt(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+
+  // Mirrors kiosk/text_vi.py format_wait, so the phone says what the ticket says.
+  function formatWait(seconds) {
+    if (seconds === null || seconds === undefined) { return "chưa xác định"; }
+    if (seconds < 60) { return "dưới 1 phút"; }
+    var minutes = Math.floor((seconds + 30) / 60);
+    var m = minutes;
+    if (minutes >= 10 && minutes < 60) { m = Math.floor((minutes + 2) / 5) * 5; }
+    if (m < 60) { return "khoảng " + m + " phút"; }
+    var quarters = Math.floor((minutes + 7) / 15) * 15;
+    var h = Math.floor(quarters / 60), rest = quarters % 60;
+    return rest === 0 ? "khoảng " + groupInt(h) + " giờ" : "khoảng " + groupInt(h) + " giờ " + rest + " phút";
+  }
+
+  function localTime(iso, withDate) {
+    if (!iso) { return ""; }
+    var opts = { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: page.site.timezone };
+    if (withDate) { opts.day = "2-digit"; opts.month = "2-digit"; opts.year = "numeric"; }
+    try {
+      var parts = new Intl.DateTimeFormat("vi-VN", opts).formatToParts(new Date(iso));
+      var get = function (type) {
+        var p = parts.filter(function (x) { return x.type === type; })[0];
+        return p ? p.value : "";
+      };
+      var time = get("hour") + ":" + get("minute");
+      return withDate ? time + " · " + get("day") + "/" + get("month") + "/" + get("year") : time;
+    } catch (e) {
+      return new Date(iso).toLocaleString();
+    }
+  }
+
+  // ---------------------------------------------------------------- rendering
+  function render() {
+    var status = ticket.status;
+    body.setAttribute("data-status", status);
+    $("number").textContent = ticket.number;
+    $("field").textContent = "Lĩnh vực: " + ticket.service.name;
+    var prio = $("priority");
+    prio.hidden = !ticket.priority;
+    if (ticket.priority) {
+      prio.textContent = "Ưu tiên: " + (page.priority_labels[ticket.priority] || "Ưu tiên");
+    }
+    $("badge").textContent = STATUS[status] || status;
+    $("waiting-panel").hidden = status !== "waiting";
+    $("cancel-panel").hidden = status !== "waiting";
+    if (status === "waiting") {
+      $("ahead").textContent = ticket.waiting_ahead > 0
+        ? "Trước bạn còn " + groupInt(ticket.waiting_ahead) + " người"
+        : "Bạn là người tiếp theo";
+      $("eta").textContent = "Thời gian chờ dự kiến: " + formatWait(ticket.estimated_wait_s);
+    }
+    $("called-panel").hidden = status !== "called";
+    if (status === "called") {
+      $("counter-name").textContent = ticket.counter ? ticket.counter.name : "";
+    }
+    var finals = {
+      no_show: "Số của quý vị đã được gọi nhưng không có mặt. Vui lòng lấy số mới tại máy lấy số.",
+      cancelled: "Số thứ tự này đã được hủy."
+    };
+    $("final-panel").hidden = !finals[status];
+    $("final-text").textContent = finals[status] || "";
+    $("rating-panel").hidden = !(status === "done" && !rated);
+    $("thanks-panel").hidden = !(status === "done" && rated);
+    $("issued").textContent = localTime(ticket.issued_at, true);
+    $("updated").textContent = socketLive ? "trực tiếp" : localTime(lastUpdate.toISOString(), false);
+    $("live-dot").classList.toggle("live", socketLive);
+    schedulePoll();
+  }
+
+  // ---------------------------------------------------------------- fetching
+  function refresh() {
+    return fetch(page.api, { cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (data && data.id) {
+          ticket = data;
+          lastUpdate = new Date();
+          render();
+        }
+      })
+      .catch(function () { /* offline for a moment: the next event or poll retries */ });
+  }
+
+  function refreshSoon() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refresh, DEBOUNCE_MS);
+  }
+
+  function schedulePoll() {
+    clearTimeout(pollTimer);
+    var finished = ticket.status === "cancelled" || ticket.status === "no_show" ||
+      (ticket.status === "done");
+    if (finished) { return; }
+    var every = !socketLive ? FALLBACK_POLL_MS : (ticket.status === "called" ? SERVED_POLL_MS : 0);
+    if (every) { pollTimer = setTimeout(refresh, every); }
+  }
+
+  function concernsMe(call) {
+    if (!call) { return false; }
+    if (call.number === ticket.number) { return true; }
+    if (call.service && call.service.id === ticket.service.id) { return true; }
+    return !!(ticket.counter && call.counter && call.counter.id === ticket.counter.id);
+  }
+
+  function connect() {
+    if (typeof window.io !== "function") { return; }
+    var socket = window.io("/display", {
+      transports: ["websocket", "polling"],
+      reconnection: true,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 10000
+    });
+    socket.on("connect", function () { socketLive = true; refreshSoon(); });
+    socket.on("disconnect", function (reason) {
+      socketLive = false;
+      render();
+      if (reason === "io server disconnect") { setTimeout(function () { socket.connect(); }, 2000); }
+    });
+    socket.on("queue", function (data) {
+      var waiting = data && data.waiting;
+      if (waiting && Object.prototype.hasOwnProperty.call(waiting, ticket.service.id)) { refreshSoon(); }
+    });
+    socket.on("call", function (call) { if (concernsMe(call)) { refreshSoon(); } });
+  }
+
+  // ---------------------------------------------------------------- cancel
+  $("cancel").addEventListener("click", function () {
+    $("cancel-confirm").hidden = false;
+    $("cancel").hidden = true;
+  });
+  $("cancel-no").addEventListener("click", function () {
+    $("cancel-confirm").hidden = true;
+    $("cancel").hidden = false;
+  });
+  $("cancel-yes").addEventListener("click", function () {
+    var button = $("cancel-yes");
+    button.disabled = true;
+    fetch(page.api + "/cancel", { method: "POST", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          if (r.ok) {
+            ticket = data;
+            render();
+          } else {
+            showError("cancel-error", data);
+            refresh();
+          }
+        });
+      })
+      .catch(function () { showError("cancel-error", null); })
+      .then(function () { button.disabled = false; });
+  });
+
+  // ---------------------------------------------------------------- rating
+  function buildRating() {
+    var box = $("levels");
+    page.levels.forEach(function (level, i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "level" + (level.positive ? (i === 0 ? "" : " mid") : " negative");
+      button.setAttribute("role", "radio");
+      button.setAttribute("aria-checked", "false");
+      button.setAttribute("data-level", level.id);
+      var face = document.createElement("span");
+      face.className = "face";
+      face.setAttribute("aria-hidden", "true");
+      face.textContent = level.positive ? (i === 0 ? "★" : "✓") : "✕";
+      var label = document.createElement("span");
+      label.textContent = level.label;
+      button.appendChild(face);
+      button.appendChild(label);
+      button.addEventListener("click", function () { chooseLevel(level); });
+      box.appendChild(button);
+    });
+    var list = $("reason-list");
+    page.reasons.forEach(function (reason) {
+      var row = document.createElement("label");
+      row.className = "reason";
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.value = reason.id;
+      row.appendChild(input);
+      row.appendChild(document.createTextNode(reason.label));
+      list.appendChild(row);
+    });
+  }
+
+  function chooseLevel(level) {
+    chosenLevel = level;
+    Array.prototype.forEach.call($("levels").children, function (b) {
+      b.setAttribute("aria-checked", b.getAttribute("data-level") === level.id ? "true" : "false");
+    });
+    $("reasons").hidden = level.positive || page.reasons.length === 0;
+    $("send-rating").disabled = false;
+  }
+
+  $("send-rating").addEventListener("click", function () {
+    if (!chosenLevel) { return; }
+    var reasons = [];
+    if (!chosenLevel.positive) {
+      Array.prototype.forEach.call($("reason-list").querySelectorAll("input:checked"), function (i) {
+        reasons.push(i.value);
+      });
+    }
+    var button = $("send-rating");
+    button.disabled = true;
+    fetch(page.api + "/rating", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ level: chosenLevel.id, reasons: reasons })
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        var code = data && data.error && data.error.code;
+        if (r.status === 201 || code === "already_rated") {
+          rated = true;
+          render();
+        } else {
+          showError("rating-error", data);
+          button.disabled = false;
+        }
+      });
+    }).catch(function () {
+      showError("rating-error", null);
+      button.disabled = false;
+    });
+  });
+
+  function showError(id, data) {
+    var box = $(id);
+    box.textContent = (data && data.error && data.error.message) ||
+      "Không kết nối được tới Trung tâm, vui lòng thử lại.";
+    box.hidden = false;
+  }
+
+  // ---------------------------------------------------------------- start
+  buildRating();
+  render();
+  connect();
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { refreshSoon(); }
+  });
+})();
