@@ -1,0 +1,517 @@
+"""``motcua counter-keypad``: a counter without a PC, worked from a keypad.
+
+A USB numeric keypad (evdev) or a few GPIO buttons at the counter call next,
+recall, mark a no-show, complete, and pause/resume. The device token is bound
+to its counter (``motcua device add NAME --kind counter-keypad --counter ID``,
+or the admin page), and the hub lets it act for the staff member who opened
+that counter. The counter's LED board shows the result: the number called,
+``---`` when nobody waits, ``P`` while paused, ``E`` for a moment after a
+refused action (texts configurable).
+
+Example::
+
+    [counter_keypad]
+    hub_url = "http://10.0.0.2:8080"
+    token_file = "/etc/motcua/keypad-3.token"
+    keypad = { name = "Numeric Keypad" }      # or path = "/dev/input/by-id/…"
+    # keymap defaults: KEY_KPENTER call_next, KEY_KPPLUS recall, KEY_KPMINUS no_show,
+    #                  KEY_KPASTERISK complete, KEY_KP0 pause (toggles pause/resume)
+    led_board = { port = "/dev/ttyUSB0", address = 3 }
+    # or GPIO buttons instead of a keypad, with an optional status LED:
+    # buttons = { pins = { call_next = 17, recall = 27, no_show = 22, complete = 23, pause = 24 }, led = 5 }
+
+Design: the key reader only enqueues; one loop thread owns the state, talks to
+the hub through :class:`~kiosk.hub_client.HubClient`, drives the LED board and
+sends a heartbeat (``keypad`` and ``led_board`` health) every ``heartbeat_s``.
+A request that fails is never retried by itself: a retried call-next could
+skip a citizen. A second call-next within ``min_call_gap_s`` of the last call
+is dropped for the same reason.
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import argparse
+import logging
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass as plain_dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass
+
+from config.schema import STRICT, CounterId
+from hardware.errors import DeviceTimeout, HardwareError
+from hardware.ports import CounterDisplay, Indicator
+from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, read_token
+
+logger = logging.getLogger(__name__)
+
+VERSION = "motcua-counter-keypad/0.1"
+Command = Literal["call_next", "recall", "no_show", "complete", "pause"]
+COMMANDS: tuple[str, ...] = ("call_next", "recall", "no_show", "complete", "pause")
+DEFAULT_KEYMAP: dict[str, str] = {
+    "KEY_KPENTER": "call_next",
+    "KEY_KPPLUS": "recall",
+    "KEY_KPMINUS": "no_show",
+    "KEY_KPASTERISK": "complete",
+    "KEY_KP0": "pause",
+}
+PATHS = {
+    "call_next": "call-next",
+    "recall": "recall",
+    "no_show": "no-show",
+    "complete": "complete",
+}
+PinId = int | str
+BoardText = Annotated[str, Field(max_length=8, pattern=r"^[ -~]*$")]
+
+
+# ------------------------------------------------------------------ config
+@dataclass(frozen=True, config=STRICT)
+class KeypadSection:
+    """A USB keypad: found by name substring or by path; evdev key name → command."""
+
+    name: str | None = None
+    path: str | None = None
+    grab: bool = True
+    keymap: dict[str, Command] = Field(default_factory=lambda: dict(DEFAULT_KEYMAP))
+
+    @model_validator(mode="after")
+    def _one_way_to_find_it(self) -> KeypadSection:
+        if (self.name is None) == (self.path is None):
+            raise ValueError("give the keypad's `name` or its `path` (one of the two)")
+        return self
+
+
+@dataclass(frozen=True, config=STRICT)
+class ButtonsSection:
+    """GPIO push buttons, one per command, and an optional status LED."""
+
+    pins: dict[Command, PinId]
+    pull_up: bool = True
+    debounce_ms: Annotated[int, Field(ge=0, le=2000)] = 250
+    led: PinId | None = None
+
+
+@dataclass(frozen=True, config=STRICT)
+class LedBoardSection:
+    """The counter's LED number board on a serial line."""
+
+    port: str
+    address: Annotated[int, Field(ge=0, le=247)] = 1
+    baudrate: Annotated[int, Field(ge=1200, le=115200)] = 9600
+    protocol: Literal["stx-etx", "modbus"] = "stx-etx"
+    digits: Annotated[int, Field(ge=1, le=8)] = 4
+    register: Annotated[int, Field(ge=0, le=65535)] = 0
+    timeout_s: Annotated[float, Field(gt=0, le=10)] = 0.5
+
+
+@dataclass(frozen=True, config=STRICT)
+class CounterKeypadSettings:
+    """The ``[counter_keypad]`` section."""
+
+    hub_url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    token: str | None = None
+    token_file: str | None = None
+    counter: CounterId | None = None
+    keypad: KeypadSection | None = None
+    buttons: ButtonsSection | None = None
+    led_board: LedBoardSection | None = None
+    heartbeat_s: Annotated[float, Field(ge=5, le=3600)] = 30.0
+    min_call_gap_s: Annotated[float, Field(ge=0, le=60)] = 3.0
+    error_show_s: Annotated[float, Field(gt=0, le=60)] = 3.0
+    timeout_s: Annotated[float, Field(gt=0, le=60)] = 5.0
+    nobody_text: BoardText = "---"
+    paused_text: BoardText = "P"
+    error_text: BoardText = "E"
+
+    @model_validator(mode="after")
+    def _complete(self) -> CounterKeypadSettings:
+        if (self.keypad is None) == (self.buttons is None):
+            raise ValueError("give a `keypad` or GPIO `buttons` (one of the two)")
+        if not (self.token or self.token_file):
+            raise ValueError("give `token` or `token_file`")
+        return self
+
+
+@plain_dataclass(frozen=True)
+class Texts:
+    """What the LED board shows besides numbers ("" blanks it)."""
+
+    nobody: str = "---"
+    paused: str = "P"
+    error: str = "E"
+
+
+@plain_dataclass(frozen=True)
+class Result:
+    """What one command did: ``ok``, the hub's status or error code, what is shown."""
+
+    command: str
+    ok: bool
+    status: int | None = None
+    code: str | None = None
+    number: str | None = None
+    shown: str | None = None
+
+
+# ------------------------------------------------------------------ agent
+class ButtonSource:
+    """Adapts a :class:`~hardware.ports.ButtonPanel` (buttons named by command) to a
+    key reader's ``start(on_command)``."""
+
+    def __init__(self, panel: Any) -> None:
+        self.panel = panel
+        self.connected = True
+
+    def start(self, on_command: Callable[[str], None]) -> None:
+        self.panel.set_callback(on_command)
+
+    def close(self) -> None:
+        self.panel.close()
+
+
+class CounterKeypadAgent:
+    """The loop that turns key presses into counter actions on the hub.
+
+    Args:
+        client: the hub client with this keypad's device token.
+        counter_id: the counter the token is bound to.
+        source: a :class:`~hardware.ports.KeypadReader` (or :class:`ButtonSource`)
+            giving command names.
+        board: the counter's LED board, or None.
+        indicator: a status LED (ready / busy / error), or None.
+        min_call_gap_s: a call-next this soon after the last call is dropped.
+        error_show_s: how long the board shows the error text.
+        heartbeat_s: seconds between heartbeats.
+        texts: the board's texts.
+        clock: monotonic seconds (tests pass their own).
+    """
+
+    def __init__(
+        self,
+        client: HubClient,
+        counter_id: str,
+        source: Any,
+        board: CounterDisplay | None = None,
+        indicator: Indicator | None = None,
+        *,
+        min_call_gap_s: float = 3.0,
+        error_show_s: float = 3.0,
+        heartbeat_s: float = 30.0,
+        texts: Texts | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.counter_id = counter_id
+        self.source = source
+        self.board = board
+        self.indicator = indicator
+        self.min_call_gap_s = min_call_gap_s
+        self.error_show_s = error_show_s
+        self.heartbeat_s = heartbeat_s
+        self.texts = texts or Texts()
+        self.clock = clock
+        self.results: queue.Queue[Result] = queue.Queue()
+        self._commands: queue.Queue[str | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._steady: str = ""  # what the board shows when no error is on it
+        self._error_until: float | None = None
+        self._last_call: float | None = None
+        self._board_health = "ok"
+        self._next_heartbeat = 0.0
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """Sync with the hub, then read keys on the reader's thread and act on ours."""
+        self._thread = threading.Thread(target=self._loop, name="counter-keypad", daemon=True)
+        self._thread.start()
+        self.source.start(self._commands.put)
+        if self.indicator is not None:
+            self.indicator.on()
+
+    def stop(self) -> None:
+        """Stop reading and acting; idempotent."""
+        try:
+            self.source.close()
+        finally:
+            self._commands.put(None)
+            if self._thread is not None:
+                self._thread.join(timeout=10)
+            if self.indicator is not None:
+                self.indicator.off()
+
+    def _loop(self) -> None:
+        self.sync()
+        while True:
+            timeout = self._next_wake() - self.clock()
+            try:
+                command = self._commands.get(timeout=max(0.01, timeout))
+            except queue.Empty:
+                command = ""
+            if command is None:
+                return
+            try:
+                if command:
+                    self.results.put(self.handle(command))
+                self._tick()
+            except Exception:  # noqa: BLE001 - the loop must outlive any single failure
+                logger.exception("counter keypad: %s failed", command or "tick")
+
+    def _next_wake(self) -> float:
+        wake = self._next_heartbeat
+        if self._error_until is not None:
+            wake = min(wake, self._error_until)
+        return wake
+
+    def _tick(self) -> None:
+        now = self.clock()
+        if self._error_until is not None and now >= self._error_until:
+            self._error_until = None
+            self._show(self._steady)
+            if self.indicator is not None:
+                self.indicator.on()
+        if now >= self._next_heartbeat:
+            self._next_heartbeat = now + self.heartbeat_s
+            self.heartbeat()
+
+    # ---------------------------------------------------------------- hub
+    def sync(self) -> None:
+        """Show what the counter is doing now (its number, paused, or blank)."""
+        try:
+            state = self._counter_state()
+        except (HubUnreachable, HubRejected) as err:
+            logger.warning("counter keypad: cannot read counter %s: %s", self.counter_id, err)
+            return
+        if state.get("paused"):
+            self._set_steady(self.texts.paused)
+        elif state.get("current"):
+            self._set_steady(state["current"]["number"])
+        else:
+            self._set_steady("")
+
+    def _counter_state(self) -> dict[str, Any]:
+        for counter in self.client.get("/counters") or []:
+            if counter.get("id") == self.counter_id:
+                return counter
+        raise HubRejected(404, "unknown_counter", f"no counter {self.counter_id}")
+
+    def heartbeat(self) -> None:
+        """Tell the hub we are alive, with the keypad's and the board's health."""
+        status = {"keypad": "ok" if getattr(self.source, "connected", True) else "offline"}
+        if self.board is not None:
+            status["led_board"] = self._board_health
+        try:
+            self.client.heartbeat(VERSION, status)
+        except (HubUnreachable, HubRejected) as err:
+            logger.warning("counter keypad: heartbeat failed: %s", err)
+
+    def handle(self, command: str) -> Result:
+        """Carry out one command; the board and the LED show how it went."""
+        if command not in COMMANDS:
+            logger.warning("counter keypad: unknown command %r", command)
+            return Result(command, False, code="unknown_command")
+        if command == "call_next" and self._last_call is not None:
+            if self.clock() - self._last_call < self.min_call_gap_s:
+                logger.info(
+                    "counter keypad: call-next %.1f s after a call dropped",
+                    self.clock() - self._last_call,
+                )
+                return self._failed(command, None, "too_soon")
+        if self.indicator is not None:
+            self.indicator.blink("busy")
+        try:
+            result = self._send(command)
+        except HubRejected as err:
+            logger.info("counter keypad: %s refused: %s", command, err)
+            return self._failed(command, err.status, err.code)
+        except HubUnreachable as err:
+            logger.warning("counter keypad: %s: hub unreachable: %s", command, err)
+            return self._failed(command, None, "hub_unreachable")
+        if self.indicator is not None and self._error_until is None:
+            self.indicator.on()
+        return result
+
+    def _send(self, command: str) -> Result:
+        base = f"/counters/{self.counter_id}"
+        if command == "pause":
+            paused = bool(self._counter_state().get("paused"))
+            self.client.post(f"{base}/{'resume' if paused else 'pause'}")
+            if paused:
+                self.sync()
+            else:
+                self._set_steady(self.texts.paused)
+            return Result(command, True, 200, "resume" if paused else "pause", shown=self._steady)
+        answer = self.client.post(f"{base}/{PATHS[command]}")
+        number = answer.data.get("number") if isinstance(answer.data, dict) else None
+        if command == "call_next":
+            if number is None:
+                self._set_steady(self.texts.nobody)
+            else:
+                self._last_call = self.clock()
+                self._set_steady(number)
+        elif command == "recall":
+            self._set_steady(number or self._steady)
+        else:  # complete, no_show: nobody is being served now
+            self._set_steady("")
+        return Result(command, True, answer.status, number=number, shown=self._steady)
+
+    def _failed(self, command: str, status: int | None, code: str) -> Result:
+        self._error_until = self.clock() + self.error_show_s
+        self._show(self.texts.error)
+        if self.indicator is not None:
+            self.indicator.blink("error")
+        return Result(command, False, status, code, shown=self.texts.error)
+
+    # -------------------------------------------------------------- board
+    def _set_steady(self, text: str) -> None:
+        self._steady = text
+        self._error_until = None
+        self._show(text)
+
+    def _show(self, text: str) -> None:
+        if self.board is None:
+            return
+        try:
+            if text:
+                self.board.show(self.counter_id, text)
+            else:
+                self.board.clear(self.counter_id)
+        except DeviceTimeout as err:
+            self._board_health = "timeout"
+            logger.warning("counter keypad: LED board: %s", err)
+        except (HardwareError, ValueError) as err:
+            self._board_health = "offline"
+            logger.warning("counter keypad: LED board: %s", err)
+        else:
+            self._board_health = "ok"
+
+
+# ------------------------------------------------------------------- CLI
+def device_counter(client: HubClient) -> str | None:
+    """The counter the hub binds this device token to (``GET /devices/me``)."""
+    me = client.get("/devices/me") or {}
+    return me.get("counter") if isinstance(me, dict) else None
+
+
+def build_agent(settings: CounterKeypadSettings) -> CounterKeypadAgent:
+    """The agent with its real adapters, as the configuration says.
+
+    Raises:
+        ValueError: a bad keymap, or a counter that does not match the token's.
+        HardwareError: GPIO pins that cannot be used.
+        HubUnreachable, HubRejected: the hub cannot tell the token's counter.
+    """
+    client = HubClient(
+        settings.hub_url,
+        read_token(settings.token, settings.token_file),
+        timeout_s=settings.timeout_s,
+    )
+    try:
+        bound = device_counter(client)
+    except HubUnreachable:
+        if settings.counter is None:
+            raise
+        # Started before the hub (a power cut): trust the file; the hub still
+        # refuses the token on any other counter.
+        logger.warning("counter keypad: hub unreachable; using counter %s", settings.counter)
+        bound = settings.counter
+    if bound is None:
+        raise ValueError("this token is not bound to a counter: register a counter-keypad")
+    if settings.counter is not None and settings.counter != bound:
+        raise ValueError(f"counter = {settings.counter!r}, but the token belongs to {bound!r}")
+    indicator = None
+    if settings.keypad is not None:
+        from hardware.keypad import EvdevKeypad
+
+        kp = settings.keypad
+        source: Any = EvdevKeypad(kp.keymap, name=kp.name, path=kp.path, grab=kp.grab)
+    else:
+        from hardware.buttons import GpioButtons, GpioIndicator
+
+        pins = settings.buttons
+        if pins is None:  # pragma: no cover - the settings validator requires one of the two
+            raise ValueError("give a `keypad` or GPIO `buttons`")
+        source = ButtonSource(
+            GpioButtons(dict(pins.pins), pull_up=pins.pull_up, debounce_ms=pins.debounce_ms)
+        )
+        indicator = GpioIndicator(pins.led) if pins.led is not None else None
+    board = None
+    if settings.led_board is not None:
+        board = _board(settings.led_board, bound)
+    texts = Texts(settings.nobody_text, settings.paused_text, settings.error_text)
+    return CounterKeypadAgent(
+        client,
+        bound,
+        source,
+        board,
+        indicator,
+        min_call_gap_s=settings.min_call_gap_s,
+        error_show_s=settings.error_show_s,
+        heartbeat_s=settings.heartbeat_s,
+        texts=texts,
+    )
+
+
+def _board(section: LedBoardSection, counter_id: str) -> CounterDisplay:
+    from hardware.led_board import ModbusRtuFraming, SerialLedBoard, StxEtxFraming
+
+    framing: Any = (
+        ModbusRtuFraming(section.register, section.digits)
+        if section.protocol == "modbus"
+        else StxEtxFraming(section.digits)
+    )
+    board = SerialLedBoard(
+        section.port,
+        section.baudrate,
+        framing,
+        {counter_id: section.address},
+        timeout=section.timeout_s,
+    )
+    try:
+        board.open()
+    except HardwareError as err:
+        # The board is not essential: keep working and report it in heartbeats.
+        logger.warning("counter keypad: LED board not available: %s", err)
+    return board
+
+
+def add_command(subparsers: Any) -> None:
+    """Add ``motcua counter-keypad`` to the command line."""
+    parser = subparsers.add_parser(
+        "counter-keypad", help="a counter's keypad or buttons: call next, recall, no-show…"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="check the [counter_keypad] configuration and exit"
+    )
+    parser.set_defaults(func=run_counter_keypad)
+
+
+def run_counter_keypad(args: argparse.Namespace) -> int:
+    """Run the agent until SIGTERM or Ctrl+C."""
+    from config import config_path, load_section
+
+    path = config_path(getattr(args, "config", None))
+    settings = load_section(path, "counter_keypad", CounterKeypadSettings)
+    if args.check:
+        print(f"{path}: [counter_keypad] is valid")
+        return 0
+    try:
+        agent = build_agent(settings)
+    except (HardwareError, ValueError, HubUnreachable, HubRejected) as err:
+        print(f"motcua counter-keypad: {err}", flush=True)
+        return 1
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    agent.start()
+    logger.info("counter keypad working counter %s", agent.counter_id)
+    try:
+        stop.wait()
+    finally:
+        agent.stop()
+    return 0

@@ -1,0 +1,60 @@
+"""The counter keypad of ``motcua demo``: the real agent on a fake keypad and LED board.
+
+It registers ``keypad-demo-<last counter>`` and runs :class:`CounterKeypadAgent`
+with a :class:`~hardware.fakes.FakeKeypad` and a
+:class:`~hardware.fakes.FakeCounterDisplay`, so the device heartbeats and
+appears "online" on ``/admin/devices`` from the first minute. What its LED
+board shows is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from hardware.fakes import FakeCounterDisplay, FakeKeypad
+from kiosk.counter_keypad import DEFAULT_KEYMAP, CounterKeypadAgent
+from kiosk.hub_client import HubClient
+
+__all__ = ["start"]
+
+logger = logging.getLogger(__name__)
+
+
+class _LoggedDisplay(FakeCounterDisplay):
+    """A fake LED board that also logs what it shows (the demo has no board)."""
+
+    def show(self, counter_id: str, number: str) -> None:
+        super().show(counter_id, number)
+        logger.info("demo LED board of counter %s shows %s", counter_id, number)
+
+    def clear(self, counter_id: str) -> None:
+        super().clear(counter_id)
+        logger.info("demo LED board of counter %s is blank", counter_id)
+
+
+def start(
+    hub: Any, base_url: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+) -> list[str]:
+    """Start the demo keypad; returns the lines ``motcua demo`` prints."""
+    counter = hub.config.counters[-1]
+    name = f"keypad-demo-{counter.id}"
+    token = hub.auth.add_device(name, "counter-keypad", counter.id)
+    tokens[name] = token
+    agent = CounterKeypadAgent(
+        HubClient(base_url, token),
+        counter.id,
+        FakeKeypad(DEFAULT_KEYMAP),
+        _LoggedDisplay([counter.id]),
+        heartbeat_s=30,
+    )
+    agent.start()
+
+    def stop_when_asked() -> None:
+        stop.wait()
+        agent.stop()
+
+    threading.Thread(target=stop_when_asked, name="keypad-demo-stop", daemon=True).start()
+    return [f"  Bàn phím quầy (giả lập)        {name} → {counter.name}"]
