@@ -40,6 +40,9 @@ from hub.store.tables import (
 logger = logging.getLogger(__name__)
 
 MAX_FUTURE_S = 300
+# Pads measure the offset from the HTTP ``Date`` header (whole seconds), so an
+# offset this small is measurement noise, not a wrong clock: it is not applied.
+CLOCK_RESOLUTION_S = 2.0
 CREATED, DUPLICATE, REJECTED = "created", "duplicate", "rejected"
 # Refusals that mean the press itself was malformed (400 on the single endpoint);
 # the others are state conflicts (409).
@@ -176,9 +179,10 @@ class RatingService:
             )
         now = self.clock()
         at = item.at or now
-        if item.at is not None and item.clock_offset_s is not None:
+        offset = item.clock_offset_s
+        if item.at is not None and offset is not None and abs(offset) >= CLOCK_RESOLUTION_S:
             # The pad's wall clock plus the offset it measured is the hub's time.
-            at = item.at + timedelta(seconds=item.clock_offset_s)
+            at = item.at + timedelta(seconds=offset)
         code = self._refusal(item.level, item.reasons)
         if code is None and at > now + timedelta(seconds=MAX_FUTURE_S):
             code = "invalid_time"

@@ -91,10 +91,19 @@ class Outbox:
         path: the SQLite file (created with its folder).
         device: the pad's name, the first part of every key.
         boot_id: this boot's id (tests pass their own).
+        max_backoff_s: the longest wait between two tries of a press.
     """
 
-    def __init__(self, path: str | Path, device: str, *, boot_id: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        device: str,
+        *,
+        boot_id: str | None = None,
+        max_backoff_s: float = MAX_BACKOFF_S,
+    ) -> None:
         self.path = Path(path)
+        self.max_backoff_s = max_backoff_s
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.device = device
         self.boot_id = boot_id or current_boot_id()
@@ -237,7 +246,7 @@ class Outbox:
         longest = 0.0
         with self._lock, self._tx() as db:
             for p in presses:
-                wait = min(MAX_BACKOFF_S, 0.5 * 2 ** min(p.attempts, 10))
+                wait = min(self.max_backoff_s, 0.5 * 2 ** min(p.attempts, 10))
                 longest = max(longest, wait)
                 db.execute(
                     "UPDATE presses SET attempts = attempts + 1, next_try_at = ?, last_error = ? "

@@ -109,6 +109,7 @@ class RatingPadSettings:
     debounce_ms: Annotated[float, Field(ge=0, le=5000)] = 250.0
     pull_up: bool = True
     heartbeat_s: Annotated[float, Field(ge=5, le=3600)] = 60.0
+    retry_max_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
 
     @property
     def device_name(self) -> str:
@@ -473,7 +474,7 @@ def build_pad(
             name: GpioIndicator(pin, pin_factory=pin_factory) for name, pin in c.leds.items()
         }
         pads.append(CounterPad(c.counter, client, panel, leds))
-    outbox = Outbox(settings.outbox, settings.device_name)
+    outbox = Outbox(settings.outbox, settings.device_name, max_backoff_s=settings.retry_max_s)
     return RatingPad(settings, pads, outbox, connect_sockets=connect_sockets)
 
 
