@@ -1,0 +1,63 @@
+"""``motcua demo``'s display agent: fake LED boards and a loudspeaker that writes WAVs.
+
+It runs the real :class:`display.agent.DisplayAgent` against the demo hub, with a
+:class:`~hardware.fakes.FakeCounterDisplay` for every counter and a
+:class:`~hardware.fakes.FakeAudioOutput` that keeps each announcement it says in
+``<data_dir>/audio-out/announce-0001.wav``, … (listen to them with ``aplay``).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from display.agent import BoardLine, DisplayAgent
+from display.agent_settings import DisplayAgentSettings
+from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
+from kiosk.hub_client import HubClient
+
+__all__ = ["DEVICE_NAME", "start"]
+
+#: The demo agent's device (its heartbeat shows under this name in the admin pages).
+DEVICE_NAME = "display-agent-demo"
+
+
+def start(
+    hub: Any, base_url: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+) -> list[str]:
+    """Start the demo display agent; it stops when ``stop`` is set.
+
+    Args:
+        hub: The demo :class:`hub.app.Hub` (for the counters and a device token).
+        base_url: Where the demo hub will listen (the agent retries until it does).
+        tokens: The demo's device tokens (unused: the agent gets its own device).
+        data_dir: The demo's data folder; announcements go to ``audio-out/`` in it.
+        stop: Set when the demo ends.
+
+    Returns:
+        Lines for the demo's banner.
+    """
+    token = hub.auth.add_device(DEVICE_NAME, "display", None)
+    counters = tuple(c.id for c in hub.config.counters)
+    out_dir = Path(data_dir) / "audio-out"
+    settings = DisplayAgentSettings(
+        hub_url=base_url.replace("://0.0.0.0:", "://127.0.0.1:"),
+        token=token,
+        screen="demo-agent",
+        audio="fake",
+        retry_s=3.0,
+        heartbeat_s=15.0,
+    )
+    boards = BoardLine("fake", FakeCounterDisplay(counters), counters, settings.retry_s)
+    agent = DisplayAgent(
+        settings, [boards], FakeAudioOutput(out_dir), HubClient(settings.hub_url, token)
+    )
+    agent.start()
+
+    def stop_when_told() -> None:
+        stop.wait()
+        agent.stop()
+
+    threading.Thread(target=stop_when_told, name="display-agent-demo-stop", daemon=True).start()
+    return [f"  Loa giả của display agent (WAV)  {out_dir}"]

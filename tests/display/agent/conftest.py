@@ -1,0 +1,72 @@
+"""Fixtures of the display agent tests (helpers in ``display_agent_rig``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from display_agent_rig import LiveServer, OffsetClock, PtyLine
+
+from display.agent import BoardLine, DisplayAgent
+from display.agent_settings import DisplayAgentSettings, make_board
+from kiosk.hub_client import HubClient
+
+
+@pytest.fixture
+def database(sqlite_database):
+    return sqlite_database
+
+
+@pytest.fixture
+def clock() -> OffsetClock:
+    """Real time: the agent judges a missed call's age by the hub's Date header."""
+    return OffsetClock()
+
+
+@pytest.fixture
+def live(app: Any) -> Iterator[LiveServer]:
+    server = LiveServer(app)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.crash()
+
+
+@pytest.fixture
+def pty_lines() -> Iterator[Callable[..., PtyLine]]:
+    made: list[PtyLine] = []
+
+    def make(framing: str, *, answer: bool = True) -> PtyLine:
+        line = PtyLine(framing, answer=answer)
+        made.append(line)
+        return line
+
+    yield make
+    for line in made:
+        line.close()
+
+
+@pytest.fixture
+def agents() -> Iterator[Callable[..., DisplayAgent]]:
+    """Start agents (serial lines from ``boards`` settings, or given lines); stop them after."""
+    started: list[DisplayAgent] = []
+
+    def start(
+        settings: DisplayAgentSettings, audio: Any, lines: list[BoardLine] | None = None
+    ) -> DisplayAgent:
+        if lines is None:
+            lines = [
+                BoardLine(b.key, make_board(b), tuple(b.address_map), settings.retry_s)
+                for b in settings.boards
+            ]
+        hub = HubClient(settings.hub_url, str(settings.token), timeout_s=2.0)
+        agent = DisplayAgent(settings, lines, audio, hub)
+        agent.start()
+        started.append(agent)
+        return agent
+
+    yield start
+    for agent in started:
+        agent.stop()
