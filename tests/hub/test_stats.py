@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -116,3 +116,80 @@ def test_bad_queries_are_400(api, query) -> None:
     r = api.get(f"/stats/satisfaction?{query}", manager)
     assert r.status_code == 400 and r.json["error"]["code"] in ("invalid_query", "invalid_range",
                                                                 "invalid_grouping")  # fmt: skip
+
+
+def test_partial_months_fold_daily_edges(api, rated) -> None:
+    """GIVEN ratings at 23:00 local on 30 Nov and 00:10 local on 1 Dec WHEN the range cuts
+    both months (daily rollups at the edges) THEN each lands in its local month."""
+    months = {r["key"]: r["total"] for r in stats(api, rated, "month", "2026-11-30",
+                                                   "2026-12-01")["rows"]}  # fmt: skip
+    assert months == {"2026-11": 2, "2026-12": 1}
+    assert stats(api, rated, "counter", "2026-12-01", "2026-12-01")["total"]["total"] == 1
+    assert stats(api, rated, "counter", "2026-11-01", "2026-11-29")["total"]["total"] == 0
+
+
+def test_rollups_match_a_plain_group_by_on_the_raw_ratings(api, hub, rated) -> None:
+    """GIVEN the stored ratings WHEN the rollup-backed figures are compared with a GROUP BY on
+    the raw table for several ranges THEN they are equal."""
+    from sqlalchemy import func, select
+
+    from hub.store.db import read
+    from hub.store.tables import ratings
+
+    for start, end in (("2026-11-01", "2026-12-31"), ("2026-11-30", "2026-11-30"),
+                       ("2026-11-15", "2026-12-15"), ("2026-12-01", "2027-01-31")):  # fmt: skip
+        body = stats(api, rated, "counter", start, end)
+        with read(hub.engine) as conn:
+            raw = conn.execute(
+                select(ratings.c.counter_id, ratings.c.level, func.count())
+                .where(ratings.c.day.between(date.fromisoformat(start), date.fromisoformat(end)))
+                .group_by(ratings.c.counter_id, ratings.c.level)
+            ).all()
+        expected: dict[str, dict[str, int]] = {}
+        for counter, level, n in raw:
+            expected.setdefault(counter, {"very_satisfied": 0, "satisfied": 0,
+                                          "unsatisfied": 0})[level] = n  # fmt: skip
+        assert {r["key"]: r["counts"] for r in body["rows"] if r["total"]} == expected
+
+
+def test_rolled_days_give_the_same_figures(api, hub, rated, clock) -> None:
+    """GIVEN figures computed live from tickets WHEN the closed days are rolled into
+    ``queue_daily`` THEN satisfaction (served, coverage) and queue figures are unchanged, and
+    a second roll does nothing."""
+    from datetime import UTC, datetime
+
+    from hub.stats import roll_queue_days
+
+    before = [stats(api, rated, by) for by in ("counter", "day", "staff")]
+    before_q = [stats(api, rated, by, kind="queue") for by in ("counter", "service", "day")]
+    now = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
+    assert roll_queue_days(hub.engine, hub.config, now) == 2  # 30 Nov and 1 Dec
+    assert roll_queue_days(hub.engine, hub.config, now) == 0
+    clock.set(now)
+    manager = api.user("sep2", "manager")
+    assert [stats(api, manager, by) for by in ("counter", "day", "staff")] == before
+    assert [stats(api, manager, by, kind="queue") for by in ("counter", "service", "day")
+            ] == before_q  # fmt: skip
+
+
+def test_staff_see_only_their_own_day_when_allowed(api, hub, clock) -> None:
+    """GIVEN ``ratings.staff_see_own`` off THEN a staff member gets 403; WHEN it is on THEN
+    they get their own aggregate for today, never another's, and never single ratings."""
+    import dataclasses
+
+    kiosk, pad = api.device("k1", "kiosk"), api.device("pad1", "rating-pad", "1")
+    lan = api.user("lan")
+    serve_and_rate(api, clock, "lan", kiosk, pad, "1", "satisfied", clock())
+    lan = api.user("lan")
+    r = api.get("/me/satisfaction-today", lan)
+    assert r.status_code == 403 and r.json["error"]["code"] == "staff_view_disabled"
+    config = hub.config
+    hub.reconfigure(dataclasses.replace(
+        config, ratings=dataclasses.replace(config.ratings, staff_see_own=True)))  # fmt: skip
+    mine = api.get("/me/satisfaction-today", lan).json
+    assert mine["total"] == 1 and mine["counts"]["satisfied"] == 1 and mine["served"] == 1
+    assert mine["coverage"] == 1.0 and "rows" not in mine
+    other = api.get("/me/satisfaction-today", api.user("minh")).json
+    assert other["total"] == 0 and other["satisfaction_rate"] is None
+    assert api.get("/me/satisfaction-today", api.user("sep", "manager")).status_code == 403
+    assert api.get("/stats/satisfaction?from=2026-11-01&to=2026-11-30", lan).status_code == 403
