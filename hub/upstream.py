@@ -133,7 +133,11 @@ def enqueue_rating(
         staff = (person.display_name or person.username) if person else None
     payload = {
         "kind": "rating",
-        "key": row.key if row.site_id != config.site.id and row.key else f"{row.site_id}:{row.id}",
+        "key": (
+            row.key
+            if row.site_id != config.site.id and row.key
+            else f"{row.site_id}:rating:{row.id:010d}"
+        ),
         "site": row.site_id,
         "site_name": config.site.name,
         "level": row.level,
@@ -253,39 +257,50 @@ class OutboxSender:
             rows = self._due(TOPIC, settings.batch_size)
             if not rows:
                 return delivered
-            body: dict[str, list[Any]] = {"forwarded": [], "queue_days": []}
-            by_key: dict[str, list[int]] = defaultdict(list)
-            for row in rows:
-                item = {k: v for k, v in row.payload.items() if k != "kind"}
-                body["forwarded" if row.payload["kind"] == "rating" else "queue_days"].append(item)
-                by_key[item["key"]].append(row.id)
-            try:
-                response = self._session.post(
-                    f"{settings.url.rstrip('/')}/api/v1/ratings/batch",
-                    json={k: v for k, v in body.items() if v},
-                    headers={"Authorization": f"Bearer {settings.read_token()}"},
-                    timeout=settings.timeout_s,
-                )
-            except requests.RequestException as err:
-                self._failed(rows, f"{type(err).__name__}")
-                logger.info(
-                    "upstream unreachable (%s); %d row(s) wait", type(err).__name__, len(rows)
-                )
+            answered, reachable = self._post(settings, rows)
+            if answered is None and reachable and len(rows) > 1:
+                # The upstream refused the batch as a whole: find the bad item by
+                # sending one at a time, so one bad row cannot hold back the rest.
+                answered = []
+                for row in rows:
+                    one, reachable = self._post(settings, [row])
+                    answered.extend(one or [])
+                    if not reachable:
+                        break
+            delivered += len(answered or [])
+            if not answered or len(answered) < len(rows):
                 return delivered
-            if response.status_code != 200:
-                self._failed(rows, f"HTTP {response.status_code}: {response.text[:200]}")
-                logger.warning("upstream answered %s; will retry", response.status_code)
-                return delivered
-            answered = [
-                i for r in response.json().get("results", []) for i in by_key.get(r["key"], [])
-            ]
-            for r in response.json().get("results", []):
-                if r.get("status") == "rejected":
-                    logger.warning("upstream refused %s: %s", r["key"], r.get("code"))
-            self._done(answered)
-            delivered += len(answered)
-            if len(answered) < len(rows):
-                return delivered
+
+    def _post(self, settings: UpstreamSettings, rows: list[Any]) -> tuple[list[int] | None, bool]:
+        """POST rows; returns (ids answered for, or None on a refused batch; reachable)."""
+        body: dict[str, list[Any]] = {"forwarded": [], "queue_days": []}
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for row in rows:
+            item = {k: v for k, v in row.payload.items() if k != "kind"}
+            body["forwarded" if row.payload["kind"] == "rating" else "queue_days"].append(item)
+            by_key[item["key"]].append(row.id)
+        try:
+            response = self._session.post(
+                f"{settings.url.rstrip('/')}/api/v1/ratings/batch",
+                json={k: v for k, v in body.items() if v},
+                headers={"Authorization": f"Bearer {settings.read_token()}"},
+                timeout=settings.timeout_s,
+            )
+        except requests.RequestException as err:
+            self._failed(rows, f"{type(err).__name__}")
+            logger.info("upstream unreachable (%s); %d row(s) wait", type(err).__name__, len(rows))
+            return None, False
+        if response.status_code != 200:
+            self._failed(rows, f"HTTP {response.status_code}: {response.text[:200]}")
+            logger.warning("upstream answered %s: %s", response.status_code, response.text[:200])
+            return None, response.status_code < 500
+        results = response.json().get("results", [])
+        answered = [i for r in results for i in by_key.get(r["key"], [])]
+        for r in results:
+            if r.get("status") == "rejected":
+                logger.warning("upstream refused %s: %s", r["key"], r.get("code"))
+        self._done(answered)
+        return answered, True
 
     def flush_webhooks(self) -> int:
         """POST due alert webhooks; returns how many were delivered."""
@@ -331,6 +346,10 @@ def receive(
             if keys
             else {}
         )
+        # A rating and a later flag of it may travel in the same batch: merge them.
+        batch_flags: dict[str, set[str]] = defaultdict(set)
+        for item in forwarded:
+            batch_flags[item.key].update(item.flags)
         new_rows: list[dict[str, Any]] = []
         created: set[str] = set()
         deltas = []
@@ -346,7 +365,7 @@ def receive(
                 continue
             old = existing.get(item.key)
             if old is not None:
-                for flag in set(item.flags) - set(old.flags or []):
+                for flag in sorted(batch_flags[item.key] - set(old.flags or [])):
                     reflag(
                         conn,
                         [conn.execute(select(ratings).where(ratings.c.id == old.id)).one()],
@@ -355,7 +374,7 @@ def receive(
                     )
                 results.append({"key": item.key, "status": "duplicate"})
                 continue
-            found = fl.merge_flags(None, item.flags)
+            found = fl.merge_flags(None, batch_flags[item.key])
             new_rows.append(
                 {
                     "key": item.key,

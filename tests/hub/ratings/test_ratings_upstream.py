@@ -1,0 +1,152 @@
+"""Two hubs on 127.0.0.1: a centre forwards its ratings and queue days to a province hub."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from hub.stats import roll_queue_days
+from hub.store.db import read
+from hub.store.tables import outbox, ratings
+from hub.upstream import OutboxSender, add_link
+from tests.conftest import Api, FakeClock, build_app
+
+
+@pytest.fixture
+def province(demo_config, tmp_path) -> Iterator[tuple[Any, str, list[Any]]]:
+    """The upstream hub (site "tinh") on a live server; yields (app, url, server box)."""
+    from tests.conftest import Database
+
+    site = dataclasses.replace(demo_config.site, id="tinh", name="Hub tỉnh (thử nghiệm)")
+    config = dataclasses.replace(demo_config, site=site)
+    db = Database(f"sqlite:///{tmp_path / 'province.db'}", "sqlite")
+    (tmp_path / "p").mkdir()
+    app = build_app(config, db, tmp_path / "p")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}", [server, thread]
+    server.shutdown()
+    server.server_close()
+    app.extensions["motcua"].engine.dispose()
+
+
+def centre_app(demo_config, tmp_path, url: str, token: str, clock: FakeClock) -> Any:
+    from tests.conftest import Database
+
+    sections = {"upstream": {"url": url, "token": token, "batch_size": 2, "timeout_s": 2}}
+    config = dataclasses.replace(demo_config, sections=sections)
+    (tmp_path / "c").mkdir()
+    return build_app(config, Database(f"sqlite:///{tmp_path / 'centre.db'}", "sqlite"),
+                     tmp_path / "c", clock)  # fmt: skip
+
+
+def pending(app: Any) -> int:
+    with read(app.extensions["motcua"].engine) as conn:
+        return int(conn.execute(select(func.count()).select_from(outbox)).scalar_one())
+
+
+def test_centre_forwards_exactly_once_and_upstream_groups_by_site(
+    demo_config, tmp_path, province
+) -> None:
+    """GIVEN a centre hub with ``[upstream]`` pointing at a live province hub WHEN ratings are
+    made, the upstream is briefly down, and the sender runs (twice) THEN the province holds
+    each rating once under the centre's site, a later flag reaches it, the closed day's
+    queue figures give coverage, and the centre's outbox is empty."""
+    up_app, up_url, _ = province
+    up = up_app.extensions["motcua"]
+    token = add_link(up.engine, "demo", datetime.now(UTC))
+    clock = FakeClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
+    app = centre_app(demo_config, tmp_path, up_url, token, clock)
+    hub = app.extensions["motcua"]
+    api = Api(app)
+    kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
+    pad = api.device("pad1", "rating-pad", "1")
+    for i, level in enumerate(("very_satisfied", "unsatisfied", None)):
+        api.issue(kiosk)
+        api.post("/counters/1/open", staff)
+        api.post("/counters/1/call-next", staff)
+        api.post("/counters/1/complete", staff)
+        if level:
+            assert api.post("/ratings", pad, json={"key": f"pad1-up-{i}", "level": level}
+                            ).status_code == 201  # fmt: skip
+        clock.advance(300)
+    assert pending(app) == 2
+
+    dead = OutboxSender(hub.engine, hub.config, clock)
+    dead_cfg = dataclasses.replace(hub.config, sections={"upstream": {"url": "http://127.0.0.1:9",
+                                                                      "token": token}})  # fmt: skip
+    assert OutboxSender(hub.engine, dead_cfg, clock).flush_upstream() == 0  # link down
+    assert pending(app) == 2
+    clock.advance(10)  # past the backoff
+    assert dead.flush_upstream() == 2 and pending(app) == 0
+    assert dead.flush_upstream() == 0
+
+    with read(up.engine) as conn:
+        rows = conn.execute(select(ratings).order_by(ratings.c.at)).all()
+    assert [(r.site_id, r.level, r.counter_id) for r in rows] == [
+        ("demo", "very_satisfied", "1"), ("demo", "unsatisfied", "1")]  # fmt: skip
+
+    # A resend of the same items is answered "duplicate" and changes nothing.
+    link = {"Authorization": f"Bearer {token}"}
+    item = {"key": rows[0].key, "site": "demo", "site_name": "x", "level": "very_satisfied",
+            "score": 2, "positive": True, "at": rows[0].at.isoformat(),
+            "day": rows[0].day.isoformat()}  # fmt: skip
+    again = Api(up_app).post("/ratings/batch", link, json={"forwarded": [item]})
+    assert again.json["results"] == [{"key": rows[0].key, "status": "duplicate"}]
+
+    # Drumming on the pad rates the third ticket, then flags that rating as a burst; the
+    # rating and then its flag travel upstream.
+    for i in range(6):
+        clock.advance(1)
+        api.post("/ratings", pad, json={"key": f"pad1-drum-{i}", "level": "very_satisfied"})
+    assert pending(app) >= 1
+    assert dead.flush_upstream() >= 1 and pending(app) == 0
+
+    # The closed day's queue figures follow once rolled.
+    clock.set(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))
+    assert roll_queue_days(hub.engine, hub.config, clock()) == 1
+    assert dead.flush_upstream() == 1 and pending(app) == 0
+
+    manager = Api(up_app).user("tinh", "manager")
+    body = Api(up_app).get("/stats/satisfaction?from=2026-11-01&to=2026-11-30&by=site",
+                           manager).json  # fmt: skip
+    (row,) = body["rows"]
+    assert row["key"] == "demo" and row["label"] == demo_config.site.name
+    assert row["counts"] == {"very_satisfied": 1, "satisfied": 0, "unsatisfied": 1}
+    assert body["flagged"] == {"total": 1, "counts": {"very_satisfied": 1, "satisfied": 0,
+                                                      "unsatisfied": 0}}  # fmt: skip
+    assert row["served"] == 3 and row["coverage"] == round(2 / 3, 4)
+    counters = Api(up_app).get("/stats/satisfaction?from=2026-11-01&to=2026-11-30&by=counter",
+                               manager).json["rows"]  # fmt: skip
+    assert [(c["key"], c["label"]) for c in counters] == [
+        ("demo/1", f"{demo_config.site.name} – Quầy 1")
+    ]
+    with read(up.engine) as conn:
+        assert conn.execute(select(func.count()).select_from(ratings)).scalar_one() == 3
+    hub.engine.dispose()
+
+
+def test_only_a_hub_link_may_forward(api) -> None:
+    """GIVEN a rating pad's token WHEN it posts forwarded ratings THEN 403 ``not_a_link``."""
+    pad = api.device("pad1", "rating-pad", "1")
+    item = {
+        "key": "x:00000001",
+        "site": "other",
+        "site_name": "x",
+        "level": "satisfied",
+        "score": 1,
+        "positive": True,
+        "at": "2026-11-27T02:00:00+00:00",
+        "day": "2026-11-27",
+    }
+    r = api.post("/ratings/batch", pad, json={"forwarded": [item]})
+    assert r.status_code == 403 and r.json["error"]["code"] == "not_a_link"
+    assert api.post("/ratings/batch", pad, json={"ratings": []}).status_code == 400
