@@ -29,10 +29,10 @@ import argparse
 import logging
 import queue
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -79,12 +79,6 @@ def _parse_at(value: Any) -> datetime | None:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-@dataclass
-class _Shown:
-    seq: int
-    token: int
 
 
 Report = Callable[[tuple[Any, ...]], None]
@@ -296,7 +290,7 @@ class DisplayAgent:
         self,
         settings: DisplayAgentSettings,
         lines: list[BoardLine],
-        audio: Any,
+        audio: AudioOutput | None,
         hub: HubClient,
     ) -> None:
         import socketio
@@ -340,7 +334,8 @@ class DisplayAgent:
         self._board_seq: dict[str, int] = {}
         self._desired: dict[str, tuple[str | None, int]] = {}
         self._applied: dict[str, int] = {}
-        self._pending_shown: dict[str, list[_Shown]] = {}
+        # counter -> [(seq, token)]: calls to acknowledge once that board update is sent
+        self._pending_shown: dict[str, list[tuple[int, int]]] = {}
         self._pending_acks: dict[tuple[int, str], dict[str, Any]] = {}
         self._token = 0
         self._line_state = {line.key: ("offline", 0) for line in lines}
@@ -514,6 +509,9 @@ class DisplayAgent:
         if not isinstance(snap, dict):
             return
         last = int(snap.get("last_seq") or 0)
+        if self._last_seq is not None and last < self._last_seq:
+            logger.warning("the hub's calls restart at %d (a new database?)", last)
+            self._last_seq, self._seen, self._board_seq = None, set(), {}
         for counter in snap.get("counters") or []:
             counter_id = str(counter.get("id"))
             if counter_id not in self._line_of or self._board_seq.get(counter_id, -1) > last:
@@ -593,14 +591,14 @@ class DisplayAgent:
             if not missed and seq > self._board_seq.get(counter_id, -1):
                 self._board_seq[counter_id] = seq
                 self._show(counter_id, number)
-                self._pending_shown[counter_id] = [_Shown(seq, self._token)]
+                self._pending_shown.setdefault(counter_id, []).append((seq, self._token))
             elif missed and self._desired.get(counter_id, (None, 0))[0] == number:
                 # The snapshot put this number on the board: it is being shown.
                 token = self._desired[counter_id][1]
                 if self._applied.get(counter_id, -1) >= token:
                     self._ack(seq, "shown")
                 else:
-                    self._pending_shown.setdefault(counter_id, []).append(_Shown(seq, token))
+                    self._pending_shown.setdefault(counter_id, []).append((seq, token))
         if self.speaker is not None and (not missed or self._recent(call)):
             self.speaker.say(call)
 
@@ -618,13 +616,14 @@ class DisplayAgent:
 
     def _on_shown(self, counter_id: str, token: int) -> None:
         self._applied[counter_id] = max(token, self._applied.get(counter_id, -1))
+        # A board is sent its updates in order: older ones were overtaken, never shown.
         waiting = self._pending_shown.pop(counter_id, [])
-        later = [s for s in waiting if s.token > token]
+        later = [(seq, t) for seq, t in waiting if t > token]
         if later:
             self._pending_shown[counter_id] = later
-        for shown in waiting:
-            if shown.token == token:
-                self._ack(shown.seq, "shown")
+        for seq, t in waiting:
+            if t == token:
+                self._ack(seq, "shown")
 
     # ----------------------------------------------------------------- acks
     def _ack(self, seq: int, kind: str) -> None:
@@ -692,7 +691,7 @@ def run_display_agent(args: argparse.Namespace) -> int:
     try:
         agent = build_agent(settings)
     except ValueError as err:
-        print(f"motcua display-agent: {err}", flush=True)
+        print(f"motcua display-agent: {err}", file=sys.stderr, flush=True)
         return 1
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

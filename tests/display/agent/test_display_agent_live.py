@@ -37,7 +37,7 @@ def test_boards_both_framings_and_a_silent_board(live, pty_lines, agents) -> Non
     agent = agents(agent_settings(live.url, rig.screen_token, boards=boards), audio)
     wait_for(lambda: agent.status["socket"] == "connected", "the agent to connect")
     # The snapshot (nobody called yet) blanks every board.
-    wait_for(lambda: stx.received() and modbus.received(), "the boards to be blanked")
+    wait_for(lambda: all(line.received() for line in (stx, modbus, silent)), "blank boards")
     numbers = [rig.issue("dat-dai"), rig.issue("tu-phap"), rig.issue("dat-dai")]
     assert numbers == ["1001", "B001", "1002"]
     rig.open("1", "2", "3")
@@ -131,7 +131,7 @@ def test_reconnects_and_catches_up_missed_calls_once(app, clock, agents) -> None
         server.start()
 
         wait_for(lambda: (fresh_seq, "spoken") in rig.acks(), "the fresh missed call said")
-        assert board.shown == {"1": "1002", "2": "B001"}
+        wait_for(lambda: board.shown == {"1": "1002", "2": "B001"}, "the snapshot's numbers")
         rig.call_next("3")  # 1003, live again
         after_seq = rig.last_seq()
         wait_for(lambda: (after_seq, "spoken") in rig.acks(), "the next live call said")
