@@ -13,6 +13,18 @@ Routes (blueprint ``bp``, registered by :func:`register`):
 The page is read-only and needs no login. Everything it needs is in one JSON
 ``data-config`` attribute, since the Content-Security-Policy sent with it forbids
 inline script. Live data arrives over Socket.IO ``/display`` (see ``api.md``).
+
+On the TV, run Chromium in kiosk mode with autoplay allowed, or the announcements
+stay silent until someone taps the screen (the page says so)::
+
+    chromium --kiosk --noerrdialogs --disable-session-crashed-bubble \
+        --autoplay-policy=no-user-gesture-required http://HUB:8080/display/sanh
+
+A TV hung in portrait needs its output rotated by the OS (e.g. ``wlr-randr --output
+HDMI-A-1 --transform 90``); the page picks the portrait layout from the window's shape
+or from the screen's ``orientation = "portrait"``. Optional ``?tv=NAME`` names the TV in
+the acknowledgements (``<screen>-<NAME>``); otherwise it keeps a random name in
+localStorage.
 """
 
 from __future__ import annotations

@@ -104,6 +104,7 @@
 
   // ------------------------------------------------------------------ rendering
   const tiles = new Map();
+  const counterSeq = new Map(); // counter id -> seq of the call its tile shows
   document.querySelectorAll(".counter").forEach((el) => tiles.set(el.dataset.counter, el));
 
   function setCounter(counterId, number, serviceName, fresh) {
@@ -220,9 +221,12 @@
     if (!isCall(call) || state.seen.has(call.seq)) return;
     markSeen(call.seq);
     if (showsCall(call)) {
-      const newest = !state.history.length || call.seq > state.history[0].seq;
       remember(call);
-      if (newest) setCounter(call.counter.id, call.number, call.service.name, fresh);
+      // Calls may arrive out of order: a tile only ever moves forward.
+      if (call.seq > (counterSeq.get(call.counter.id) || 0)) {
+        counterSeq.set(call.counter.id, call.seq);
+        setCounter(call.counter.id, call.number, call.service.name, fresh);
+      }
       renderCalls(fresh ? call.seq : null);
       ackWhenPainted(call.seq);
       if (fresh) announce(call);
@@ -243,6 +247,7 @@
       state.seen.clear();
       state.history = [];
       state.lastSeq = 0;
+      counterSeq.clear();
     }
     applyCounters(snap.counters);
     applyWaiting(snap.waiting);
@@ -471,8 +476,11 @@
     transports: ["websocket", "polling"],
     tryAllTransports: true,
     reconnection: true,
-    reconnectionDelay: 500, // then doubling, with jitter, up to the max
-    reconnectionDelayMax: 5000,
+    // First retry after ~0.3 s, then doubling with ±50 % jitter (so 200 screens do not
+    // knock in step), never more than 2 s apart: a hall TV must recover quickly, and a
+    // refused connection costs the hub nothing.
+    reconnectionDelay: 300,
+    reconnectionDelayMax: 2000,
     randomizationFactor: 0.5,
     timeout: 8000,
   });
@@ -486,6 +494,8 @@
   socket.on("snapshot", onSnapshot);
   socket.on("call", onLiveCall);
   socket.on("queue", (data) => applyWaiting(data && data.waiting));
+  // A counter's state changed (completed, closed…): its tile follows, if the hub sends it.
+  socket.on("counter", (data) => data && data.id && applyCounters([data]));
 
   // ------------------------------------------------------------------ start
   tickClock();
