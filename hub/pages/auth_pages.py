@@ -17,7 +17,7 @@ from hub.app import current_hub, remote_address
 from hub.errors import HubError
 from hub.pages.common import has_route, page_blueprint, render_page
 from hub.pages.i18n import error_text
-from hub.pages.security import current_actor, requires, safe_next
+from hub.pages.security import csrf_token, current_actor, requires, safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ def login() -> Any:
     # A fresh session (new CSRF token too): nothing from before the login survives.
     session.clear()
     session["token"] = result["token"]
+    csrf_token()
     hub.audit.record(
         "login",
         actor=f"user:{username}",

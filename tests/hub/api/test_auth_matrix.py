@@ -94,6 +94,51 @@ def test_wrong_role_is_403_everywhere(sqlite_app) -> None:
     assert refused >= 60
 
 
+def test_every_read_route_refuses_the_wrong_roles(sqlite_app) -> None:
+    """GIVEN every GET endpoint that is not public (stats, admin, devices/me) WHEN called
+    without a token THEN 401; WHEN called by a role or device not allowed THEN 403; the
+    allowed ones are not refused."""
+    from tests.conftest import Api
+
+    api = Api(sqlite_app)
+    tokens = {
+        ("user", "staff"): api.user("canbo", "staff"),
+        ("user", "manager"): api.user("sep", "manager"),
+        ("user", "admin"): api.user("quantri", "admin"),
+        ("device", "kiosk"): api.device("k", "kiosk"),
+        ("device", "counter-keypad"): api.device("kp", "counter-keypad", "1"),
+    }
+    client = sqlite_app.test_client()
+    checked = 0
+    for route in REGISTRY:
+        if route.method != "get" or route.access.public:
+            continue
+        path = concrete(route.rule) + (
+            "?from=2026-01-01&to=2026-01-31" if "stats" in route.rule else ""
+        )
+        assert client.get(path).status_code == 401, path
+        for (kind, role), headers in tokens.items():
+            allowed = role in (route.access.roles if kind == "user" else route.access.devices)
+            answer = client.get(path, headers=headers)
+            # A refusal for the role is 403 "forbidden"; other 403 codes are the
+            # endpoint's own rules (e.g. staff_view_disabled), not the role's.
+            by_role = answer.status_code == 403 and answer.json["error"]["code"] == "forbidden"
+            if allowed:
+                assert answer.status_code != 401 and not by_role, f"{role} {path}"
+            else:
+                assert by_role, f"{role} {path} → {answer.status_code}"
+            checked += 1
+    assert checked >= 40
+
+
+def test_admin_routes_are_for_admins_only() -> None:
+    """GIVEN the registry WHEN the /admin API routes are listed THEN each allows the
+    admin role and nothing else."""
+    admin_routes = [r for r in REGISTRY if r.rule.startswith("/api/v1/admin/")]
+    assert len(admin_routes) >= 11
+    assert all(r.access.roles == ("admin",) and not r.access.devices for r in admin_routes)
+
+
 def test_a_manager_cannot_call_and_staff_cannot_read_stats(api) -> None:
     manager = api.user("sep", "manager")
     staff = api.user("canbo")
