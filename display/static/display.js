@@ -446,7 +446,7 @@
     const pxPerS = Math.max(60, window.innerHeight * 0.09);
     track.style.animationDuration = `${(track.scrollWidth / pxPerS).toFixed(1)}s`;
     // Start with the notice's first words already at the left edge, not off-screen.
-    track.style.animationDelay = `${(-window.innerWidth / pxPerS).toFixed(1)}s`;
+    track.style.animationDelay = `${((-0.85 * window.innerWidth) / pxPerS).toFixed(1)}s`;
   }
 
   function applyOrientation() {

@@ -196,6 +196,34 @@ def test_two_quick_calls_are_announced_in_order_without_overlap(
     assert errors == []
 
 
+def test_a_call_whose_audio_fails_is_still_shown_and_the_queue_moves_on(
+    open_page: Callable[..., tuple[Page, list[str]]], served: Served
+) -> None:
+    """GIVEN a screen whose announcement downloads fail (the hub answers 503)
+    WHEN two calls come in
+    THEN both are shown and acknowledged shown, each audio attempt is logged as failed
+    once, and neither is acknowledged spoken."""
+    page, _ = open_page("/display")
+    page.route("**/display/audio/**", lambda route: route.fulfill(status=503, body="{}"))
+    client = served.client
+    client.issue("kinh-doanh")
+    client.issue("kinh-doanh")
+    first = client.call_next("2")["number"]
+    second = client.call_next("2")["number"]
+    page.wait_for_selector(f"body[data-last-number='{second}']", timeout=5000)
+    page.wait_for_function(
+        "() => window.motcuaDisplay.audioLog.filter((e) => e.end !== null).length >= 2",
+        timeout=10_000,
+    )
+    log = _audio_log(page)
+    assert [(e["number"], e["ok"]) for e in log] == [(first, False), (second, False)]
+    assert all(e["error"].startswith("media_error") for e in log)
+    seqs = [e["seq"] for e in log]
+    shown = served.wait_acks("shown", seqs)
+    assert all(seq in shown for seq in seqs)
+    assert not set(seqs) & set(served.acks("spoken"))
+
+
 LAYOUT_JS = """() => {
   const vh = window.innerHeight / 100;
   const size = (el) => parseFloat(getComputedStyle(el).fontSize) / vh;

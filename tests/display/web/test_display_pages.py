@@ -62,6 +62,7 @@ def test_whole_site_page_shows_everything_without_inline_script(app: Any) -> Non
     assert page.tiles == ["1", "2", "3"]
     for label in ("Đang phục vụ", "Số đang chờ", "Số vừa gọi", "Xin mời công dân có số"):
         assert label in html
+    assert app.test_client().get("/display/").status_code == 200  # a trailing slash too
     view = json.loads(str(page.body["data-config"]))
     assert view["site"]["name"] == "Trung tâm Phục vụ hành chính công phường Hải Châu (demo)"
     assert view["timezone"] == "Asia/Ho_Chi_Minh"
