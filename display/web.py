@@ -228,8 +228,8 @@ def _page(view: dict[str, Any] | None, screen_id: str | None) -> Response:
     return response
 
 
+@bp.get("/")  # registered second (decorators apply bottom-up): url_for gives "/display"
 @bp.get("")
-@bp.get("/")
 def whole_site() -> Response:
     """The screen of the whole site."""
     return _page(screen_view(_hub().config, None, now_ms=_now_ms()), None)
