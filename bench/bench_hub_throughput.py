@@ -399,6 +399,7 @@ def run(
     db: str, seconds: float, postgres_url: str | None, synchronous: str, profile: Path | None
 ) -> dict[str, object]:
     """Seed, start the hub, run both phases; returns the figures."""
+    load_before = os.getloadavg()
     with deployment(db, postgres_url, synchronous) as dep:
         kiosk, passwords = seed(dep)
         hub = Hub(dep)
@@ -426,6 +427,9 @@ def run(
             "machine": platform.machine(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            # Other work on the machine skews every figure: compare runs at low load.
+            "loadavg_1m_before": round(load_before[0], 2),
+            "loadavg_1m_after": round(os.getloadavg()[0], 2),
         },
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

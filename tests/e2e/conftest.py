@@ -9,6 +9,7 @@ report.
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from e2e_support import (
     ADMIN,
     DEMO_CONFIG,
     KIOSK,
+    PAD,
+    PAD_COUNTER,
     STAFF,
     Database,
     HubProcess,
@@ -40,6 +43,7 @@ REDIS_ENV = "MOTCUA_TEST_REDIS_URL"
 class _Seed:
     passwords: dict[str, str] = field(default_factory=dict)
     kiosk_token: str = ""
+    pad_token: str = ""
 
 
 def _password() -> str:
@@ -47,21 +51,25 @@ def _password() -> str:
     return f"Mk-{secrets.token_hex(6)}!"
 
 
-def _seed(cli: MotcuaCli, *, parallel: bool) -> _Seed:
+def _seed(cli: MotcuaCli, *, parallel: bool, full: bool) -> _Seed:
     """Users and devices through the real command line.
 
-    Each command is mostly interpreter start-up. On PostgreSQL they run in
-    parallel once the first one has migrated the empty schema; on SQLite
-    that only adds lock waits, so they run one after the other.
+    Always the kiosk and the staff; with ``full`` also the admin and the
+    rating pad (the fuzz test needs them). Each command is mostly interpreter
+    start-up. On PostgreSQL they run two at a time once the first one has
+    migrated the empty schema; on SQLite that only adds lock waits, so they
+    run one after the other.
     """
     seed = _Seed(passwords={name: _password() for name in (*STAFF, ADMIN)})
-    cli.add_user(ADMIN, "admin", seed.passwords[ADMIN])
+    seed.kiosk_token = cli.add_device(KIOSK, "kiosk")  # migrates the empty database
     with ThreadPoolExecutor(max_workers=2 if parallel else 1) as pool:
-        users = [pool.submit(cli.add_user, n, "staff", seed.passwords[n]) for n in STAFF]
-        kiosk = pool.submit(cli.add_device, KIOSK, "kiosk")
-        for job in users:
+        jobs = [pool.submit(cli.add_user, n, "staff", seed.passwords[n]) for n in STAFF]
+        if full:
+            jobs.append(pool.submit(cli.add_user, ADMIN, "admin", seed.passwords[ADMIN]))
+            pad = pool.submit(cli.add_device, PAD, "rating-pad", PAD_COUNTER)
+            seed.pad_token = pad.result()
+        for job in jobs:
             job.result()
-        seed.kiosk_token = kiosk.result()
     return seed
 
 
@@ -71,7 +79,7 @@ def sqlite_seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, _Seed]:
     """One SQLite data folder seeded once per session; tests get copies of it."""
     folder = tmp_path_factory.mktemp("seed-sqlite")
     cli = MotcuaCli(DEMO_CONFIG, clean_env({"MOTCUA_DATA": str(folder)}), folder)
-    return folder, _seed(cli, parallel=False)
+    return folder, _seed(cli, parallel=False, full=True)
 
 
 @pytest.fixture
@@ -85,6 +93,7 @@ def sqlite_site(tmp_path: Path, sqlite_seed: tuple[Path, _Seed]) -> Site:
         env=clean_env({"MOTCUA_DATA": str(data)}),
         passwords=dict(seed.passwords),
         kiosk_token=seed.kiosk_token,
+        pad_token=seed.pad_token,
         db=Database("sqlite", str(data / "motcua.db")),
         workdir=tmp_path,
     )
@@ -101,8 +110,6 @@ def _with_search_path(url: str, schema: str) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a schema of this test alone (dropped after)."""
-    import os
-
     base = os.environ.get(POSTGRES_ENV)
     if not base:
         pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql://postgres@127.0.0.1/test)")
@@ -123,7 +130,7 @@ def postgres_site(tmp_path: Path, postgres_url: str) -> Site:
     """A seeded site in its own PostgreSQL schema."""
     env = clean_env({"MOTCUA_DATABASE_URL": postgres_url, "MOTCUA_DATA": str(tmp_path / "data")})
     cli = MotcuaCli(DEMO_CONFIG, env, tmp_path)
-    seed = _seed(cli, parallel=True)
+    seed = _seed(cli, parallel=True, full=False)
     return Site(
         config=SiteConfig.read(DEMO_CONFIG),
         env=env,
@@ -137,8 +144,6 @@ def postgres_site(tmp_path: Path, postgres_url: str) -> Site:
 @pytest.fixture
 def redis_url() -> str:
     """``MOTCUA_TEST_REDIS_URL``, checked to answer PING."""
-    import os
-
     url = os.environ.get(REDIS_ENV)
     if not url:
         pytest.skip(f"{REDIS_ENV} is not set (e.g. redis://127.0.0.1:6379/0)")

@@ -116,6 +116,8 @@ class SiteConfig:
 STAFF = ("staff1", "staff2", "staff3")
 ADMIN = "admin1"
 KIOSK = "kiosk1"
+PAD = "pad1"  # a rating pad (SQLite sites only: the fuzz test needs one)
+PAD_COUNTER = "1"
 
 
 # --------------------------------------------------------------------- cli
@@ -274,6 +276,7 @@ class Site:
     kiosk_token: str
     db: Database
     workdir: Path
+    pad_token: str = ""
 
     def cli(self) -> MotcuaCli:
         return MotcuaCli(self.config.path, self.env, self.workdir)
