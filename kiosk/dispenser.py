@@ -28,6 +28,7 @@ steadily while the hub is unreachable.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
 import queue
 import signal
@@ -258,6 +259,8 @@ class Dispenser:
                 # because every step writes it only after its device calls.
                 logger.exception("kiosk loop step failed")
             self._publish()
+            if isinstance(event, _Take):
+                _release_memory()  # after the answer: costs the next press nothing
         self._drain()
 
     def _drain(self) -> None:
@@ -443,6 +446,7 @@ class Dispenser:
         try:
             if state.site is None:
                 state.site = self._fetch_site()
+                self._warm_up()
             state.services = self.client.services()
         except HubUnreachable as err:
             self._hub_down(str(err))
@@ -456,6 +460,20 @@ class Dispenser:
         state.due["refresh"] = self._clock() + (
             self.settings.refresh_s if state.hub_ok else self.settings.retry_s
         )
+
+    def _warm_up(self) -> None:
+        """Render one throw-away ticket so the first citizen's ticket finds the fonts
+        loaded (a cold render takes several times longer). Nothing is printed."""
+        sample = {
+            "id": "warm-up",
+            "number": "0000",
+            "service": {"id": "x", "name": "Lĩnh vực"},
+            "issued_at": "2026-01-01T00:00:00Z",
+        }
+        try:
+            render_ticket(self._content(sample), self._ticket_layout())
+        except (ValueError, OSError) as err:
+            logger.warning("ticket layout problem: %s", err)
 
     def _fetch_site(self) -> SiteInfo:
         try:
@@ -587,6 +605,26 @@ class Dispenser:
             _firewall("LED blink", lambda: led.blink(wanted))
 
 
+def _release_memory() -> None:
+    """Hand freed heap back to the OS (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Each ticket allocates and frees a few MB of image buffers; glibc keeps those
+    pages, so without this a kiosk's resident memory creeps up by ~10 MB over its
+    first tickets. Measured: under 0.1 ms a call.
+    """
+    global _TRIM
+    if _TRIM is None:
+        try:
+            _TRIM = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM: Any = None
+
+
 def _firewall(what: str, action: Callable[[], Any]) -> None:
     """Run one device call; a device fault is logged, never allowed to stop the agent."""
     try:
@@ -604,6 +642,34 @@ def add_command(subparsers: Any) -> None:
         "--check", action="store_true", help="check the [kiosk] configuration and exit"
     )
     parser.set_defaults(func=run_kiosk)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kiosk.dispenser --config PATH``: the agent alone.
+
+    The same as ``motcua kiosk`` without loading the other subcommands (reports,
+    display agent, …): the lightest way to run a kiosk on a small Pi.
+    """
+    import sys
+
+    from config import ConfigError
+
+    parser = argparse.ArgumentParser(prog="python -m kiosk.dispenser", description=main.__doc__)
+    parser.add_argument("--config", help="configuration file (default: $MOTCUA_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--check", action="store_true", help="check [kiosk] and exit")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,  # python-escpos configures the root logger when imported
+    )
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    try:
+        return run_kiosk(args)
+    except ConfigError as err:
+        print(err.render(), file=sys.stderr)
+        return 2
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
@@ -639,3 +705,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
             server.stop()
         agent.stop()
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -59,7 +59,8 @@ def wait_until(check: Callable[[], Any], timeout: float = 10.0, what: str = "con
 def serve(app: Any, port: int = 0) -> Iterator[str]:
     """Serve a Flask app on 127.0.0.1 in a thread; yields its base URL."""
     server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits up to one interval.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

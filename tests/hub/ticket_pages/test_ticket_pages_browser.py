@@ -46,7 +46,8 @@ def site(sqlite_database, tmp_path, clock) -> Iterator[tuple[str, Any, Api]]:
     raw["booking"] = {"enabled": True}
     app = build_app(parse_config(raw, "demo.toml"), sqlite_database, tmp_path, clock)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits up to one interval.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}", app.extensions["motcua"], Api(app)

@@ -1,0 +1,332 @@
+"""Benchmark: the ticket kiosk — button press → last byte at the printer; memory; idle CPU.
+
+1. **Press → print.** The real agent (:class:`kiosk.dispenser.Dispenser`) with a
+   gpiozero mock pin as its button and a ``file`` printer whose path is a FIFO,
+   against a hub in its own process on 127.0.0.1 (demo site, SQLite, the real
+   ``POST /tickets``). Each sample runs from driving the pin low to the moment
+   the job's last byte (the cut) comes out of the FIFO: hub round trip, ticket
+   render, ESC/POS encoding and the write.
+2. **Memory and idle CPU.** ``motcua kiosk`` as a process of its own (mock pins,
+   a file printer, the touch page on), after 50 tickets through its local API:
+   resident memory (``VmRSS``, peak ``VmHWM``) from ``/proc``, then CPU time
+   over an idle period (heartbeats and field refreshes still run).
+
+Run: ``.venv/bin/python -m bench.bench_kiosk [--presses 200] [--idle-s 30]``.
+Writes ``bench/results/kiosk.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from socket import socket
+from typing import Any
+
+import requests
+
+RESULTS = Path(__file__).parent / "results" / "kiosk.json"
+REPO = Path(__file__).resolve().parents[1]
+
+_HUB = r"""
+import sys
+from pathlib import Path
+from config import EXAMPLES, load_config
+from hub.app import create_app
+from hub.settings import Settings
+from werkzeug.serving import make_server
+settings = Settings.from_env(load_config(EXAMPLES / "demo.toml"), Path(sys.argv[1]))
+settings.background = False
+app = create_app(settings)
+server = make_server("127.0.0.1", 0, app, threaded=True)
+token = app.extensions["motcua"].auth.add_device("kiosk-bench", "kiosk", None)
+print(server.server_port, token, flush=True)
+server.serve_forever()
+"""
+
+
+def _percentile(sorted_ms: list[float], pct: float) -> float:
+    rank = max(1, -(-len(sorted_ms) * pct // 100))
+    return sorted_ms[int(rank) - 1]
+
+
+def _env(data: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    env.update({"MOTCUA_DATA": str(data), "GPIOZERO_PIN_FACTORY": "mock", "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+@contextmanager
+def hub_process(data: Path):
+    """A hub on the demo site in a process of its own; yields (url, kiosk token)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HUB, str(data)],
+        cwd=REPO,
+        env=_env(data),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line:
+            raise RuntimeError("the hub did not start")
+        port, token = line.split()
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+class FifoPrinterEnd:
+    """Reads what the kiosk writes into a FIFO; notes when each job's last byte arrives.
+
+    A job ends with python-escpos's cut (feed, then ``GS V``); those bytes at the
+    end of what arrived mark the ticket as fully sent.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from escpos.printer import Dummy
+
+        os.mkfifo(path)
+        self.path = path
+        cut = Dummy()
+        cut.cut()
+        self.tail = cut.output
+        self.done = threading.Event()
+        self.last_byte_at = 0.0
+        self._buffer = b""
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        fd = os.open(self.path, os.O_RDONLY)  # waits for the printer to open its end
+        try:
+            while chunk := os.read(fd, 1 << 16):
+                now = time.perf_counter()
+                self._buffer = (self._buffer + chunk)[-64:]
+                if self._buffer.endswith(self.tail):
+                    self.last_byte_at = now
+                    self.done.set()
+        finally:
+            os.close(fd)
+
+
+def measure_latency(presses: int) -> dict[str, Any]:
+    """Press → last byte, ``presses`` times (after 3 warm-up tickets)."""
+    from gpiozero.pins.mock import MockFactory
+
+    from hardware.buttons import GpioButtons
+    from hardware.printer import EscposTicketPrinter
+    from kiosk.dispenser import Dispenser
+    from kiosk.hub_client import HubClient
+    from kiosk.settings import ButtonSettings, KioskSettings, PrinterSettings
+
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,
+        hub_process(Path(tmp)) as (
+            url,
+            token,
+        ),
+    ):
+        fifo = FifoPrinterEnd(Path(tmp) / "printer.fifo")
+        printer = EscposTicketPrinter.file(fifo.path, paper_mm=80)
+        printer.open()
+        pins = MockFactory()
+        section = KioskSettings(
+            hub_url=url,
+            token=token,
+            listen="",
+            printer=PrinterSettings(kind="file", path=str(fifo.path)),
+            buttons=(ButtonSettings(pin=17, service="dat-dai"),),
+            debounce_ms=0,
+        )
+        agent = Dispenser(
+            section,
+            client=HubClient(url, token),
+            printer=printer,
+            buttons=GpioButtons({"dat-dai": 17}, debounce_ms=0, pin_factory=pins),
+        )
+        agent.start()
+        deadline = time.monotonic() + 30
+        while agent.snapshot()["state"] != "ready":
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"kiosk not ready: {agent.snapshot()}")
+            time.sleep(0.05)
+        pin = pins.pin(17)
+        samples: list[float] = []
+        try:
+            for i in range(presses + 3):
+                fifo.done.clear()
+                started = time.perf_counter()
+                pin.drive_low()
+                pin.drive_high()
+                if not fifo.done.wait(30):
+                    raise RuntimeError(f"press {i}: nothing printed")
+                if i >= 3:
+                    samples.append((fifo.last_byte_at - started) * 1000)
+                # The next press must come after the agent finished this one (it
+                # ignores presses made while it prints).
+                while (agent.snapshot().get("current") or {}).get("phase") != "printed":
+                    time.sleep(0.001)
+        finally:
+            agent.stop()
+            pins.reset()
+    samples.sort()
+    return {
+        "presses": presses,
+        "p50_ms": round(statistics.median(samples), 2),
+        "p99_ms": round(_percentile(samples, 99), 2),
+        "mean_ms": round(statistics.fmean(samples), 2),
+        "min_ms": round(samples[0], 2),
+        "max_ms": round(samples[-1], 2),
+    }
+
+
+def _proc_status(pid: int) -> dict[str, int]:
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM", "Threads"):
+            out[key] = int(value.split()[0])
+    return out
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _free_port() -> int:
+    with closing(socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+COMMANDS = {
+    "motcua kiosk": ["-m", "hub.cli", "--config", "{config}", "kiosk"],
+    "python -m kiosk.dispenser": ["-m", "kiosk.dispenser", "--config", "{config}"],
+}
+
+
+def measure_process(command: str, idle_s: float, tickets: int = 50) -> dict[str, Any]:
+    """RSS after ``tickets`` tickets, then CPU over ``idle_s`` seconds of idling."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,
+        hub_process(Path(tmp)) as (
+            url,
+            token,
+        ),
+    ):
+        port = _free_port()
+        config = Path(tmp) / "kiosk.toml"
+        config.write_text(
+            f'[kiosk]\nhub_url = "{url}"\ntoken = "{token}"\nlisten = "127.0.0.1:{port}"\n'
+            f'error_led = 5\nprinter = {{ kind = "file", path = "{tmp}/printer.bin" }}\n'
+            '[[kiosk.buttons]]\npin = 17\nservice = "dat-dai"\nled = 27\n'
+            '[[kiosk.buttons]]\npin = 22\nservice = "tu-phap"\nled = 23\n',
+            "utf-8",
+        )
+        (Path(tmp) / "printer.bin").touch()
+        args = [a.replace("{config}", str(config)) for a in COMMANDS[command]]
+        proc = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=REPO,
+            env=_env(Path(tmp)),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            touch = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if requests.get(f"{touch}/status", timeout=2).json()["state"] == "ready":
+                        break
+                except (requests.RequestException, ValueError):
+                    pass
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("motcua kiosk did not become ready")
+                time.sleep(0.1)
+            started = _proc_status(proc.pid)
+            for i in range(tickets):
+                service = ("dat-dai", "tu-phap")[i % 2]
+                r = requests.post(f"{touch}/take", json={"service": service}, timeout=30)
+                if r.status_code != 201:
+                    raise RuntimeError(f"take failed: {r.status_code} {r.text}")
+            time.sleep(1)
+            busy = _proc_status(proc.pid)
+            ticks0, t0 = _cpu_ticks(proc.pid), time.monotonic()
+            time.sleep(idle_s)
+            ticks1, t1 = _cpu_ticks(proc.pid), time.monotonic()
+            idle = _proc_status(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    hz = os.sysconf("SC_CLK_TCK")
+    return {
+        "command": command,
+        "rss_started_mb": round(started["VmRSS"] / 1024, 1),
+        "rss_after_tickets_mb": round(busy["VmRSS"] / 1024, 1),
+        "rss_idle_mb": round(idle["VmRSS"] / 1024, 1),
+        "rss_peak_mb": round(idle["VmHWM"] / 1024, 1),
+        "threads": idle["Threads"],
+        "tickets_before": tickets,
+        "idle_s": idle_s,
+        "idle_cpu_percent": round((ticks1 - ticks0) / hz / (t1 - t0) * 100, 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both parts, print the figures and write the JSON results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--idle-s", type=float, default=30.0)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    latency = measure_latency(args.presses)
+    processes = [measure_process(command, args.idle_s) for command in COMMANDS]
+    result = {
+        "benchmark": "kiosk",
+        "description": "GPIO press → last byte at a file printer (FIFO), hub in its own process; "
+        "`motcua kiosk` memory and idle CPU",
+        "press_to_print": latency,
+        "processes": processes,
+        "targets": {"press_to_print_ms": 60, "rss_mb": 60, "idle_cpu_percent": 0},
+        "environment": {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    print(
+        f"press → last byte ({latency['presses']} presses): p50 {latency['p50_ms']} ms, "
+        f"p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms"
+    )
+    for process in processes:
+        print(
+            f"{process['command']}: RSS {process['rss_idle_mb']} MB "
+            f"(peak {process['rss_peak_mb']} MB) after {process['tickets_before']} tickets; "
+            f"idle CPU {process['idle_cpu_percent']} % over {process['idle_s']:.0f} s; "
+            f"{process['threads']} threads"
+        )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
