@@ -30,6 +30,7 @@ from hub.ratings import flags as fl
 from hub.store.db import write
 from hub.store.tables import (
     counter_state,
+    rating_cube,
     rating_presses,
     rating_rollups,
     rating_rollups_monthly,
@@ -495,25 +496,37 @@ def rollup_add_many(conn: Connection, deltas: Sequence[RollupDelta]) -> None:
     """
     daily: dict[tuple[Any, ...], list[float]] = {}
     monthly: dict[tuple[Any, ...], list[float]] = {}
+    cube: dict[tuple[Any, ...], list[float]] = {}
     for site_id, day, counter_id, staff_id, service_id, level, flagged, n, s in deltas:
         rest = (counter_id or "", staff_id or 0, service_id or "", level, bool(flagged))
-        for table, key in (
-            (daily, (site_id, day, *rest)),
-            (monthly, (site_id, month_of(day), *rest)),
+        month = month_of(day)
+        keys = [(daily, (site_id, day, *rest)), (monthly, (site_id, month, *rest))]
+        for dim, key in (
+            ("counter", counter_id or ""),
+            ("staff", str(staff_id) if staff_id else ""),
+            ("service", service_id or ""),
+            ("site", site_id),
         ):
+            keys.append((cube, (dim, month, site_id, key, level, bool(flagged))))
+        for table, key in keys:
             acc = table.setdefault(key, [0, 0.0])
             acc[0] += n
             acc[1] += s
-    _upsert(conn, rating_rollups, "day", daily)
-    _upsert(conn, rating_rollups_monthly, "month", monthly)
+    _upsert(conn, rating_rollups, DAILY_KEY, daily)
+    _upsert(conn, rating_rollups_monthly, MONTHLY_KEY, monthly)
+    _upsert(conn, rating_cube, CUBE_KEY, cube)
+
+
+DAILY_KEY = ("site_id", "day", "counter_id", "staff_id", "service_id", "level", "flagged")
+MONTHLY_KEY = ("site_id", "month", "counter_id", "staff_id", "service_id", "level", "flagged")
+CUBE_KEY = ("dim", "month", "site_id", "key", "level", "flagged")
 
 
 def _upsert(
-    conn: Connection, table: Any, period: str, sums: dict[tuple[Any, ...], list[float]]
+    conn: Connection, table: Any, names: tuple[str, ...], sums: dict[tuple[Any, ...], list[float]]
 ) -> None:
     if not sums:
         return
-    names = ["site_id", period, "counter_id", "staff_id", "service_id", "level", "flagged"]
     upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     rows = [
         {**dict(zip(names, key, strict=True)), "n": int(n), "score_sum": s}
@@ -521,7 +534,7 @@ def _upsert(
     ]
     stmt = upsert(table)
     stmt = stmt.on_conflict_do_update(
-        index_elements=names,
+        index_elements=list(names),
         set_={
             "n": table.c.n + stmt.excluded.n,
             "score_sum": table.c.score_sum + stmt.excluded.score_sum,

@@ -29,8 +29,9 @@ from hub.store.db import read, write
 from hub.store.tables import (
     queue_daily,
     queue_days,
+    rating_cube,
     rating_rollups,
-    rating_rollups_monthly,
+    served_cube,
     sites,
     tickets,
     users,
@@ -115,31 +116,31 @@ class StatsService:
     def _rating_sums(
         self, conn: Connection, start: date, end: date, by: str, flagged: bool | None
     ) -> Iterator[tuple[str, Any, str, int, float]]:
-        """``(site_id, group value, level, n, score_sum)`` from the rollups."""
+        """``(site_id, group value, level, n, score_sum)``: the cube for whole months,
+        the daily rollups for the edge days."""
         months, edges = ([], [(start, end)]) if by == "day" else split_months(start, end)
-        parts: list[tuple[Any, Any]] = []
         if months:
-            m = rating_rollups_monthly
-            parts.append((m, m.c.month.in_(months)))
-        for lo, hi in edges:
-            d = rating_rollups
-            parts.append((d, d.c.day.between(lo, hi)))
-        for table, where in parts:
-            period_col = table.c.month if table is rating_rollups_monthly else table.c.day
-            group = period_col if by in PERIODS else table.c[DIMENSIONS.get(by, "site_id")]
+            c = rating_cube
+            group = c.c.month if by in PERIODS else c.c.key
             query = (
-                select(
-                    table.c.site_id,
-                    group.label("g"),
-                    table.c.level,
-                    func.sum(table.c.n),
-                    func.sum(table.c.score_sum),
-                )
-                .where(where)
-                .group_by(table.c.site_id, group, table.c.level)
+                select(c.c.site_id, group, c.c.level, func.sum(c.c.n), func.sum(c.c.score_sum))
+                .where(c.c.dim == _cube_dim(by), c.c.month.in_(months))
+                .group_by(c.c.site_id, group, c.c.level)
             )
             if flagged is not None:
-                query = query.where(table.c.flagged.is_(flagged))
+                query = query.where(c.c.flagged.is_(flagged))
+            for site_id, g, level, n, s in conn.execute(query):
+                yield site_id, g, level, int(n or 0), float(s or 0)
+        for lo, hi in edges:
+            d = rating_rollups
+            group = d.c.day if by in PERIODS else d.c[DIMENSIONS.get(by, "site_id")]
+            query = (
+                select(d.c.site_id, group, d.c.level, func.sum(d.c.n), func.sum(d.c.score_sum))
+                .where(d.c.day.between(lo, hi))
+                .group_by(d.c.site_id, group, d.c.level)
+            )
+            if flagged is not None:
+                query = query.where(d.c.flagged.is_(flagged))
             for site_id, g, level, n, s in conn.execute(query):
                 yield site_id, g, level, int(n or 0), float(s or 0)
 
@@ -203,15 +204,27 @@ class StatsService:
     def _served(
         self, conn: Connection, start: date, end: date, by: str
     ) -> Iterator[tuple[str, Any, int]]:
-        """``(site_id, group value, served)``: rolled days, then live tickets."""
+        """``(site_id, group value, served)``: rolled days (the served cube for whole
+        months, ``queue_daily`` for edge days), then live tickets for the other days."""
+        months, edges = ([], [(start, end)]) if by == "day" else split_months(start, end)
+        if months:
+            c = served_cube
+            group = c.c.month if by in PERIODS else c.c.key
+            for site_id, g, n in conn.execute(
+                select(c.c.site_id, group, func.sum(c.c.served))
+                .where(c.c.dim == _cube_dim(by), c.c.month.in_(months))
+                .group_by(c.c.site_id, group)
+            ):
+                yield site_id, g, int(n or 0)
         q = queue_daily
         group = q.c.day if by in PERIODS else q.c[DIMENSIONS.get(by, "site_id")]
-        for site_id, g, n in conn.execute(
-            select(q.c.site_id, group, func.sum(q.c.served))
-            .where(q.c.day.between(start, end))
-            .group_by(q.c.site_id, group)
-        ):
-            yield site_id, g, int(n or 0)
+        for lo, hi in edges:
+            for site_id, g, n in conn.execute(
+                select(q.c.site_id, group, func.sum(q.c.served))
+                .where(q.c.day.between(lo, hi))
+                .group_by(q.c.site_id, group)
+            ):
+                yield site_id, g, int(n or 0)
         t = tickets
         group = t.c.completed_day if by in PERIODS else t.c[DIMENSIONS.get(by, "site_id")]
         query = (
@@ -422,9 +435,20 @@ def store_queue_day(
     source: str,
 ) -> None:
     """Replace one site's figures of one day (idempotent) and mark the day rolled."""
-    conn.execute(
-        delete(queue_daily).where(queue_daily.c.site_id == site_id, queue_daily.c.day == day)
+    q = queue_daily
+    old = _served_by_dim(
+        conn.execute(
+            select(q.c.counter_id, q.c.staff_id, q.c.service_id, q.c.served).where(
+                q.c.site_id == site_id, q.c.day == day
+            )
+        ),
+        site_id,
     )
+    new = _served_by_dim(
+        ((c, st, sv, a.get("served", 0)) for (c, st, sv), a in figures.items()), site_id
+    )
+    _add_served(conn, site_id, day, {k: new.get(k, 0) - old.get(k, 0) for k in {*old, *new}})
+    conn.execute(delete(q).where(q.c.site_id == site_id, q.c.day == day))
     conn.execute(delete(queue_days).where(queue_days.c.site_id == site_id, queue_days.c.day == day))
     rows = [
         {
@@ -440,6 +464,48 @@ def store_queue_day(
     if rows:
         conn.execute(insert(queue_daily), rows)
     conn.execute(insert(queue_days).values(site_id=site_id, day=day, rolled_at=now, source=source))
+
+
+def _add_served(
+    conn: Connection, site_id: str, day: date, deltas: dict[tuple[str, str], int]
+) -> None:
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    rows = [
+        {"dim": dim, "month": day.replace(day=1), "site_id": site_id, "key": key, "served": n}
+        for (dim, key), n in deltas.items()
+        if n
+    ]
+    if not rows:
+        return
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = upsert(served_cube)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["dim", "month", "site_id", "key"],
+            set_={"served": served_cube.c.served + stmt.excluded.served},
+        ),
+        rows,
+    )
+
+
+def _cube_dim(by: str) -> str:
+    """The cube's grouping for ``by`` (periods fold the whole site per month)."""
+    return by if by in DIMENSIONS else "site"
+
+
+def _served_by_dim(rows: Any, site_id: str) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for counter_id, staff_id, service_id, served in rows:
+        for dim, key in (
+            ("counter", counter_id or ""),
+            ("staff", str(staff_id) if staff_id else ""),
+            ("service", service_id or ""),
+            ("site", site_id),
+        ):
+            out[(dim, key)] += int(served or 0)
+    return out
 
 
 def _figure(a: dict[str, float], name: str) -> float | int:

@@ -271,6 +271,7 @@ rating_rollups = Table(
     Column("flagged", Boolean, primary_key=True),
     Column("n", Integer, nullable=False),
     Column("score_sum", Float, nullable=False),
+    Index("ix_rating_rollups_staff_day", "site_id", "staff_id", "day"),
 )
 
 # The same sums per calendar month (``month`` is the month's first day), kept in
@@ -287,6 +288,33 @@ rating_rollups_monthly = Table(
     Column("flagged", Boolean, primary_key=True),
     Column("n", Integer, nullable=False),
     Column("score_sum", Float, nullable=False),
+)
+
+# One row per grouping (dim = counter | staff | service | site, key = its id) and
+# month: what a range's whole months need when grouped one way, a few thousand
+# rows for a year of a 200-counter centre. Kept with the rollups above.
+rating_cube = Table(
+    "rating_cube",
+    metadata,
+    Column("dim", String(8), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("site_id", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("level", String(64), primary_key=True),
+    Column("flagged", Boolean, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("score_sum", Float, nullable=False),
+)
+
+# Served tickets of the rolled days, per grouping and month (kept by store_queue_day).
+served_cube = Table(
+    "served_cube",
+    metadata,
+    Column("dim", String(8), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("site_id", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("served", Integer, nullable=False),
 )
 
 # Daily queue figures per counter × staff × field: rolled from tickets once a
