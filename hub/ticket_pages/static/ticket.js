@@ -52,7 +52,7 @@
         return p ? p.value : "";
       };
       var time = get("hour") + ":" + get("minute");
-      return withDate ? time + " · " + get("day") + "/" + get("month") + "/" + get("year") : time;
+      return withDate ? get("day") + "/" + get("month") + "/" + get("year") + " " + time : time;
     } catch (e) {
       return new Date(iso).toLocaleString();
     }
