@@ -51,6 +51,7 @@ from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, read_token
 logger = logging.getLogger(__name__)
 
 VERSION = "motcua-counter-keypad/0.1"
+RETRY_S = 3.0
 Command = Literal["call_next", "recall", "no_show", "complete", "pause"]
 COMMANDS: tuple[str, ...] = ("call_next", "recall", "no_show", "complete", "pause")
 DEFAULT_KEYMAP: dict[str, str] = {
@@ -224,6 +225,7 @@ class CounterKeypadAgent:
         self._last_call: float | None = None
         self._board_health = "ok"
         self._next_heartbeat = 0.0
+        self._synced = False
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -276,8 +278,12 @@ class CounterKeypadAgent:
             if self.indicator is not None:
                 self.indicator.on()
         if now >= self._next_heartbeat:
-            self._next_heartbeat = now + self.heartbeat_s
-            self.heartbeat()
+            ok = self.heartbeat()
+            # Until the hub answers (it may start after us), look again soon.
+            wait = self.heartbeat_s if ok else min(RETRY_S, self.heartbeat_s)
+            self._next_heartbeat = now + wait
+            if ok and not self._synced:
+                self.sync()
 
     # ---------------------------------------------------------------- hub
     def sync(self) -> None:
@@ -287,6 +293,7 @@ class CounterKeypadAgent:
         except (HubUnreachable, HubRejected) as err:
             logger.warning("counter keypad: cannot read counter %s: %s", self.counter_id, err)
             return
+        self._synced = True
         if state.get("paused"):
             self._set_steady(self.texts.paused)
         elif state.get("current"):
@@ -300,8 +307,12 @@ class CounterKeypadAgent:
                 return counter
         raise HubRejected(404, "unknown_counter", f"no counter {self.counter_id}")
 
-    def heartbeat(self) -> None:
-        """Tell the hub we are alive, with the keypad's and the board's health."""
+    def heartbeat(self) -> bool:
+        """Tell the hub we are alive, with the keypad's and the board's health.
+
+        Returns:
+            True when the hub took it.
+        """
         status = {"keypad": "ok" if getattr(self.source, "connected", True) else "offline"}
         if self.board is not None:
             status["led_board"] = self._board_health
@@ -309,6 +320,8 @@ class CounterKeypadAgent:
             self.client.heartbeat(VERSION, status)
         except (HubUnreachable, HubRejected) as err:
             logger.warning("counter keypad: heartbeat failed: %s", err)
+            return False
+        return True
 
     def handle(self, command: str) -> Result:
         """Carry out one command; the board and the LED show how it went."""
