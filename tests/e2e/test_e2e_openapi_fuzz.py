@@ -48,8 +48,12 @@ FEWER_EXAMPLES = {"POST /api/v1/auth/login": 5, "POST /api/v1/ratings/batch": 5}
 REVOKING = re.compile(r"/auth/logout$|/admin/users/\{[^}]+\}/|/admin/devices/\{[^}]+\}/")
 # Hub bugs this test found, by operation: each has an xfail(strict=True) test below,
 # and is left out of the clean sweep until it is fixed.
+# All three: a datetime handed to jsonify comes out as an RFC 1123 date
+# ("Fri, 27 Nov 2026 16:21:01 GMT"), where the schema says ISO 8601 date-time.
 KNOWN_BUGS: dict[str, str] = {
-    "GET /api/v1/admin/audit": "`at` is an RFC 1123 date, the schema says ISO 8601 date-time",
+    "GET /api/v1/admin/audit": "rows[].at is an RFC 1123 date, not ISO 8601",
+    "GET /api/v1/admin/devices": "last_seen_at is an RFC 1123 date, not ISO 8601",
+    "POST /api/v1/admin/devices/{device_id}/token": "device.last_seen_at is RFC 1123",
 }
 
 
@@ -108,7 +112,12 @@ class LiveApi:
 
 @pytest.fixture
 def live_api(sqlite_site: Site, start_hub: StartHub) -> LiveApi:
-    """A hub with waiting tickets, a called one, and counter 3 open by the admin."""
+    """A hub with state for the generated requests to meet.
+
+    Waiting tickets; a ticket served and completed at counter 1 (so its rating
+    pad has a ticket to rate); a ticket being served at counter 3, opened by
+    the admin; a kiosk that has sent a heartbeat.
+    """
     site = sqlite_site
     (hub,) = start_hub(site, "fuzz")
     tokens = Tokens(
@@ -118,15 +127,20 @@ def live_api(sqlite_site: Site, start_hub: StartHub) -> LiveApi:
         staff=login_token(hub.url, STAFF[2], site.passwords[STAFF[2]]),
     )
     with ApiClient(hub.url, site.kiosk_token) as kiosk:
-        waiting = [kiosk.issue(service)["id"] for service in site.config.services]
+        waiting = [kiosk.issue(service)["id"] for service in [*site.config.services] * 2]
+        kiosk.expect("POST", "/devices/heartbeat", 204, json=HEARTBEAT)
+    with ApiClient(hub.url, login_token(hub.url, STAFF[0], site.passwords[STAFF[0]])) as staff:
+        staff.open_counter("1")
+        done = _ticket_id(staff.call_next("1"))
+        staff.expect("POST", "/counters/1/complete", 200)
     with ApiClient(hub.url, tokens.admin) as admin:
         admin.open_counter("3")
-        called = admin.call_next("3")
+        called = _ticket_id(admin.call_next("3"))
         users = admin.expect("GET", "/admin/users", 200).json()
         devices = admin.expect("GET", "/admin/devices", 200).json()
     path_values = {
         "counter_id": ["3"],
-        "ticket_id": [*waiting, called["id"]] if called else waiting,
+        "ticket_id": [waiting[-1], called, done],
         # staff1 and the kiosk: never the admin whose token the others use.
         "user_id": [str(u["id"]) for u in _rows(users) if u["username"] == STAFF[0]],
         "device_id": [str(d["id"]) for d in _rows(devices) if d["kind"] == "kiosk"],
@@ -134,6 +148,15 @@ def live_api(sqlite_site: Site, start_hub: StartHub) -> LiveApi:
     schema = schemathesis.openapi.from_url(f"{hub.url}/api/v1/openapi.json", timeout=10)
     schema.config.update(base_url=hub.url, request_timeout=30)
     return LiveApi(hub, schema, tokens, path_values)
+
+
+HEARTBEAT = {"version": "e2e", "status": {"printer": "ok"}}
+
+
+def _ticket_id(ticket: dict[str, Any] | None) -> str:
+    if ticket is None:
+        raise AssertionError("call-next found nobody waiting while setting up")
+    return str(ticket["id"])
 
 
 def _rows(answer: Any) -> list[dict[str, Any]]:
@@ -154,7 +177,7 @@ def fuzz(api: LiveApi, operation: Any) -> list[str]:
         (GenerationMode.NEGATIVE, None),
     ]
     for name in re.findall(r"\{(\w+)\}", operation.path):
-        runs += [(GenerationMode.POSITIVE, {name: v}) for v in api.path_values.get(name, [])[:2]]
+        runs += [(GenerationMode.POSITIVE, {name: v}) for v in api.path_values.get(name, [])[:3]]
     failures = []
     for mode, fixed in runs:
 
