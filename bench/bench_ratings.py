@@ -103,6 +103,9 @@ def load(engine: Engine, n: int, days: int, counters: int, start: date) -> dict[
         cur = raw.cursor()
         if dialect == "sqlite":
             cur.execute("PRAGMA synchronous=OFF")
+            # motcua's engine runs pysqlite in autocommit mode (it issues BEGIN itself):
+            # without this BEGIN every row would be its own transaction.
+            cur.execute("BEGIN")
             sql = (f"INSERT INTO ratings ({', '.join(COLUMNS)}, flagged) "
                    f"VALUES ({', '.join('?' * len(COLUMNS))}, 0)")  # fmt: skip
             batch: list[tuple[Any, ...]] = []
@@ -113,11 +116,13 @@ def load(engine: Engine, n: int, days: int, counters: int, start: date) -> dict[
                     cur.executemany(sql, batch)
                     batch.clear()
             cur.executemany(sql, batch)
+            cur.execute("COMMIT")
+            cur.execute("BEGIN")
         else:
             with cur.copy(f"COPY ratings ({', '.join(COLUMNS)}, flagged) FROM STDIN") as copy:
                 for r in rows:
                     copy.write_row((*r, False))
-        raw.commit()
+            raw.commit()
         t_ratings = time.perf_counter() - t0
         t1 = time.perf_counter()
         monthly: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0, 0.0])
@@ -162,6 +167,8 @@ def load(engine: Engine, n: int, days: int, counters: int, start: date) -> dict[
         marks = sorted({(SITE, day) for (day, *_rest) in served})
         _bulk(cur, dialect, "queue_days", "site_id, day, rolled_at, source",
               [(s, d, datetime.now(UTC), "bench") for s, d in marks])  # fmt: skip
+        if dialect == "sqlite":
+            cur.execute("COMMIT")
         raw.commit()
         t_rollups = time.perf_counter() - t1
         cur.execute("ANALYZE")
@@ -324,6 +331,7 @@ def run_backend(url: str, args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ratings", type=int, default=10_000_000)
+    parser.add_argument("--sqlite-ratings", type=int, help="size for SQLite (default --ratings)")
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--counters", type=int, default=200)
     parser.add_argument("--ingest", type=int, default=20_000)
@@ -337,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.backend in ("sqlite", "both"):
         for suffix in ("", "-wal", "-shm"):
             Path(args.sqlite + suffix).unlink(missing_ok=True)
-        results.append(run_backend(f"sqlite:///{args.sqlite}", args))
+        size = argparse.Namespace(**{**vars(args), "ratings": args.sqlite_ratings or args.ratings})
+        results.append(run_backend(f"sqlite:///{args.sqlite}", size))
     if args.backend in ("postgresql", "both"):
         if not args.pg_url:
             raise SystemExit("PostgreSQL: pass --pg-url or set MOTCUA_BENCH_POSTGRES_URL")
