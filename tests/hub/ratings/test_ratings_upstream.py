@@ -150,3 +150,45 @@ def test_only_a_hub_link_may_forward(api) -> None:
     r = api.post("/ratings/batch", pad, json={"forwarded": [item]})
     assert r.status_code == 403 and r.json["error"]["code"] == "not_a_link"
     assert api.post("/ratings/batch", pad, json={"ratings": []}).status_code == 400
+
+
+def test_receive_stores_in_bulk_on_both_backends(hub) -> None:
+    """GIVEN forwarded ratings (one flagged, one repeated in the batch) WHEN received THEN each
+    key is stored once, flags and reasons survive (COPY on PostgreSQL), rollups count them."""
+    from hub.api.models import ForwardedRatingIn
+
+    at = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    base = {
+        "site": "other",
+        "site_name": "Xã khác",
+        "score": 1.0,
+        "positive": True,
+        "at": at,
+        "day": at.date(),
+        "counter": "7",
+        "counter_name": "Quầy 7",
+        "service": "dat-dai",
+    }
+    items = [
+        ForwardedRatingIn(key="other:rating:1", level="satisfied", **base),
+        ForwardedRatingIn(key="other:rating:2", level="unsatisfied", reasons=["attitude"],
+                          flags=["burst"], **{**base, "score": 0.0, "positive": False}),
+        ForwardedRatingIn(key="other:rating:1", level="satisfied", **base),
+    ]  # fmt: skip
+    results = receive_now(hub, items)
+    assert [r["status"] for r in results] == ["created", "created", "duplicate"]
+    with read(hub.engine) as conn:
+        rows = conn.execute(select(ratings).order_by(ratings.c.key)).all()
+    assert [(r.key, r.site_id, r.flags, r.reasons) for r in rows] == [
+        ("other:rating:1", "other", None, None),
+        ("other:rating:2", "other", ["burst"], ["attitude"])]  # fmt: skip
+    body = hub.stats.satisfaction(at.date().replace(day=1), at.date(), "counter")
+    assert [(r["key"], r["label"], r["total"]) for r in body["rows"]] == [
+        ("other/7", "Xã khác – Quầy 7", 1)]  # fmt: skip
+    assert body["flagged"]["total"] == 1
+
+
+def receive_now(hub: Any, items: list[Any]) -> list[dict[str, Any]]:
+    from hub.upstream import receive
+
+    return receive(hub.engine, hub.config, items, [], datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
