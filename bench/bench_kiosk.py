@@ -308,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
             "machine": platform.machine(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            # Other work on the machine inflates the tails; recorded to judge a run.
+            "load_average_1m": round(os.getloadavg()[0], 2),
         },
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

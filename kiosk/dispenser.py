@@ -32,6 +32,7 @@ import ctypes
 import logging
 import queue
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -650,8 +651,6 @@ def main(argv: list[str] | None = None) -> int:
     The same as ``motcua kiosk`` without loading the other subcommands (reports,
     display agent, …): the lightest way to run a kiosk on a small Pi.
     """
-    import sys
-
     from config import ConfigError
 
     parser = argparse.ArgumentParser(prog="python -m kiosk.dispenser", description=main.__doc__)
@@ -676,7 +675,6 @@ def run_kiosk(args: argparse.Namespace) -> int:
     """Run the agent until SIGTERM or Ctrl+C."""
     from config import config_path
     from kiosk.settings import build_agent, load_kiosk_settings
-    from kiosk.touch import TouchServer
 
     path = config_path(getattr(args, "config", None))
     settings, defaults = load_kiosk_settings(path)
@@ -686,11 +684,18 @@ def run_kiosk(args: argparse.Namespace) -> int:
     try:
         agent = build_agent(settings, defaults, config_path=str(path))
     except HardwareError as err:
-        print(f"motcua kiosk: {err.message}", flush=True)
+        print(f"motcua kiosk: {err.message}", file=sys.stderr, flush=True)
         return 1
     server = None
     if settings.listen_address is not None:
-        server = TouchServer(agent, *settings.listen_address)
+        from kiosk.touch import TouchServer  # Flask only when there is a touch page
+
+        try:
+            server = TouchServer(agent, *settings.listen_address)
+        except OSError as err:
+            print(f"motcua kiosk: cannot listen on {settings.listen}: {err}", file=sys.stderr)
+            agent.stop()
+            return 1
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -3,6 +3,7 @@ button, LEDs, a USB keypad and a ``file`` printer, against a live hub."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -162,3 +163,56 @@ def test_presses_while_printing_are_one_ticket(live, hub, token, mock_pins, tmp_
     finally:
         agent.stop()
     assert [t.number for t in hub_tickets(hub)] == ["1001", "B001"]
+
+
+def test_the_kiosk_process_serves_prints_and_stops(live, hub, token, tmp_path) -> None:
+    """GIVEN a config file for a kiosk with GPIO buttons (mock pins) and a file printer
+    WHEN `python -m kiosk.dispenser --config …` runs, takes a ticket through its touch
+    API and gets SIGTERM
+    THEN the ticket is the hub's and is in the file, and the process exits with 0."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import requests
+    from kiosk_support import free_port
+
+    port = free_port()
+    spool = tmp_path / "printer.bin"
+    spool.touch()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[kiosk]\nhub_url = "{live}"\ntoken = "{token}"\nlisten = "127.0.0.1:{port}"\n'
+        f'printer = {{ kind = "file", path = "{spool}" }}\n'
+        '[[kiosk.buttons]]\npin = 17\nservice = "dat-dai"\nled = 27\n',
+        "utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    env["GPIOZERO_PIN_FACTORY"] = "mock"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.dispenser", "--config", str(config)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+
+        def ready() -> bool:
+            try:
+                status = requests.get(f"http://127.0.0.1:{port}/status", timeout=2).json()
+            except requests.RequestException:
+                return False
+            return status["state"] == "ready"
+
+        wait_until(ready, timeout=30, what="the kiosk process")
+        r = requests.post(f"http://127.0.0.1:{port}/take", json={"service": "dat-dai"}, timeout=30)
+        assert r.status_code == 201 and r.json()["number"] == "1001"
+        assert decode_tickets(spool.read_bytes())[0].width == 576
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert [t.number for t in hub_tickets(hub)] == ["1001"]
