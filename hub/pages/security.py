@@ -26,7 +26,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, g, redirect, request, session, url_for
+from flask import Flask, Response, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from hub import errors
@@ -199,8 +199,3 @@ def init(app: Flask) -> None:
     app.before_request(check_csrf)
     app.after_request(security_headers)
     app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD)
-
-
-def not_found() -> Any:
-    """Abort with a 404 (the blueprints render it as a page)."""
-    abort(404)
