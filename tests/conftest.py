@@ -15,6 +15,22 @@ import pytest
 
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
 
+
+def _drop_escpos_root_handler() -> None:
+    """python-escpos calls logging.basicConfig() on import; its stderr handler would
+    outlive pytest's captured stream and print "Logging error" noise."""
+    import logging
+
+    import escpos.printer  # noqa: F401
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if type(handler) is logging.StreamHandler:
+            root.removeHandler(handler)
+
+
+_drop_escpos_root_handler()
+
 from config import EXAMPLES, Config, load_config  # noqa: E402
 
 POSTGRES_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
