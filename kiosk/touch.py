@@ -114,7 +114,11 @@ class TouchServer:
 
     def __init__(self, agent: Any, host: str = "127.0.0.1", port: int = 8090) -> None:
         self.app = create_touch_app(agent)
-        self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
+        try:
+            self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
+        except SystemExit as err:
+            # Werkzeug reports a taken port by printing and calling sys.exit().
+            raise OSError(f"cannot listen on {host}:{port}") from err
         self._thread: threading.Thread | None = None
 
     @property

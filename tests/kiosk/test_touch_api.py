@@ -161,3 +161,18 @@ def test_page_is_served_without_inline_script(kiosk) -> None:
     assert font.status_code == 200 and font.mimetype == "font/ttf"
     font.close()
     assert client.get("/fonts/..%2Fsecret.ttf").status_code == 404
+
+
+def test_a_taken_port_is_an_oserror_not_an_exit(capfd) -> None:
+    """GIVEN a port another program listens on WHEN the touch server is built on it
+    THEN OSError (which the demo and `motcua kiosk` handle), not Werkzeug's sys.exit."""
+    import socket
+
+    from kiosk.touch import TouchServer
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(OSError, match="cannot listen"):
+            TouchServer(object(), "127.0.0.1", taken.getsockname()[1])
+    assert "in use" in capfd.readouterr().err
