@@ -232,7 +232,9 @@ class RatingPad:
                     logger.info("counter %s listening on /devices", pad.counter)
                     return
                 except Exception as err:  # noqa: BLE001 - socketio raises several kinds
-                    logger.info("counter %s: /devices not reachable (%s)", pad.counter, err)
+                    logger.info(
+                        "counter %s: /devices not reachable (%s)", pad.counter, type(err).__name__
+                    )
                     self.stop_event.wait(delay)
                     delay = min(delay * 2, 30.0)
 
@@ -350,8 +352,10 @@ class RatingPad:
             try:
                 self.flush()
                 if time.monotonic() >= next_beat:
-                    next_beat = time.monotonic() + self.settings.heartbeat_s
-                    self._heartbeat()
+                    # Retry soon after a failed beat, so the dashboard sees the pad
+                    # online within seconds of the hub coming up.
+                    wait = self.settings.heartbeat_s if self._heartbeat() else 5.0
+                    next_beat = time.monotonic() + wait
             except Exception:  # noqa: BLE001 - the sender must outlive any one failure
                 logger.exception("rating pad sender failed")
             due = self.outbox.next_wakeup()
@@ -404,13 +408,17 @@ class RatingPad:
         self.outbox.delete(keys)
         return len(keys)
 
-    def _heartbeat(self) -> None:
+    def _heartbeat(self) -> bool:
+        """One heartbeat per counter token; True when all got through."""
+        ok = True
         for pad in self.pads.values():
             try:
                 pad.client.heartbeat(VERSION, {"outbox": self.outbox.count()})
                 self.outbox.set_clock_offset(pad.client.clock_offset_s)
             except (HubUnreachable, HubRejected) as err:
                 logger.info("counter %s: heartbeat failed: %s", pad.counter, err)
+                ok = False
+        return ok
 
 
 def _firewall(what: str, action: Callable[[], Any]) -> None:

@@ -244,12 +244,51 @@ def seed_history(hub: Any, days: int = 42, seed: int = 7) -> int:
                         )
                     )
                     made += 1
+            if back in (3, 9):
+                made += _seed_misuse(conn, config, day, zone, staff, rows, deltas)
             if rows:
                 conn.execute(insert(ratings), rows)
                 rollup_add_many(conn, deltas)
             store_queue_day(conn, config.site.id, day, figures, now, source="demo")
     logger.info("demo: seeded %d made-up ratings over %d days", made, days)
     return made
+
+
+def _seed_misuse(
+    conn: Any,
+    config: Any,
+    day: Any,
+    zone: Any,
+    staff: list[int],
+    rows: list[dict[str, Any]],
+    deltas: list[Any],
+) -> int:
+    """A drummed pad (a burst of "Rất hài lòng") and presses with no ticket, on one day."""
+    from sqlalchemy import insert
+
+    from hub.store.tables import rating_presses
+
+    counter = config.counters[-1]
+    start = datetime.combine(day, time(10, 12), zone).astimezone(UTC)
+    for i in range(6):
+        at = start + timedelta(seconds=3 * i)
+        rows.append({
+            "key": f"demo-seed-burst-{day.isoformat()}-{i}", "site_id": config.site.id,
+            "ticket_id": None, "counter_id": counter.id, "staff_id": staff[-1],
+            "service_id": counter.services[0], "level": "very_satisfied", "score": 2.0,
+            "positive": True, "reasons": None, "at": at, "day": day, "received_at": at,
+            "channel": "pad", "device_id": None, "flags": ["burst"], "flagged": True,
+        })  # fmt: skip
+        deltas.append((config.site.id, day, counter.id, staff[-1], counter.services[0],
+                       "very_satisfied", True, 1, 2.0))  # fmt: skip
+    conn.execute(insert(rating_presses), [{
+        "key": f"demo-seed-press-{day.isoformat()}-{i}", "site_id": config.site.id,
+        "device_id": None, "counter_id": counter.id, "level": "very_satisfied", "reasons": None,
+        "at": start + timedelta(minutes=40 + i), "received_at": start + timedelta(minutes=40 + i),
+        "channel": "pad", "outcome": "rejected", "code": "no_ticket", "rating_id": None,
+        "ticket_id": None, "clock_offset_s": None,
+    } for i in range(4)])  # fmt: skip
+    return 6
 
 
 PAGE = """<!doctype html>

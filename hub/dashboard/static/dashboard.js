@@ -115,7 +115,8 @@
 
   function renderTrend(d) {
     var rows = d.trend.rows;
-    var labels = rows.map(function (r) { return r.label; });
+    // Days read "27/11" on the axis (the year is in the period above).
+    var labels = rows.map(function (r) { return d.trend.by === "day" ? r.label.slice(0, 5) : r.label; });
     var rates = rows.map(function (r) { return r.satisfaction_rate === null ? null : +(100 * r.satisfaction_rate).toFixed(2); });
     var counts = rows.map(function (r) { return r.total; });
     if (typeof Chart === "undefined") return;
