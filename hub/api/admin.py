@@ -26,7 +26,7 @@ from hub.api.spec import Access, endpoint
 from hub.app import Hub, current_hub, remote_address
 from hub.audit import AuditFilter
 from hub.auth import DEVICE_KINDS
-from hub.queue_service import Actor
+from hub.queue_service import Actor, iso
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1")
 ADMIN = Access(roles=("admin",))
@@ -131,6 +131,12 @@ class ReloadOut(BaseModel):
 
 
 # -------------------------------------------------------------- operations
+def _wire(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for the JSON answer: times as ISO 8601 UTC (``…Z``), as the schema says
+    (Flask would otherwise write an RFC 1123 date)."""
+    return {k: iso(v) if isinstance(v, datetime) else v for k, v in row.items()}
+
+
 def _int_id(raw: str | int, what: str) -> int:
     try:
         return int(raw)
@@ -345,7 +351,7 @@ def audit_filter(hub: Hub, query: AuditQuery) -> AuditFilter:
     bp, "/admin/users", "GET", summary="Every user", access=ADMIN, response=list[AdminUserOut]
 )
 def list_users(*, actor: Actor) -> list[dict[str, Any]]:
-    return current_hub().auth.list_users()
+    return [_wire(u) for u in current_hub().auth.list_users()]
 
 
 @endpoint(
@@ -360,7 +366,7 @@ def list_users(*, actor: Actor) -> list[dict[str, Any]]:
     errors_=(400, 409),
 )
 def add_user(*, actor: Actor, body: AdminUserIn) -> dict[str, Any]:
-    return create_user(
+    user = create_user(
         current_hub(),
         actor.label,
         remote_address(),
@@ -369,6 +375,7 @@ def add_user(*, actor: Actor, body: AdminUserIn) -> dict[str, Any]:
         role=body.role,
         display_name=body.display_name,
     )
+    return _wire(user)
 
 
 @endpoint(
@@ -421,7 +428,7 @@ def enable_user(*, actor: Actor, user_id: str) -> None:
     response=list[AdminDeviceOut],
 )
 def list_devices(*, actor: Actor) -> list[dict[str, Any]]:
-    return current_hub().auth.list_devices()
+    return [_wire(d) for d in current_hub().auth.list_devices()]
 
 
 @endpoint(
@@ -444,7 +451,7 @@ def add_device(*, actor: Actor, body: AdminDeviceIn) -> dict[str, Any]:
         kind=body.kind,
         counter=body.counter,
     )
-    return {"device": device, "token": token}
+    return {"device": _wire(device), "token": token}
 
 
 @endpoint(
@@ -460,7 +467,7 @@ def new_device_token(*, actor: Actor, device_id: str) -> dict[str, Any]:
     device, token = rekey_device(
         current_hub(), actor.label, remote_address(), _int_id(device_id, "device")
     )
-    return {"device": device, "token": token}
+    return {"device": _wire(device), "token": token}
 
 
 @endpoint(
@@ -489,7 +496,7 @@ def audit(*, actor: Actor, query: AuditQuery) -> dict[str, Any]:
     hub = current_hub()
     rows = hub.audit.search(audit_filter(hub, query), limit=query.limit)
     more = rows[-1]["id"] if len(rows) == query.limit else None
-    return {"rows": rows, "next_before_id": more}
+    return {"rows": [_wire(r) for r in rows], "next_before_id": more}
 
 
 @endpoint(

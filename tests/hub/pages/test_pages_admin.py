@@ -315,6 +315,12 @@ def test_admin_api(app, hub, api, kiosk) -> None:
         "/admin/devices", admin, json={"name": "pad-9", "kind": "rating-pad", "counter": "2"}
     )
     rekey = api.post(f"/admin/devices/{device.json['device']['id']}/token", admin)
+    api.post(
+        "/devices/heartbeat",
+        {"Authorization": f"Bearer {rekey.json['token']}"},
+        json={"version": "1"},
+    )
+    listed = api.get("/admin/devices", admin).json
     revoke = api.post(f"/admin/devices/{device.json['device']['id']}/revoke", admin)
     unknown = api.post("/admin/users/abc/disable", admin)
     log = api.get("/admin/audit?action=user_add&limit=5", admin)
@@ -327,6 +333,12 @@ def test_admin_api(app, hub, api, kiosk) -> None:
     assert rekey.json["token"] != device.json["token"] and revoke.status_code == 204
     assert unknown.status_code == 404
     assert [r["action"] for r in log.json["rows"]] == ["user_add"]
+    # Times are ISO 8601 in UTC, as the OpenAPI schema says (not Flask's RFC 1123).
+    assert log.json["rows"][0]["at"].startswith("2026-11-27T02:00:00")
+    assert log.json["rows"][0]["at"].endswith("Z")
+    (seen,) = [d["last_seen_at"] for d in listed if d["name"] == "pad-9"]
+    assert seen.startswith("2026-11-27T02:00:00") and seen.endswith("Z")
+    assert all(u["created_at"].endswith("Z") for u in api.get("/admin/users", admin).json)
     assert log.json["next_before_id"] is None
     assert reload.status_code == 200 and reload.json["changed"] == []
     for path in ("/admin/users", "/admin/devices", "/admin/audit", "/admin/config"):
