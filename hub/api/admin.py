@@ -34,6 +34,7 @@ ANY_DEVICE = Access(devices=DEVICE_KINDS)
 ID = "<string(maxlength=32):{name}>"
 SECRET_KEY_RE = re.compile(r"token|password|secret|key$", re.IGNORECASE)
 REDACTED = "•••"
+ID_RE = re.compile(r"^[1-9][0-9]{0,17}$")  # below 2**63 on every backend
 CONFIG_PARTS = ("site", "services", "counters", "queue", "ratings", "display", "security")
 
 
@@ -137,14 +138,13 @@ def _wire(row: dict[str, Any]) -> dict[str, Any]:
     return {k: iso(v) if isinstance(v, datetime) else v for k, v in row.items()}
 
 
-def _int_id(raw: str | int, what: str) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        code = "unknown_user" if what == "user" else "unknown_device"
-        raise errors.NotFound(
-            f"Không có {'người dùng' if what == 'user' else 'thiết bị'} này", code=code
-        ) from None
+def int_id(raw: str, what: str) -> int:
+    """A user or device id from a URL; anything but a plain number in the range of a
+    database integer is an unknown id (404), never a database error."""
+    if not ID_RE.match(raw):
+        label = "người dùng" if what == "user" else "thiết bị"
+        raise errors.NotFound(f"Không có {label} này", code=f"unknown_{what}")
+    return int(raw)
 
 
 def create_user(
@@ -390,7 +390,7 @@ def add_user(*, actor: Actor, body: AdminUserIn) -> dict[str, Any]:
 )
 def set_password(*, actor: Actor, user_id: str, body: PasswordIn) -> None:
     hub = current_hub()
-    reset_password(hub, actor.label, remote_address(), _int_id(user_id, "user"))(body.password)
+    reset_password(hub, actor.label, remote_address(), int_id(user_id, "user"))(body.password)
 
 
 @endpoint(
@@ -403,7 +403,7 @@ def set_password(*, actor: Actor, user_id: str, body: PasswordIn) -> None:
     errors_=(404, 409),
 )
 def disable_user(*, actor: Actor, user_id: str) -> None:
-    set_user_active(current_hub(), actor, remote_address(), _int_id(user_id, "user"), False)
+    set_user_active(current_hub(), actor, remote_address(), int_id(user_id, "user"), False)
 
 
 @endpoint(
@@ -416,7 +416,7 @@ def disable_user(*, actor: Actor, user_id: str) -> None:
     errors_=(404,),
 )
 def enable_user(*, actor: Actor, user_id: str) -> None:
-    set_user_active(current_hub(), actor, remote_address(), _int_id(user_id, "user"), True)
+    set_user_active(current_hub(), actor, remote_address(), int_id(user_id, "user"), True)
 
 
 @endpoint(
@@ -465,7 +465,7 @@ def add_device(*, actor: Actor, body: AdminDeviceIn) -> dict[str, Any]:
 )
 def new_device_token(*, actor: Actor, device_id: str) -> dict[str, Any]:
     device, token = rekey_device(
-        current_hub(), actor.label, remote_address(), _int_id(device_id, "device")
+        current_hub(), actor.label, remote_address(), int_id(device_id, "device")
     )
     return {"device": _wire(device), "token": token}
 
@@ -480,7 +480,7 @@ def new_device_token(*, actor: Actor, device_id: str) -> dict[str, Any]:
     errors_=(404,),
 )
 def revoke(*, actor: Actor, device_id: str) -> None:
-    revoke_device(current_hub(), actor.label, remote_address(), _int_id(device_id, "device"))
+    revoke_device(current_hub(), actor.label, remote_address(), int_id(device_id, "device"))
 
 
 @endpoint(

@@ -42,13 +42,6 @@ AUDIT_PAGE = 100
 AUDIT_FILTERS = ("actor", "action", "target", "from", "to")
 
 
-def _id(raw: str, what: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise errors.NotFound(code=f"unknown_{what}") from None
-
-
 def _labels() -> dict[str, Any]:
     return {
         "roles": {r: label(ROLE_LABELS, r) for r in ROLES},
@@ -193,7 +186,7 @@ def add_user() -> Any:
 @requires(ADMIN)
 def set_password(user_id: str) -> Any:
     hub = current_hub()
-    uid = _id(user_id, "user")
+    uid = ops.int_id(user_id, "user")
     password = request.form.get("password", "")
     try:
         if password != request.form.get("password2", ""):
@@ -213,7 +206,7 @@ def set_password(user_id: str) -> Any:
 @requires(ADMIN)
 def set_active(user_id: str, change: str) -> Any:
     hub = current_hub()
-    uid = _id(user_id, "user")
+    uid = ops.int_id(user_id, "user")
     try:
         ops.set_user_active(hub, current_actor(), remote_address(), uid, change == "enable")
     except errors.HubError as err:
@@ -270,7 +263,7 @@ def add_device() -> Any:
 @bp.post(f"{DEVICE}/token")
 @requires(ADMIN)
 def new_token(device_id: str) -> Any:
-    did = _id(device_id, "device")
+    did = ops.int_id(device_id, "device")
     device, token = ops.rekey_device(current_hub(), current_actor().label, remote_address(), did)
     return _devices_page(form={}, new_token=token, new_device=device, rekeyed=True)
 
@@ -279,7 +272,7 @@ def new_token(device_id: str) -> Any:
 @requires(ADMIN)
 def revoke_device(device_id: str) -> Any:
     hub = current_hub()
-    did = _id(device_id, "device")
+    did = ops.int_id(device_id, "device")
     ops.revoke_device(hub, current_actor().label, remote_address(), did)
     flash(_("Device %(name)s revoked.", name=hub.auth.get_device(did)["name"]), "ok")
     return redirect(url_for("admin_pages.devices"))

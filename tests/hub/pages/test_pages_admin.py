@@ -323,6 +323,8 @@ def test_admin_api(app, hub, api, kiosk) -> None:
     listed = api.get("/admin/devices", admin).json
     revoke = api.post(f"/admin/devices/{device.json['device']['id']}/revoke", admin)
     unknown = api.post("/admin/users/abc/disable", admin)
+    huge = api.post(f"/admin/devices/{'9' * 30}/revoke", admin)
+    negative = api.post("/admin/users/-1/enable", admin)
     log = api.get("/admin/audit?action=user_add&limit=5", admin)
     reload = api.post("/admin/config/reload", admin)
 
@@ -331,7 +333,8 @@ def test_admin_api(app, hub, api, kiosk) -> None:
     assert (pw.status_code, off.status_code, on.status_code) == (204, 204, 204)
     assert device.status_code == 201 and len(device.json["token"]) > 30
     assert rekey.json["token"] != device.json["token"] and revoke.status_code == 204
-    assert unknown.status_code == 404
+    assert unknown.status_code == huge.status_code == negative.status_code == 404
+    assert huge.json["error"]["code"] == "unknown_device"
     assert [r["action"] for r in log.json["rows"]] == ["user_add"]
     # Times are ISO 8601 in UTC, as the OpenAPI schema says (not Flask's RFC 1123).
     assert log.json["rows"][0]["at"].startswith("2026-11-27T02:00:00")
