@@ -10,6 +10,7 @@
   function fail(message) {
     error.textContent = message;
     error.hidden = false;
+    error.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
   form.addEventListener("submit", function (event) {

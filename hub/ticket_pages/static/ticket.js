@@ -259,6 +259,7 @@
     box.textContent = (data && data.error && data.error.message) ||
       "Không kết nối được tới Trung tâm, vui lòng thử lại.";
     box.hidden = false;
+    box.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
   // ---------------------------------------------------------------- start
