@@ -99,7 +99,7 @@ class AuditQuery(BaseModel):
     target: Annotated[str, Field(max_length=120)] | None = None
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
-    before_id: Annotated[int, Field(ge=1)] | None = None
+    before_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 100
 
 

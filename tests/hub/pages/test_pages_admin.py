@@ -326,6 +326,7 @@ def test_admin_api(app, hub, api, kiosk) -> None:
     huge = api.post(f"/admin/devices/{'9' * 30}/revoke", admin)
     negative = api.post("/admin/users/-1/enable", admin)
     log = api.get("/admin/audit?action=user_add&limit=5", admin)
+    too_far = api.get(f"/admin/audit?before_id={'9' * 25}", admin)
     reload = api.post("/admin/config/reload", admin)
 
     assert created.status_code == 201 and created.json["role"] == "staff"
@@ -343,6 +344,7 @@ def test_admin_api(app, hub, api, kiosk) -> None:
     assert seen.startswith("2026-11-27T02:00:00") and seen.endswith("Z")
     assert all(u["created_at"].endswith("Z") for u in api.get("/admin/users", admin).json)
     assert log.json["next_before_id"] is None
+    assert too_far.status_code == 400 and too_far.json["error"]["code"] == "invalid_query"
     assert reload.status_code == 200 and reload.json["changed"] == []
     for path in ("/admin/users", "/admin/devices", "/admin/audit", "/admin/config"):
         assert api.get(path, staff).status_code == 403
