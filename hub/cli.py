@@ -178,7 +178,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # -------------------------------------------------------------------- parser
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="motcua", description="Queue and satisfaction system for one-stop service centres"
     )
@@ -224,29 +224,67 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--data", help="data folder (default: a new temporary folder)")
     demo.set_defaults(func=cmd_demo)
 
-    for register in _extensions():
+    for register in _extensions(argv):
         register(sub)
     return parser
 
 
-def _extensions() -> list[Callable[[Any], None]]:
-    """Subcommands contributed by other packages (agents, reports)."""
+# Subcommands that other packages contribute, and the module that adds each. Only
+# the module of the command being run is imported, so `motcua kiosk` on a Pi does
+# not load the hub's reports, database and display code just to parse its options.
+CONTRIBUTED = {
+    "kiosk": "kiosk.dispenser",
+    "rating-pad": "kiosk.rating_pad",
+    "counter-keypad": "kiosk.counter_keypad",
+    "display-agent": "display.agent",
+    "report": "hub.reports_cli",
+    "upstream": "hub.reports_cli",
+}
+
+
+def _wanted_command(argv: Sequence[str] | None) -> str | None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    skip_next = False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+        elif arg == "--config":
+            skip_next = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _extensions(argv: Sequence[str] | None = None) -> list[Callable[[Any], None]]:
+    """``add_command``/``register_cli`` of the contributing modules to load."""
     import importlib
 
+    command = _wanted_command(argv)
+    if command in CONTRIBUTED:
+        names = [CONTRIBUTED[command]]
+    elif command is None or command not in BUILTIN:
+        names = list(dict.fromkeys(CONTRIBUTED.values()))
+    else:
+        names = []
     found = []
-    for name in ("hub.reports_cli", "kiosk.cli", "display.cli"):
+    for name in names:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:
             if err.name != name:
                 raise
             continue
-        found.append(module.register_cli)
+        register = getattr(module, "add_command", None) or getattr(module, "register_cli", None)
+        if register is not None:
+            found.append(register)
     return found
 
 
+BUILTIN = ("serve", "user", "device", "say", "demo")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:
