@@ -79,7 +79,12 @@ def test_data_for_the_month(api, history) -> None:
     assert sum(c["total"] for row in d["heatmap"] for c in row) == d["total"]["total"]
     assert d["live"]["waiting"] == 1 and d["live"]["open"] == 1
     assert any(dev["name"] == "pad-1" for dev in d["devices"])
-    assert d["flagged"]["total"] == 0 and d["refused"]["total"] == 0
+    # The demo history holds two drummed pads (6 flagged ratings each) and 8 refused presses.
+    assert d["flagged"]["total"] == 12 == d["flagged_total"]["total"]
+    assert [(f["flag"], f["n"]) for f in d["flagged"]["by_flag"]] == [("burst", 12)]
+    assert d["refused"]["total"] == 8 and d["refused"]["rows"][0]["code"] == "no_ticket"
+    flagged_in = api.client.get("/dashboard/data?period=month&flagged=1", headers=history).json
+    assert flagged_in["total"]["total"] == d["total"]["total"] + 12
     en = api.client.get("/dashboard/data?period=month&lang=en", headers=history).json
     assert en["levels"][0]["label"] == "Very satisfied"
 
