@@ -192,3 +192,28 @@ def receive_now(hub: Any, items: list[Any]) -> list[dict[str, Any]]:
     from hub.upstream import receive
 
     return receive(hub.engine, hub.config, items, [], datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
+
+
+def test_a_resent_day_replaces_its_served_counts(hub) -> None:
+    """GIVEN a downstream site's day received with 5 served at counter 7 WHEN the same day is
+    received again with 3 THEN the whole-month and the edge-day figures both say 3."""
+    from datetime import date
+
+    from hub.api.models import QueueDayIn
+
+    def day_in(served: int, stamp: int) -> QueueDayIn:
+        return QueueDayIn(key=f"other:q:2026-10-15:{stamp}", site="other", site_name="Xã khác",
+                          day=date(2026, 10, 15), counter_names={"7": "Quầy 7"},
+                          rows=[{"counter": "7", "staff": 0, "service": "dat-dai",
+                                 "issued": served, "done": served, "served": served}])  # fmt: skip
+
+    now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+    from hub.upstream import receive
+
+    receive(hub.engine, hub.config, [], [day_in(5, 1)], now)
+    receive(hub.engine, hub.config, [], [day_in(3, 2)], now)
+    whole = hub.stats.satisfaction(date(2026, 10, 1), date(2026, 10, 31), "counter")
+    edge = hub.stats.satisfaction(date(2026, 10, 10), date(2026, 10, 20), "counter")
+    assert [(r["key"], r["served"]) for r in whole["rows"]] == [("other/7", 3)]
+    assert [(r["key"], r["served"]) for r in edge["rows"]] == [("other/7", 3)]
+    assert hub.stats.queue(date(2026, 10, 1), date(2026, 10, 31), "site")["total"]["issued"] == 3
