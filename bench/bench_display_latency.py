@@ -59,6 +59,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of a process (Linux ``/proc``), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def prepare(data_dir: Path) -> tuple[Path, str]:
     """A demo-centre database with one officer and a kiosk; returns (config, kiosk token)."""
     from config import EXAMPLES, load_config
@@ -124,7 +133,14 @@ def _worker(url: str, count: int, mode: str, out: Any, ready: Any, stop: Any) ->
 
 
 def run_mode(
-    url: str, mode: str, clients: int, procs: int, rounds: int, http: requests.Session, staff: str
+    url: str,
+    mode: str,
+    clients: int,
+    procs: int,
+    rounds: int,
+    http: requests.Session,
+    staff: str,
+    server_pid: int,
 ) -> dict[str, Any]:
     """Connect the screens, make ``rounds`` calls, return the figures (ms)."""
     ctx = mp.get_context("spawn")
@@ -142,6 +158,7 @@ def run_mode(
     sent: dict[str, int] = {}
     post_ms: list[float] = []
     auth = {"Authorization": f"Bearer {staff}"}
+    cpu_before = _cpu_s(server_pid)
     for _ in range(rounds):
         t0 = time.monotonic_ns()
         answer = http.post(f"{url}/api/v1/counters/{COUNTER}/call-next", headers=auth, timeout=10)
@@ -158,6 +175,7 @@ def run_mode(
                 continue
             done += kind == "round" and value == number
         time.sleep(0.2)
+    cpu_after = _cpu_s(server_pid)
     stop.set()
     receipts: list[tuple[str, int]] = []
     for _ in workers:
@@ -192,6 +210,12 @@ def run_mode(
         "time_to_all_median_ms": round(statistics.median(to_all), 3) if to_all else None,
         "time_to_all_max_ms": round(to_all[-1], 3) if to_all else None,
         "call_next_http_median_ms": round(statistics.median(post_ms), 3),
+        # Server CPU per call (its fan-out included): the floor on an idle core.
+        "server_cpu_ms_per_call": (
+            round((cpu_after - cpu_before) * 1000 / rounds, 1)
+            if cpu_before is not None and cpu_after is not None
+            else None
+        ),
     }
 
 
@@ -245,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
             timeout=10,
         ).raise_for_status()
         for mode in modes:
-            figures = run_mode(url, mode, args.clients, args.procs, args.rounds, http, staff)
+            figures = run_mode(
+                url, mode, args.clients, args.procs, args.rounds, http, staff, server.pid
+            )
             logger.info("%s", json.dumps(figures))
             results.append(figures)
     finally:
