@@ -1,8 +1,10 @@
-"""The queue as the hub runs it: tickets and counters, one transaction per action.
+"""Counter actions: open, close, call next, recall, complete, no-show, transfer, pause.
 
-Every method decides inside one database write transaction (numbers and
-calls are never decided in process memory), appends the ticket's event row,
-commits, and only then publishes Socket.IO events.
+Every action decides inside one database write transaction (call-next picks
+its ticket under row locks, never in process memory), appends the ticket's
+event row and the audit row in that same transaction, commits, and only then
+publishes Socket.IO events. The statements are built once in
+:mod:`hub.store.statements`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
 from hub import errors
 from hub.events import (
@@ -24,38 +26,32 @@ from hub.events import (
     Event,
     counter_room,
 )
-from hub.queue import (
-    Candidate,
-    TicketStatus,
-    pick_next,
-    site_day,
-)
+from hub.queue import Candidate, TicketStatus, pick_next, site_day
 from hub.queue_base import Actor, iso
 from hub.queue_views import QueueViews
-from hub.store import queries
+from hub.store import statements as st
 from hub.store.db import write
-from hub.store.tables import calls, counter_state, tickets
 
 logger = logging.getLogger(__name__)
 
+CALLED = TicketStatus.CALLED.value
+WAITING = TicketStatus.WAITING.value
+
 
 class CounterOps(QueueViews):
-    """Counter actions: open, close, call next, recall, finish, transfer, pause."""
+    """Counter actions, each one transaction."""
 
+    # ------------------------------------------------------------ state rows
     def _state(self, conn: Connection, counter_id: str) -> Any:
-        query = select(counter_state).where(counter_state.c.counter_id == counter_id)
-        row = conn.execute(query.with_for_update()).first()
+        locked = st.STATE_LOCKED if self._lock else st.STATE
+        row = conn.execute(locked, {"cid": counter_id}).first()
         if row is None:
             conn.execute(
-                insert(counter_state).values(
-                    counter_id=counter_id,
-                    status="closed",
-                    paused=False,
-                    regular_streak=0,
-                    version=0,
-                )
-            )
-            row = conn.execute(query).first()
+                st.STATE_INSERT,
+                {"counter_id": counter_id, "status": "closed", "paused": False,
+                 "regular_streak": 0, "version": 0},
+            )  # fmt: skip
+            row = conn.execute(st.STATE, {"cid": counter_id}).first()
         return row
 
     def _acting_state(self, conn: Connection, counter_id: str, actor: Actor) -> Any:
@@ -74,12 +70,31 @@ class CounterOps(QueueViews):
 
     def _set_state(self, conn: Connection, counter_id: str, **values: Any) -> None:
         self._estimates.clear()  # open, paused and closed counters change the estimates
-        conn.execute(
-            update(counter_state)
-            .where(counter_state.c.counter_id == counter_id)
-            .values(version=counter_state.c.version + 1, **values)
-        )
+        conn.execute(st.STATE_SET, {"cid": counter_id, **values})
 
+    def _audit(
+        self,
+        conn: Connection,
+        action: str,
+        actor: Actor,
+        state: Any,
+        after: Any = None,
+        current: str | None = None,
+    ) -> None:
+        """The audit row, in the same transaction as the action it records.
+
+        ``before`` is the counter's state as the action found it (``current`` is
+        the number it was serving, when known).
+        """
+        before = {"status": state.status, "paused": bool(state.paused), "current": current}
+        conn.execute(
+            st.AUDIT_INSERT,
+            {"at": self.clock(), "actor": actor.label[:80], "action": action,
+             "target": f"counter:{state.counter_id}", "address": actor.address,
+             "before": before, "after": after},
+        )  # fmt: skip
+
+    # --------------------------------------------------------------- tickets
     def _finish_current(
         self, conn: Connection, state: Any, actor: Actor, wanted: TicketStatus
     ) -> tuple[Any, list[Event]]:
@@ -87,74 +102,74 @@ class CounterOps(QueueViews):
         events: list[Event] = []
         if not state.current_ticket_id:
             return None, events
-        row = self._load_ticket(conn, state.current_ticket_id)
-        if row.status != TicketStatus.CALLED.value:
+        row = conn.execute(st.TICKET, {"tid": state.current_ticket_id}).first()
+        if row is None or row.status != CALLED:
             return None, events
         now = self.clock()
-        service_s = (now - row.called_at).total_seconds() if row.called_at else None
+        done = wanted is TicketStatus.DONE
+        service_s = (now - row.called_at).total_seconds() if row.called_at and done else None
         conn.execute(
-            update(tickets)
-            .where(tickets.c.id == row.id, tickets.c.status == TicketStatus.CALLED.value)
-            .values(
-                status=wanted.value,
-                completed_at=now,
-                completed_day=site_day(now, self.config.site.timezone),
-                service_s=service_s if wanted is TicketStatus.DONE else None,
-            )
-        )
-        kind = "done" if wanted is TicketStatus.DONE else "no_show"
+            st.TICKET_FINISH,
+            {"tid": row.id, "status": wanted.value, "completed_at": now,
+             "completed_day": site_day(now, self.config.site.timezone), "service_s": service_s},
+        )  # fmt: skip
         self._event(
-            conn,
-            row.id,
-            kind,
-            actor,
-            before=row.status,
-            after=wanted.value,
-            counter_id=state.counter_id,
-        )
+            conn, row.id, "done" if done else "no_show", actor, before=CALLED,
+            after=wanted.value, counter_id=state.counter_id,
+        )  # fmt: skip
         updates: dict[str, Any] = {"current_ticket_id": None}
-        if wanted is TicketStatus.DONE:
+        if done:
             until = now + timedelta(seconds=self.config.ratings.invite_s)
             updates["rating_until"] = until
-            events.append(
-                Event(
-                    EV_RATING_OPEN,
-                    {"counter": state.counter_id, "until": iso(until)},
-                    NS_DEVICES,
-                    counter_room(state.counter_id),
-                )
-            )
+            room = counter_room(state.counter_id)
+            payload = {"counter": state.counter_id, "until": iso(until)}
+            events.append(Event(EV_RATING_OPEN, payload, NS_DEVICES, room))
         self._set_state(conn, state.counter_id, **updates)
         return row, events
 
     def _call_event(self, conn: Connection, row: Any, counter_id: str, recall: bool) -> Event:
         now = self.clock()
         result = conn.execute(
-            insert(calls).values(
-                site_id=self.config.site.id,
-                ticket_id=row.id,
-                number=row.number,
-                service_id=row.service_id,
-                counter_id=counter_id,
-                at=now,
-                recall=recall,
-                unseen_logged=False,
-            )
-        )
+            st.CALL_INSERT,
+            {"site_id": self.config.site.id, "ticket_id": row.id, "number": row.number,
+             "service_id": row.service_id, "counter_id": counter_id, "at": now,
+             "recall": recall, "unseen_logged": False},
+        )  # fmt: skip
         seq = int(result.inserted_primary_key[0])
-        return Event(
-            EV_CALL,
-            self.call_payload(seq, row.number, row.service_id, counter_id, now, recall),
-            NS_DISPLAY,
-        )
+        payload = self.call_payload(seq, row.number, row.service_id, counter_id, now, recall)
+        return Event(EV_CALL, payload, NS_DISPLAY)
 
     def _counter_event(self, conn: Connection, counter_id: str) -> Event:
-        return Event(
-            EV_COUNTER, self._counter_view(conn, counter_id), NS_COUNTER, counter_room(counter_id)
-        )
+        view = self._counter_view(conn, counter_id)
+        return Event(EV_COUNTER, view, NS_COUNTER, counter_room(counter_id))
 
+    def _current(self, conn: Connection, state: Any) -> Any:
+        row = None
+        if state.current_ticket_id:
+            row = conn.execute(st.TICKET, {"tid": state.current_ticket_id}).first()
+        if row is None or row.status != CALLED:
+            raise errors.Conflict("Quầy chưa gọi phiếu nào", code="no_current_ticket")
+        return row
+
+    def _called_view(self, row: Any, counter_id: str, called_at: Any) -> dict[str, Any]:
+        service = self.config.service(row.service_id)
+        counter = self.config.counter(counter_id)
+        return {
+            "id": row.id,
+            "number": row.number,
+            "service": {"id": row.service_id, "name": service.name if service else row.service_id},
+            "status": CALLED,
+            "priority": row.priority,
+            "issued_at": iso(row.issued_at),
+            "waiting_ahead": 0,
+            "estimated_wait_s": 0,
+            "counter": {"id": counter_id, "name": counter.name if counter else counter_id},
+            "called_at": iso(called_at),
+        }
+
+    # --------------------------------------------------------------- actions
     def open(self, counter_id: str, *, actor: Actor) -> dict[str, Any]:
-        """Bind ``actor`` to the counter until it is closed."""
+        """Bind ``actor`` to the counter until it is closed (one counter per user)."""
         self._counter(counter_id)
         with write(self.engine) as conn:
             state = self._state(conn, counter_id)
@@ -162,28 +177,19 @@ class CounterOps(QueueViews):
                 return self._counter_view(conn, counter_id)
             if state.status == "open":
                 raise errors.Conflict("Quầy đang do cán bộ khác phụ trách", code="counter_taken")
-            other = conn.execute(
-                select(counter_state.c.counter_id).where(
-                    counter_state.c.user_id == actor.id, counter_state.c.status == "open"
-                )
-            ).first()
+            other = conn.execute(st.STATE_OF_USER, {"uid": actor.id}).first()
             if other is not None:
                 raise errors.Conflict(
                     f"Bạn đang mở quầy {other[0]}; hãy đóng quầy đó trước",
                     code="already_at_counter",
                 )
             self._set_state(
-                conn,
-                counter_id,
-                status="open",
-                user_id=actor.id,
-                opened_at=self.clock(),
-                paused=False,
-                current_ticket_id=None,
-                regular_streak=0,
-            )
+                conn, counter_id, status="open", user_id=actor.id, opened_at=self.clock(),
+                paused=False, current_ticket_id=None, regular_streak=0,
+            )  # fmt: skip
+            self._audit(conn, "counter_open", actor, state, {"status": "open"})
             events = [self._counter_event(conn, counter_id)]
-            view = self._counter_view(conn, counter_id)
+            view = events[0].payload
         self.sink.publish(events)
         return view
 
@@ -199,18 +205,17 @@ class CounterOps(QueueViews):
                     "Chỉ cán bộ đã mở quầy hoặc quản trị viên mới đóng được quầy",
                     code="not_your_counter",
                 )
-            _, events = self._finish_current(conn, state, actor, TicketStatus.DONE)
+            served, events = self._finish_current(conn, state, actor, TicketStatus.DONE)
             self._set_state(
-                conn,
-                counter_id,
-                status="closed",
-                user_id=None,
-                opened_at=None,
-                paused=False,
+                conn, counter_id, status="closed", user_id=None, opened_at=None, paused=False,
                 current_ticket_id=None,
-            )
+            )  # fmt: skip
+            self._audit(
+                conn, "counter_close", actor, state, {"status": "closed"},
+                served.number if served is not None else None,
+            )  # fmt: skip
             events.append(self._counter_event(conn, counter_id))
-            view = self._counter_view(conn, counter_id)
+            view = events[-1].payload
         self.sink.publish(events)
         return view
 
@@ -222,16 +227,15 @@ class CounterOps(QueueViews):
             if state.paused:
                 raise errors.Conflict("Quầy đang tạm dừng", code="counter_paused")
             done, events = self._finish_current(conn, state, actor, TicketStatus.DONE)
-            touched = {done.service_id} if done is not None else set()
-            today = site_day(self.clock(), self.config.site.timezone)
+            served = done.number if done is not None else None
+            now = self.clock()
+            first = st.FIRST_WAITING_LOCKED if self._lock else st.FIRST_WAITING
+            params = {"services": list(counter.services),
+                      "today": site_day(now, self.config.site.timezone)}  # fmt: skip
             candidates = [
                 Candidate(r.issued_at, r.id, r.is_priority)
                 for flag in (True, False)
-                if (
-                    r := queries.first_waiting(
-                        conn, counter.services, is_priority=flag, lock=self._lock, day=today
-                    )
-                )
+                if (r := conn.execute(first, {**params, "prio": flag}).first())
             ]
             pick = pick_next(
                 candidates,
@@ -239,76 +243,48 @@ class CounterOps(QueueViews):
                 priority_every=self.config.queue.priority_every,
                 regular_streak=state.regular_streak,
             )
+            result: dict[str, Any] | None = None
             if pick is None:
-                events.append(self._counter_event(conn, counter_id))
-                result = None
+                self._audit(conn, "call_next", actor, state, {"number": None}, served)
             else:
-                row = self._load_ticket(conn, pick.ticket.id)
+                row = conn.execute(st.TICKET, {"tid": pick.ticket.id}).first()
                 changed = conn.execute(
-                    update(tickets)
-                    .where(tickets.c.id == row.id, tickets.c.status == TicketStatus.WAITING.value)
-                    .values(
-                        status=TicketStatus.CALLED.value,
-                        called_at=self.clock(),
-                        wait_s=(self.clock() - row.issued_at).total_seconds(),
-                        counter_id=counter_id,
-                        staff_id=state.user_id,
-                        call_count=tickets.c.call_count + 1,
-                        completed_at=None,
-                    )
-                ).rowcount
+                    st.TICKET_CALL,
+                    {"tid": row.id, "status": CALLED, "called_at": now,
+                     "wait_s": (now - row.issued_at).total_seconds(), "counter_id": counter_id,
+                     "staff_id": state.user_id, "completed_at": None},
+                ).rowcount  # fmt: skip
                 if changed != 1:  # cannot happen under the locks; refuse rather than double-call
                     raise errors.Conflict("Phiếu vừa được quầy khác gọi", code="race_lost")
                 self._event(
-                    conn,
-                    row.id,
-                    "called",
-                    actor,
-                    before="waiting",
-                    after="called",
+                    conn, row.id, "called", actor, before=WAITING, after=CALLED,
                     counter_id=counter_id,
-                )
+                )  # fmt: skip
                 self._set_state(
                     conn, counter_id, current_ticket_id=row.id, regular_streak=pick.regular_streak
                 )
-                touched.add(row.service_id)
-                row = self._load_ticket(conn, row.id)
+                self._audit(conn, "call_next", actor, state, {"number": row.number}, served)
                 events.append(self._call_event(conn, row, counter_id, recall=False))
-                events.append(self._counter_event(conn, counter_id))
-                result = self._ticket_view(conn, row)
-            events.append(self._queue_event(conn, touched | set(counter.services)))
+                result = self._called_view(row, counter_id, now)
+            events.append(self._counter_event(conn, counter_id))
+            touched = set(counter.services) | ({done.service_id} if done is not None else set())
+            events.append(self._queue_event(conn, touched))
         self.sink.publish(events)
         return result
-
-    def _current(self, conn: Connection, state: Any) -> Any:
-        if not state.current_ticket_id:
-            raise errors.Conflict("Quầy chưa gọi phiếu nào", code="no_current_ticket")
-        row = self._load_ticket(conn, state.current_ticket_id)
-        if row.status != TicketStatus.CALLED.value:
-            raise errors.Conflict("Quầy chưa gọi phiếu nào", code="no_current_ticket")
-        return row
 
     def recall(self, counter_id: str, *, actor: Actor) -> dict[str, Any]:
         """Call the current ticket again (screens announce it once more)."""
         with write(self.engine) as conn:
             state = self._acting_state(conn, counter_id, actor)
             row = self._current(conn, state)
-            conn.execute(
-                update(tickets)
-                .where(tickets.c.id == row.id)
-                .values(call_count=tickets.c.call_count + 1)
-            )
+            conn.execute(st.TICKET_RECALL, {"tid": row.id})
             self._event(
-                conn,
-                row.id,
-                "recalled",
-                actor,
-                before="called",
-                after="called",
+                conn, row.id, "recalled", actor, before=CALLED, after=CALLED,
                 counter_id=counter_id,
-            )
+            )  # fmt: skip
+            self._audit(conn, "recall", actor, state, {"number": row.number}, row.number)
             events = [self._call_event(conn, row, counter_id, recall=True)]
-            view = self._ticket_view(conn, self._load_ticket(conn, row.id))
+            view = self._called_view(row, counter_id, row.called_at)
         self.sink.publish(events)
         return view
 
@@ -318,8 +294,10 @@ class CounterOps(QueueViews):
             state = self._acting_state(conn, counter_id, actor)
             row = self._current(conn, state)
             _, events = self._finish_current(conn, state, actor, wanted)
+            action = "complete" if wanted is TicketStatus.DONE else "no_show"
+            self._audit(conn, action, actor, state, {"number": row.number}, row.number)
             events.append(self._counter_event(conn, counter_id))
-            view = self._ticket_view(conn, self._load_ticket(conn, row.id))
+            view = self._ticket_view(conn, conn.execute(st.TICKET, {"tid": row.id}).first())
         self.sink.publish(events)
         return view
 
@@ -333,41 +311,32 @@ class CounterOps(QueueViews):
                 raise errors.Conflict("Phiếu đã thuộc lĩnh vực này", code="same_service")
             self._transition(row.status, TicketStatus.WAITING, "cannot_transfer")
             conn.execute(
-                update(tickets)
-                .where(tickets.c.id == row.id, tickets.c.status == TicketStatus.CALLED.value)
-                .values(
-                    status=TicketStatus.WAITING.value,
-                    service_id=target.id,
-                    counter_id=None,
-                    staff_id=None,
-                    called_at=None,
-                )
-            )
+                st.TICKET_FINISH,
+                {"tid": row.id, "status": WAITING, "service_id": target.id, "counter_id": None,
+                 "staff_id": None, "called_at": None},
+            )  # fmt: skip
             self._event(
-                conn,
-                row.id,
-                "transferred",
-                actor,
-                before="called",
-                after="waiting",
-                counter_id=counter_id,
-                detail={"from": row.service_id, "to": target.id},
-            )
+                conn, row.id, "transferred", actor, before=CALLED, after=WAITING,
+                counter_id=counter_id, detail={"from": row.service_id, "to": target.id},
+            )  # fmt: skip
             self._set_state(conn, counter_id, current_ticket_id=None)
+            self._audit(conn, "transfer", actor, state,
+                        {"number": row.number, "service": target.id}, row.number)  # fmt: skip
             events = [
                 self._queue_event(conn, {row.service_id, target.id}),
                 self._counter_event(conn, counter_id),
             ]
-            view = self._ticket_view(conn, self._load_ticket(conn, row.id))
+            view = self._ticket_view(conn, conn.execute(st.TICKET, {"tid": row.id}).first())
         self.sink.publish(events)
         return view
 
     def set_paused(self, counter_id: str, paused: bool, *, actor: Actor) -> dict[str, Any]:
         """Pause or resume: a paused counter calls nobody and is out of the estimates."""
         with write(self.engine) as conn:
-            self._acting_state(conn, counter_id, actor)
+            state = self._acting_state(conn, counter_id, actor)
             self._set_state(conn, counter_id, paused=paused)
+            self._audit(conn, "pause" if paused else "resume", actor, state, {"paused": paused})
             events = [self._counter_event(conn, counter_id)]
-            view = self._counter_view(conn, counter_id)
+            view = events[0].payload
         self.sink.publish(events)
         return view

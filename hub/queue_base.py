@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, select
 
 from config import Config
 from hub import errors
@@ -31,9 +31,9 @@ from hub.queue import (
     estimate_wait_s,
     mean_service_s,
 )
-from hub.store import queries
+from hub.store import queries, statements
 from hub.store.db import read
-from hub.store.tables import ticket_events, tickets
+from hub.store.tables import tickets
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ class Actor:
     name: str = ""
     role: str = ""
     counter_id: str | None = None
+    address: str | None = None
+    """Where the request came from (for the audit log)."""
 
     @property
     def label(self) -> str:
@@ -105,17 +107,11 @@ class QueueBase:
         detail: dict[str, Any] | None = None,
     ) -> None:
         conn.execute(
-            insert(ticket_events).values(
-                ticket_id=ticket_id,
-                at=self.clock(),
-                kind=kind,
-                from_status=before,
-                to_status=after,
-                actor=actor.label,
-                counter_id=counter_id,
-                detail=detail,
-            )
-        )
+            statements.EVENT_INSERT,
+            {"ticket_id": ticket_id, "at": self.clock(), "kind": kind, "from_status": before,
+             "to_status": after, "actor": actor.label, "counter_id": counter_id,
+             "detail": detail},
+        )  # fmt: skip
 
     def _queue_event(self, conn: Connection, service_ids: set[str]) -> Event:
         counts = queries.waiting_counts(conn, service_ids)

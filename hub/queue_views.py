@@ -10,14 +10,29 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from hub.queue_base import QueueBase, iso
 from hub.store import queries
 from hub.store.db import read
-from hub.store.tables import calls, counter_state, tickets
+from hub.store.tables import calls, counter_state, tickets, users
 
 logger = logging.getLogger(__name__)
+
+
+# One query for the state of some counters, their operator and current ticket.
+COUNTER_STATES = (
+    select(
+        counter_state, users.c.username, users.c.display_name, tickets.c.number,
+        tickets.c.service_id, tickets.c.called_at,
+    )
+    .select_from(
+        counter_state.outerjoin(users, users.c.id == counter_state.c.user_id).outerjoin(
+            tickets, tickets.c.id == counter_state.c.current_ticket_id
+        )
+    )
+    .where(counter_state.c.counter_id.in_(bindparam("cids", expanding=True)))
+)  # fmt: skip
 
 
 class QueueViews(QueueBase):
@@ -30,30 +45,9 @@ class QueueViews(QueueBase):
     def _counter_views(
         self, conn: Connection, ids: list[str] | None = None
     ) -> list[dict[str, Any]]:
-        from hub.store.tables import users
-
         wanted = [c for c in self.config.counters if ids is None or c.id in ids]
-        states = {
-            r.counter_id: r
-            for r in conn.execute(
-                select(counter_state, users.c.username, users.c.display_name)
-                .select_from(counter_state.outerjoin(users, users.c.id == counter_state.c.user_id))
-                .where(counter_state.c.counter_id.in_([c.id for c in wanted]))
-            )
-        }
-        current_ids = [s.current_ticket_id for s in states.values() if s.current_ticket_id]
-        current = (
-            {
-                r.id: r
-                for r in conn.execute(
-                    select(
-                        tickets.c.id, tickets.c.number, tickets.c.service_id, tickets.c.called_at
-                    ).where(tickets.c.id.in_(current_ids))
-                )
-            }
-            if current_ids
-            else {}
-        )
+        rows = conn.execute(COUNTER_STATES, {"cids": [c.id for c in wanted]})
+        states = {r.counter_id: r for r in rows}
         out = []
         for counter in wanted:
             state = states.get(counter.id)
@@ -66,14 +60,11 @@ class QueueViews(QueueBase):
             }
             if state is not None and state.status == "open" and state.username:
                 view["staff"] = state.display_name or state.username
-            cur = (
-                current.get(state.current_ticket_id) if state and state.current_ticket_id else None
-            )
-            if cur is not None:
+            if state is not None and state.number is not None:
                 view["current"] = {
-                    "number": cur.number,
-                    "service": cur.service_id,
-                    "called_at": iso(cur.called_at),
+                    "number": state.number,
+                    "service": state.service_id,
+                    "called_at": iso(state.called_at),
                 }
             out.append(view)
         return out

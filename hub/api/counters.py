@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from hub.api.models import CounterOut, TicketOut, TransferIn
 from hub.api.spec import PUBLIC, Access, endpoint
-from hub.app import current_hub, remote_address
+from hub.app import current_hub
 from hub.queue import TicketStatus
 from hub.queue_service import Actor
 
@@ -20,16 +20,6 @@ CLOSERS = Access(roles=("staff", "admin"))
 OPERATOR = Access(roles=("staff", "admin"), devices=("counter-keypad",))
 COUNTER = "/counters/<string(maxlength=32):counter_id>"
 CONFLICTS = (401, 403, 404, 409)
-
-
-def _audit(action: str, actor: Actor | None, counter_id: str, after: Any = None) -> None:
-    current_hub().audit.record(
-        action,
-        actor=actor.label if actor else "?",
-        target=f"counter:{counter_id}",
-        address=remote_address(),
-        after=after,
-    )
 
 
 @endpoint(
@@ -54,9 +44,7 @@ def list_counters(*, actor: Actor | None) -> list[dict[str, Any]]:
     errors_=CONFLICTS,
 )
 def open_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    view = current_hub().queue.open(counter_id, actor=actor)
-    _audit("counter_open", actor, counter_id)
-    return view
+    return current_hub().queue.open(counter_id, actor=actor)
 
 
 @endpoint(
@@ -69,9 +57,7 @@ def open_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def close_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    view = current_hub().queue.close(counter_id, actor=actor)
-    _audit("counter_close", actor, counter_id)
-    return view
+    return current_hub().queue.close(counter_id, actor=actor)
 
 
 @endpoint(
@@ -84,9 +70,7 @@ def close_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def call_next(*, actor: Actor, counter_id: str) -> dict[str, Any] | None:
-    ticket = current_hub().queue.call_next(counter_id, actor=actor)
-    _audit("call_next", actor, counter_id, {"number": ticket["number"]} if ticket else None)
-    return ticket
+    return current_hub().queue.call_next(counter_id, actor=actor)
 
 
 @endpoint(
@@ -99,9 +83,7 @@ def call_next(*, actor: Actor, counter_id: str) -> dict[str, Any] | None:
     errors_=CONFLICTS,
 )
 def recall(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    ticket = current_hub().queue.recall(counter_id, actor=actor)
-    _audit("recall", actor, counter_id, {"number": ticket["number"]})
-    return ticket
+    return current_hub().queue.recall(counter_id, actor=actor)
 
 
 @endpoint(
@@ -114,9 +96,7 @@ def recall(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def complete(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    ticket = current_hub().queue.finish(counter_id, TicketStatus.DONE, actor=actor)
-    _audit("complete", actor, counter_id, {"number": ticket["number"]})
-    return ticket
+    return current_hub().queue.finish(counter_id, TicketStatus.DONE, actor=actor)
 
 
 @endpoint(
@@ -129,9 +109,7 @@ def complete(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def no_show(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    ticket = current_hub().queue.finish(counter_id, TicketStatus.NO_SHOW, actor=actor)
-    _audit("no_show", actor, counter_id, {"number": ticket["number"]})
-    return ticket
+    return current_hub().queue.finish(counter_id, TicketStatus.NO_SHOW, actor=actor)
 
 
 @endpoint(
@@ -145,9 +123,7 @@ def no_show(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=(400, *CONFLICTS),
 )
 def transfer(*, actor: Actor, counter_id: str, body: TransferIn) -> dict[str, Any]:
-    ticket = current_hub().queue.transfer(counter_id, body.service, actor=actor)
-    _audit("transfer", actor, counter_id, {"number": ticket["number"], "service": body.service})
-    return ticket
+    return current_hub().queue.transfer(counter_id, body.service, actor=actor)
 
 
 @endpoint(
@@ -160,9 +136,7 @@ def transfer(*, actor: Actor, counter_id: str, body: TransferIn) -> dict[str, An
     errors_=CONFLICTS,
 )
 def pause(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    view = current_hub().queue.set_paused(counter_id, True, actor=actor)
-    _audit("pause", actor, counter_id)
-    return view
+    return current_hub().queue.set_paused(counter_id, True, actor=actor)
 
 
 @endpoint(
@@ -175,6 +149,4 @@ def pause(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def resume(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    view = current_hub().queue.set_paused(counter_id, False, actor=actor)
-    _audit("resume", actor, counter_id)
-    return view
+    return current_hub().queue.set_paused(counter_id, False, actor=actor)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import wraps
 from typing import Any
 
@@ -83,6 +83,8 @@ def _resolve_actor() -> Actor | None:
 def authorize(access: Access) -> Actor | None:
     """Check the bearer token against ``access``; returns the actor (or None if public)."""
     actor = _resolve_actor()
+    if actor is not None:
+        actor = replace(actor, address=(request.remote_addr or "unknown")[:64])
     if access.public:
         return actor
     if actor is None:

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from hub import errors
-from hub.app import Hub, current_hub, remote_address
+from hub.app import Hub, current_hub
 from hub.pages.common import page_blueprint, render_page
 from hub.pages.i18n import error_text
 from hub.pages.security import current_actor, requires
@@ -144,14 +144,6 @@ def open_counter(counter_id: str) -> Any:
     except errors.HubError as err:
         flash(error_text(err), "error")
         return redirect(url_for("console.pick"))
-    hub.audit.record(
-        "counter_open",
-        actor=actor.label,
-        target=f"counter:{counter_id}",
-        address=remote_address(),
-        before={"status": "closed"},
-        after={"status": "open", "via": "page"},
-    )
     return redirect(url_for("console.console", counter_id=counter_id))
 
 
@@ -185,19 +177,10 @@ def close_counter(counter_id: str) -> Any:
     hub = current_hub()
     actor = current_actor()
     try:
-        before = _snapshot(counter_view(hub, counter_id))
         hub.queue.close(counter_id, actor=actor)
     except errors.HubError as err:
         flash(error_text(err), "error")
         return redirect(url_for("console.pick"))
-    hub.audit.record(
-        "counter_close",
-        actor=actor.label,
-        target=f"counter:{counter_id}",
-        address=remote_address(),
-        before={"status": "open", **before},
-        after={"status": "closed", "via": "page"},
-    )
     flash(_("Counter closed. Thank you!"), "ok")
     return redirect(url_for("console.pick"))
 
@@ -235,16 +218,9 @@ def act(counter_id: str, action: str) -> Any:
     actor = current_actor()
     _require_operator(hub, actor, counter_id)
     before = counter_view(hub, counter_id)
-    message, audit_after = _run(hub, actor, counter_id, action, before)
+    # The queue service writes the audit row in the action's own transaction.
+    message, _audit_after = _run(hub, actor, counter_id, action, before)
     state_now = console_state(hub, counter_id)
-    hub.audit.record(
-        action.replace("-", "_"),
-        actor=actor.label,
-        target=f"counter:{counter_id}",
-        address=remote_address(),
-        before=_snapshot(before),
-        after={**_snapshot(state_now["counter"]), **audit_after, "via": "page"},
-    )
     return {"ok": True, "message": message, **state_now}
 
 

@@ -22,6 +22,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
@@ -114,6 +115,8 @@ def current_actor() -> Actor | None:
         actor = current_hub().auth.resolve(token) if isinstance(token, str) else None
         if actor is not None and actor.kind != "user":
             actor = None
+        if actor is not None:
+            actor = replace(actor, address=(request.remote_addr or "unknown")[:64])
         if actor is None and token:
             session.pop("token", None)  # expired, revoked or disabled: forget it
         g.actor = actor

@@ -6,12 +6,21 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
 from hub.queue import TicketStatus
 from hub.store.tables import counter_state, tickets
 
 WAITING = TicketStatus.WAITING.value
+
+
+_WAITING_COUNTS = (
+    select(tickets.c.service_id, func.count())
+    .where(
+        tickets.c.status == WAITING, tickets.c.service_id.in_(bindparam("services", expanding=True))
+    )
+    .group_by(tickets.c.service_id)
+)
 
 
 def waiting_counts(conn: Connection, service_ids: Iterable[str]) -> dict[str, int]:
@@ -20,12 +29,7 @@ def waiting_counts(conn: Connection, service_ids: Iterable[str]) -> dict[str, in
     counts = dict.fromkeys(ids, 0)
     if not ids:
         return counts
-    rows = conn.execute(
-        select(tickets.c.service_id, func.count())
-        .where(tickets.c.status == WAITING, tickets.c.service_id.in_(ids))
-        .group_by(tickets.c.service_id)
-    )
-    for service_id, n in rows:
+    for service_id, n in conn.execute(_WAITING_COUNTS, {"services": ids}):
         counts[service_id] = int(n)
     return counts
 

@@ -72,9 +72,11 @@ def test_pick_open_and_work_a_counter(app, hub, browser, kiosk, api, clock) -> N
         "resume",
     ]
     assert all(r.actor == "user:canbo1" and r.address == "127.0.0.1" for r in rows)
-    assert rows[1].before == {"current": None, "paused": False}
-    assert rows[1].after == {"current": "1001", "paused": False, "called": "1001", "via": "page"}
-    assert rows[3].after["service"] == "tu-phap" and rows[3].after["current"] is None
+    # The queue service writes these rows in each action's own transaction.
+    assert rows[1].before == {"status": "open", "paused": False, "current": None}
+    assert rows[1].after == {"number": "1001"}
+    assert rows[3].after == {"number": "1001", "service": "tu-phap"}
+    assert rows[4].before["current"] is None and rows[5].before["current"] == "1002"
 
 
 def test_a_second_call_right_after_a_call_is_refused(app, hub, browser, kiosk, api, clock):
