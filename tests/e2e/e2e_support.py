@@ -278,9 +278,6 @@ class Site:
     workdir: Path
     pad_token: str = ""
 
-    def cli(self) -> MotcuaCli:
-        return MotcuaCli(self.config.path, self.env, self.workdir)
-
 
 StartHub = Callable[..., list[HubProcess]]
 

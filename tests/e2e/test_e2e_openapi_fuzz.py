@@ -17,11 +17,16 @@ cannot starve the others of valid tokens.
 schemathesis' pytest integration (``schemathesis.pytest.from_fixture``) fails on
 pytest 9 (it writes ``Node._nodeid``), so each operation is driven through its
 documented Hypothesis strategy (``APIOperation.as_strategy``) instead.
+
+A hub bug that cannot be fixed at once: leave its operation out of the sweep
+and give it a test of its own marked ``xfail(strict=True)``, so the fix shows.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,21 +45,13 @@ from schemathesis.specs.openapi.checks import (
 pytestmark = pytest.mark.slow
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
-MAX_EXAMPLES = 15
+# Examples per operation and mode; raise it for a deeper run (e.g. nightly).
+MAX_EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "10"))
 # Expensive answers get fewer examples: each login verifies an Argon2 hash, each
 # batch may carry 500 ratings.
-FEWER_EXAMPLES = {"POST /api/v1/auth/login": 5, "POST /api/v1/ratings/batch": 5}
+FEWER_EXAMPLES = {"POST /api/v1/auth/login": 4, "POST /api/v1/ratings/batch": 4}
 # Operations after which some token stops working (see the module docstring).
 REVOKING = re.compile(r"/auth/logout$|/admin/users/\{[^}]+\}/|/admin/devices/\{[^}]+\}/")
-# Hub bugs this test found, by operation: each has an xfail(strict=True) test below,
-# and is left out of the clean sweep until it is fixed.
-# All three: a datetime handed to jsonify comes out as an RFC 1123 date
-# ("Fri, 27 Nov 2026 16:21:01 GMT"), where the schema says ISO 8601 date-time.
-KNOWN_BUGS: dict[str, str] = {
-    "GET /api/v1/admin/audit": "rows[].at is an RFC 1123 date, not ISO 8601",
-    "GET /api/v1/admin/devices": "last_seen_at is an RFC 1123 date, not ISO 8601",
-    "POST /api/v1/admin/devices/{device_id}/token": "device.last_seen_at is RFC 1123",
-}
 
 
 def fuzz_settings(label: str) -> settings:
@@ -64,7 +61,7 @@ def fuzz_settings(label: str) -> settings:
     holds the exact request and a curl line to replay it.
     """
     return settings(
-        max_examples=FEWER_EXAMPLES.get(label, MAX_EXAMPLES),
+        max_examples=min(FEWER_EXAMPLES.get(label, MAX_EXAMPLES), MAX_EXAMPLES),
         deadline=None,
         database=None,
         phases=[Phase.explicit, Phase.generate],
@@ -196,7 +193,8 @@ def fuzz(api: LiveApi, operation: Any) -> list[str]:
     return failures
 
 
-def sweep(api: LiveApi, wanted: Any) -> None:
+def sweep(api: LiveApi, wanted: Callable[[Any], bool]) -> None:
+    """Fuzz every operation ``wanted`` selects; fail with every failure report at once."""
     operations = [op for op in api.operations() if wanted(op)]
     if not operations:
         raise AssertionError("no operation selected: has the OpenAPI description changed?")
@@ -209,10 +207,7 @@ def test_api_matches_its_openapi(live_api: LiveApi) -> None:
     WHEN schemathesis sends generated valid and invalid requests to every operation
     THEN no answer is a 5xx, every status is documented and every body matches its schema.
     """
-    sweep(
-        live_api,
-        lambda op: not REVOKING.search(op.path) and op.label not in KNOWN_BUGS,
-    )
+    sweep(live_api, lambda op: not REVOKING.search(op.path))
 
 
 def test_revoking_operations_match_their_openapi(live_api: LiveApi) -> None:
@@ -220,19 +215,4 @@ def test_revoking_operations_match_their_openapi(live_api: LiveApi) -> None:
     WHEN schemathesis fuzzes the operations that revoke tokens or disable accounts
     THEN no answer is a 5xx, every status is documented and every body matches its schema.
     """
-    sweep(live_api, lambda op: bool(REVOKING.search(op.path)) and op.label not in KNOWN_BUGS)
-
-
-@pytest.mark.parametrize(
-    "label",
-    [
-        pytest.param(label, marks=pytest.mark.xfail(reason=why, raises=AssertionError, strict=True))
-        for label, why in KNOWN_BUGS.items()
-    ],
-)
-def test_known_hub_bugs(live_api: LiveApi, label: str) -> None:
-    """GIVEN an operation schemathesis found a hub bug in (see KNOWN_BUGS)
-    WHEN it is fuzzed again
-    THEN it still fails (xfail, strict: once fixed, this test fails until the entry goes).
-    """
-    sweep(live_api, lambda op: op.label == label)
+    sweep(live_api, lambda op: bool(REVOKING.search(op.path)))
