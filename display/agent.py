@@ -21,26 +21,27 @@ first connection, a disconnect the hub asked for). On each (re)connect the hub
 sends a ``snapshot``: the boards take each counter's current number, and the
 agent asks ``since`` its last seq and says the missed calls at most
 ``recent_s`` old, each once.
+
+The board and speaker threads are in :mod:`display.agent_devices`, heartbeats
+and acks in :mod:`display.agent_reports`, the command in :mod:`display.agent_cli`.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import queue
-import signal
-import sys
 import threading
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from display.agent_cli import add_command, build_agent, run_display_agent
+from display.agent_devices import BoardLine, Speaker
+from display.agent_reports import AckOutbox, HealthReporter
 from display.agent_settings import AnnouncementSource, DisplayAgentSettings
-from hardware.errors import DeviceTimeout, DeviceUnavailable, HardwareError
-from hardware.ports import AudioOutput, CounterDisplay
+from hardware.ports import AudioOutput
 from hub.events import EV_CALL, EV_SNAPSHOT, NS_DISPLAY
-from kiosk.hub_client import HubClient, HubClientError, read_token
+from kiosk.hub_client import HubClient
 
 __all__ = [
     "BoardLine",
@@ -54,7 +55,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 EV_SINCE = "since"
-EV_ACK = "ack"
 #: How long a call may wait for an earlier seq still in flight (messages are
 #: delivered on separate threads, so two quick calls can arrive swapped).
 REORDER_S = 0.25
@@ -65,215 +65,11 @@ SEEN_KEEP = 2000
 _STOP = object()
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("motcua")
-    except PackageNotFoundError:
-        return "0.0.0"
-
-
 def _parse_at(value: Any) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-Report = Callable[[tuple[Any, ...]], None]
-
-
-class BoardLine:
-    """The LED boards on one serial line, driven by their own thread.
-
-    The loop says what each board should show (:meth:`want`); the thread sends
-    it, and reports ``("shown", counter, token)`` and ``("line", key, state,
-    timeouts_in_a_row)`` with ``state`` ``"ok"``, ``"timeout"`` or ``"offline"``.
-    A board that does not answer is tried again on the next update and every
-    ``retry_s``; the other boards of the line are sent their frames meanwhile.
-
-    Args:
-        key: The line's name (its port or URL).
-        display: The boards (:class:`~hardware.led_board.SerialLedBoard` or a fake).
-        counters: The counters whose boards are on this line.
-        retry_s: Seconds between retries of a failed board or port.
-    """
-
-    def __init__(
-        self, key: str, display: CounterDisplay, counters: tuple[str, ...], retry_s: float
-    ) -> None:
-        self.key = key
-        self.display = display
-        self.counters = counters
-        self.retry_s = retry_s
-        self.report: Report = lambda item: None
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._desired: dict[str, tuple[str | None, int]] = {}
-        self._applied: dict[str, int] = {}
-        self._reported: tuple[str, int] | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Open the port and start sending (in the background)."""
-        self._thread = threading.Thread(target=self._run, name=f"board-{self.key}", daemon=True)
-        self._thread.start()
-
-    def want(self, counter_id: str, number: str | None, token: int) -> None:
-        """Show ``number`` (None: blank) on ``counter_id``'s board; ``token`` names the update."""
-        with self._lock:
-            self._desired[counter_id] = (number, token)
-        self._wake.set()
-
-    def stop(self) -> None:
-        """Ask the thread to end (after the frame being sent)."""
-        self._stop.set()
-        self._wake.set()
-
-    def join(self, timeout: float) -> None:
-        """Wait for the thread to end."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        is_open, state = False, ""
-        try:
-            while not self._stop.is_set():
-                if not is_open:
-                    try:
-                        self.display.open()
-                        is_open = True
-                    except HardwareError as err:
-                        state = self._state(state, "offline", err)
-                        self._stop.wait(self.retry_s)
-                        continue
-                failed, is_open = self._send_all(is_open)
-                state = self._state(state, failed or "ok", None)
-                self._wake.wait(self.retry_s if failed else None)
-                self._wake.clear()
-        finally:
-            self.display.close()
-
-    def _send_all(self, is_open: bool) -> tuple[str | None, bool]:
-        with self._lock:
-            todo = [
-                (c, n, t) for c, (n, t) in self._desired.items() if self._applied.get(c, -1) < t
-            ]
-        failed: str | None = None
-        for counter_id, number, token in todo:
-            if self._stop.is_set():
-                break
-            shown = True
-            try:
-                if number is None:
-                    self.display.clear(counter_id)
-                else:
-                    self.display.show(counter_id, number)
-            except DeviceTimeout:
-                failed = "timeout"  # the adapter logged it; the next board may answer
-                continue
-            except DeviceUnavailable as err:
-                logger.warning("LED boards on %s: %s", self.key, err)
-                return "offline", False
-            except ValueError as err:  # a number this board cannot show: never retried
-                logger.error("LED board of counter %s cannot show %r: %s", counter_id, number, err)
-                shown = False
-            with self._lock:
-                self._applied[counter_id] = token
-            if shown:
-                self.report(("shown", counter_id, token))
-        return failed, is_open
-
-    def _state(self, old: str, new: str, err: Exception | None) -> str:
-        timeouts = self.display.health().consecutive_timeouts
-        if new != old:
-            level = logging.INFO if new == "ok" else logging.WARNING
-            detail = f": {err}" if err is not None else ""
-            logger.log(level, "LED boards on %s: %s%s", self.key, new, detail)
-        if (new, timeouts) != self._reported:
-            self._reported = (new, timeouts)
-            self.report(("line", self.key, new, timeouts))
-        return new
-
-
-class Speaker:
-    """Says calls one after another on its own thread, each ``repeat`` times.
-
-    Reports ``("audio", "ok"|"error")`` and ``("spoken", seq)`` after a call was
-    said in full.
-
-    Args:
-        settings: ``repeat`` and ``repeat_gap_s``.
-        audio: The loudspeaker.
-        source: Gives the WAV of a call (from the hub, else rendered here).
-        report: Where reports go (the agent's queue).
-    """
-
-    def __init__(
-        self,
-        settings: DisplayAgentSettings,
-        audio: AudioOutput,
-        source: AnnouncementSource,
-        report: Report,
-    ) -> None:
-        self.settings = settings
-        self.audio = audio
-        self.source = source
-        self.report = report
-        self._queue: queue.Queue[Any] = queue.Queue()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Check the player and start saying what :meth:`say` queues."""
-        self._thread = threading.Thread(target=self._run, name="display-speaker", daemon=True)
-        self._thread.start()
-
-    def say(self, call: dict[str, Any]) -> None:
-        """Queue ``call`` to be said after those before it."""
-        self._queue.put(call)
-
-    def stop(self) -> None:
-        """End after the sound being played."""
-        self._stop.set()
-        self._queue.put(_STOP)
-
-    def join(self, timeout: float) -> None:
-        """Wait for the thread to end."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        try:
-            self.audio.open()
-        except HardwareError as err:
-            logger.error("loudspeaker: %s", err)
-            self.report(("audio", "error"))
-        while True:
-            call = self._queue.get()
-            if call is _STOP or self._stop.is_set():
-                return
-            if self._speak(call):
-                self.report(("audio", "ok"))
-                self.report(("spoken", call["seq"]))
-            elif not self._stop.is_set():
-                self.report(("audio", "error"))
-
-    def _speak(self, call: dict[str, Any]) -> bool:
-        wav = self.source.wav(call)
-        if wav is None:
-            return False
-        for index in range(self.settings.repeat):
-            if index and self._stop.wait(self.settings.repeat_gap_s):
-                return False
-            try:
-                self.audio.play(wav)
-            except (HardwareError, ValueError) as err:
-                logger.warning("cannot say call %s: %s", call["seq"], err)
-                return False
-        return True
 
 
 class DisplayAgent:
@@ -322,7 +118,10 @@ class DisplayAgent:
         self.sio.on(EV_SNAPSHOT, lambda data: put(("snapshot", data)), namespace=NS_DISPLAY)
         self.sio.on(EV_CALL, lambda data: put(("call", data, False)), namespace=NS_DISPLAY)
         self._want_connect = threading.Event()
-        self._heartbeat_due = threading.Event()
+        self._health = HealthReporter(
+            hub, settings.heartbeat_s, [line.key for line in lines], audio is not None, self._stop
+        )
+        self._acks = AckOutbox(self.sio, settings.screen, put)
         self._threads: list[threading.Thread] = []
         # Loop state: only the loop thread touches what follows.
         self._connected = False
@@ -336,19 +135,14 @@ class DisplayAgent:
         self._applied: dict[str, int] = {}
         # counter -> [(seq, token)]: calls to acknowledge once that board update is sent
         self._pending_shown: dict[str, list[tuple[int, int]]] = {}
-        self._pending_acks: dict[tuple[int, str], dict[str, Any]] = {}
         self._token = 0
-        self._line_state = {line.key: ("offline", 0) for line in lines}
-        self._audio_state = "ok" if self.speaker is not None else "off"
-        self._status_lock = threading.Lock()
-        self._status: dict[str, Any] = self._make_status()
 
     # ----------------------------------------------------------------- life
     def start(self) -> None:
         """Start every thread; the first connection is tried at once."""
-        targets = [self._loop, self._connector, self._heartbeats]
-        for target in targets:
-            self._spawn(target, target.__name__.strip("_"))
+        self._spawn(self._loop, "loop")
+        self._spawn(self._connector, "connector")
+        self._spawn(self._health.run, "heartbeats")
         for line in self.lines:
             line.start()
         if self.speaker is not None:
@@ -366,7 +160,7 @@ class DisplayAgent:
         deadline = time.monotonic() + timeout
         self._stop.set()
         self._want_connect.set()
-        self._heartbeat_due.set()
+        self._health.wake()
         self._queue.put(_STOP)
         closer = threading.Thread(target=self._close_socket, daemon=True)
         closer.start()
@@ -394,8 +188,7 @@ class DisplayAgent:
     @property
     def status(self) -> dict[str, Any]:
         """The health last published for the heartbeat."""
-        with self._status_lock:
-            return dict(self._status)
+        return self._health.status
 
     # ------------------------------------------------------------ connector
     def _connector(self) -> None:
@@ -425,34 +218,6 @@ class DisplayAgent:
             self._want_connect.clear()
             delay = self.settings.reconnect_delay_s
 
-    # ------------------------------------------------------------ heartbeat
-    def _heartbeats(self) -> None:
-        version = _version()
-        while not self._stop.is_set():
-            try:
-                self.hub.heartbeat(version, self.status)
-            except HubClientError as err:
-                logger.info("heartbeat not sent: %s", err)
-            if self._heartbeat_due.wait(self.settings.heartbeat_s):
-                self._stop.wait(0.2)  # let a burst of changes (start-up) make one report
-            self._heartbeat_due.clear()
-
-    def _make_status(self) -> dict[str, Any]:
-        return {
-            "boards": {key: state for key, (state, _) in self._line_state.items()},
-            "board_timeouts": {key: n for key, (_, n) in self._line_state.items()},
-            "audio": self._audio_state,
-            "socket": "connected" if self._connected else "disconnected",
-        }
-
-    def _publish(self) -> None:
-        status = self._make_status()
-        with self._status_lock:
-            old, self._status = self._status, status
-        # A changed state is reported at once; timeout counts wait for the next beat.
-        if any(status[k] != old[k] for k in ("boards", "audio", "socket")):
-            self._heartbeat_due.set()
-
     # ----------------------------------------------------------------- loop
     def _loop(self) -> None:
         while True:
@@ -475,14 +240,14 @@ class DisplayAgent:
             self._connected = True
             logger.info("connected to %s", self.settings.hub_url)
             self._when_connected()
-            self._publish()
+            self._health.set_socket(True)
         elif kind == "disconnected":
             self._connected = False
             reason = item[1]
             logger.warning("disconnected from the hub (%s)", reason)
             if reason != self.sio.reason.TRANSPORT_ERROR and not self._stop.is_set():
                 self._want_connect.set()  # python-socketio retries transport errors only
-            self._publish()
+            self._health.set_socket(False)
         elif kind == "snapshot":
             self._on_snapshot(item[1])
         elif kind == "call":
@@ -492,15 +257,13 @@ class DisplayAgent:
         elif kind == "shown":
             self._on_shown(item[1], item[2])
         elif kind == "line":
-            self._line_state[item[1]] = (item[2], item[3])
-            self._publish()
+            self._health.set_line(item[1], item[2], item[3])
         elif kind == "audio":
-            self._audio_state = item[1]
-            self._publish()
+            self._health.set_audio(item[1])
         elif kind == "spoken":
-            self._ack(item[1], "spoken")
+            self._acks.add(item[1], "spoken")
         elif kind == "acked":
-            self._on_acked(item[1], item[2])
+            self._acks.answered(item[1], item[2])
 
     def _wanted(self, counter_id: str) -> bool:
         return not self.settings.counters or counter_id in self.settings.counters
@@ -541,7 +304,7 @@ class DisplayAgent:
             except Exception as err:  # disconnected again: the next snapshot asks again
                 logger.info("cannot ask for missed calls: %s", err)
                 self._catch_up_until = 0.0
-        self._flush_acks()
+        self._acks.resend()
 
     def _since_answer(self, answer: Any = None) -> None:
         self._queue.put(("since", answer))
@@ -596,7 +359,7 @@ class DisplayAgent:
                 # The snapshot put this number on the board: it is being shown.
                 token = self._desired[counter_id][1]
                 if self._applied.get(counter_id, -1) >= token:
-                    self._ack(seq, "shown")
+                    self._acks.add(seq, "shown")
                 else:
                     self._pending_shown.setdefault(counter_id, []).append((seq, token))
         if self.speaker is not None and (not missed or self._recent(call)):
@@ -623,83 +386,4 @@ class DisplayAgent:
             self._pending_shown[counter_id] = later
         for seq, t in waiting:
             if t == token:
-                self._ack(seq, "shown")
-
-    # ----------------------------------------------------------------- acks
-    def _ack(self, seq: int, kind: str) -> None:
-        payload = {"seq": seq, "kind": kind, "screen": self.settings.screen}
-        self._pending_acks[(seq, kind)] = payload
-        while len(self._pending_acks) > 200:  # the hub is long gone: keep the newest
-            self._pending_acks.pop(next(iter(self._pending_acks)))
-        self._send_ack(payload)
-
-    def _send_ack(self, payload: dict[str, Any]) -> None:
-        key = (payload["seq"], payload["kind"])
-
-        def answered(answer: Any = None) -> None:
-            self._queue.put(("acked", key, answer))
-
-        try:
-            self.sio.emit(EV_ACK, payload, namespace=NS_DISPLAY, callback=answered)
-        except Exception as err:  # not connected: sent again on reconnect
-            logger.debug("ack %s kept for later: %s", key, err)
-
-    def _flush_acks(self) -> None:
-        for payload in list(self._pending_acks.values()):
-            self._send_ack(payload)
-
-    def _on_acked(self, key: tuple[int, str], answer: Any) -> None:
-        self._pending_acks.pop(key, None)
-        if not (isinstance(answer, dict) and answer.get("ok")):
-            logger.warning("the hub refused ack %s: %r", key, answer)
-
-
-def build_agent(settings: DisplayAgentSettings) -> DisplayAgent:
-    """The agent with the boards and loudspeaker its settings name (nothing opened yet)."""
-    from display.agent_settings import make_audio, make_board
-
-    token = read_token(settings.token, settings.token_file)
-    lines = [
-        BoardLine(b.key, make_board(b), tuple(b.address_map), settings.retry_s)
-        for b in settings.boards
-    ]
-    hub = HubClient(settings.hub_url, token, timeout_s=settings.hub_timeout_s)
-    return DisplayAgent(settings, lines, make_audio(settings), hub)
-
-
-def add_command(subparsers: Any) -> None:
-    """Add ``motcua display-agent`` to the command line."""
-    parser = subparsers.add_parser(
-        "display-agent", help="the display agent: LED boards and loudspeaker of a call screen"
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="check the [display_agent] configuration and exit"
-    )
-    parser.set_defaults(func=run_display_agent)
-
-
-def run_display_agent(args: argparse.Namespace) -> int:
-    """Run the agent until SIGTERM or Ctrl+C."""
-    from config import config_path
-    from display.agent_settings import load_display_agent_settings
-
-    path = config_path(getattr(args, "config", None))
-    settings = load_display_agent_settings(path)
-    if args.check:
-        print(f"{path}: [display_agent] is valid")
-        return 0
-    try:
-        agent = build_agent(settings)
-    except ValueError as err:
-        print(f"motcua display-agent: {err}", file=sys.stderr, flush=True)
-        return 1
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    agent.start()
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        agent.stop()
-    return 0
+                self._acks.add(seq, "shown")
