@@ -45,9 +45,8 @@ from display.announcer import (
     ClipSet,
     call_phrase,
 )
-from display.unseen import UnseenWatcher
 
-__all__ = ["CSP", "Announcements", "bp", "clip_dir", "register", "screen_view", "watch_unseen"]
+__all__ = ["CSP", "Announcements", "bp", "clip_dir", "register", "screen_view"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +69,6 @@ CSP = (
 BLINK_S = 8
 HISTORY = 6
 EXTENSION = "motcua.display"
-UNSEEN_EXTENSION = "motcua.display.unseen"
 
 
 class Announcements:
@@ -283,35 +281,11 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def watch_unseen(app: Flask, hub: Any, *, interval_s: float = 1.0) -> UnseenWatcher:
-    """Start (once per app) the thread that logs calls no screen showed in time.
-
-    Args:
-        app: the hub's Flask app.
-        hub: the :class:`hub.app.Hub`.
-        interval_s: seconds between checks.
-
-    Returns:
-        The running watcher (call ``stop()`` to end it).
-    """
-    watcher: UnseenWatcher | None = app.extensions.get(UNSEEN_EXTENSION)
-    if watcher is None:
-        watcher = UnseenWatcher(
-            hub.engine,
-            timeout_s=lambda: float(hub.config.display.ack_timeout_s),
-            clock=hub.queue.clock,
-            interval_s=interval_s,
-        )
-        watcher.start()
-        app.extensions[UNSEEN_EXTENSION] = watcher
-    return watcher
-
-
 def register(app: Flask, hub: Any) -> None:
-    """Add the screen pages and audio to ``app``, and watch for unseen calls.
+    """Add the screen pages and audio to ``app``.
 
-    The watcher starts only in a server (``app.testing`` false and the settings'
-    background work on); tests start it with :func:`watch_unseen`.
+    (Calls that no screen showed in time are watched by :mod:`hub.unseen`,
+    which owns the ``calls`` table; this package only receives events.)
 
     Args:
         app: the hub's Flask app.
@@ -319,5 +293,3 @@ def register(app: Flask, hub: Any) -> None:
     """
     app.register_blueprint(bp)
     app.extensions[EXTENSION] = Announcements(Path(hub.settings.data_dir) / "audio")
-    if not app.testing and getattr(hub.settings, "background", True):
-        watch_unseen(app, hub)

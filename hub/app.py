@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Flask, current_app, request
 from flask_socketio import SocketIO
@@ -14,10 +13,10 @@ from sqlalchemy import Engine
 from config import Config
 from hub.audit import AuditLog
 from hub.auth import AuthService, cheap_hasher
-from hub.events import EV_QUEUE, NS_COUNTER, NS_DISPLAY
 from hub.queue_service import QueueService
 from hub.ratings_service import RatingService
 from hub.settings import Settings
+from hub.sink import SocketSink
 from hub.stats import StatsService
 from hub.store.db import make_engine, upgrade
 
@@ -56,24 +55,6 @@ def current_hub() -> Hub:
 
 def remote_address() -> str:
     return (request.remote_addr or "unknown")[:64]
-
-
-class SocketSink:
-    """Publishes committed events through Flask-SocketIO (and Redis, when scaled out)."""
-
-    def __init__(self) -> None:
-        self.socketio: SocketIO | None = None
-
-    def publish(self, events: list[Any]) -> None:
-        if self.socketio is None:
-            return
-        for ev in events:
-            try:
-                self.socketio.emit(ev.name, ev.payload, namespace=ev.namespace, to=ev.room)
-                if ev.name == EV_QUEUE and ev.namespace == NS_DISPLAY:
-                    self.socketio.emit(ev.name, ev.payload, namespace=NS_COUNTER, to="staff")
-            except Exception:  # noqa: BLE001 - a broken socket must not fail a committed action
-                logger.exception("could not emit %s", ev.name)
 
 
 def create_app(settings: Settings) -> Flask:
@@ -148,8 +129,12 @@ def _register_optional(app: Flask, hub: Hub) -> None:
         register(app, hub)
 
 
-def start_background(hub: Hub, stop: threading.Event) -> list[threading.Thread]:
-    """Periodic work: close expired rating windows; expire yesterday's waiting tickets."""
+def start_background(app: Flask, hub: Hub, stop: threading.Event) -> list[threading.Thread]:
+    """Periodic work of a running hub (``serve``/``demo``, never tests' apps).
+
+    Closes expired rating windows, expires yesterday's waiting tickets, and
+    watches for calls that no screen showed in time.
+    """
 
     def loop() -> None:
         ticks = 0
@@ -164,4 +149,9 @@ def start_background(hub: Hub, stop: threading.Event) -> list[threading.Thread]:
 
     thread = threading.Thread(target=loop, name="motcua-background", daemon=True)
     thread.start()
-    return [thread]
+    from hub.unseen import watch_unseen
+
+    watcher = watch_unseen(app, hub)
+    stop_watcher = threading.Thread(target=lambda: (stop.wait(), watcher.stop()), daemon=True)
+    stop_watcher.start()
+    return [thread, stop_watcher]

@@ -68,7 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     hub = app.extensions["motcua"]
     _first_admin(hub)
     stop = threading.Event()
-    start_background(hub, stop)
+    start_background(app, hub, stop)
     url = f"http://{args.host}:{args.port}"
     print(f"motcua hub for «{config.site.name}» on {url}", flush=True)
     try:

@@ -143,6 +143,17 @@ class CounterOps(QueueViews):
         view = self._counter_view(conn, counter_id)
         return Event(EV_COUNTER, view, NS_COUNTER, counter_room(counter_id))
 
+    @staticmethod
+    def _screen_event(counter_event: Event) -> Event:
+        """The public ``counter`` event of ``/display``: a counter's name and current
+        number, sent when it changes other than by a call (done, no-show, transfer,
+        open, close) so screens stop showing a number nobody serves."""
+        view = counter_event.payload
+        public = {k: view[k] for k in ("id", "name") if k in view}
+        if "current" in view:
+            public["current"] = {k: view["current"][k] for k in ("number", "service")}
+        return Event(EV_COUNTER, public, NS_DISPLAY)
+
     def _current(self, conn: Connection, state: Any) -> Any:
         row = None
         if state.current_ticket_id:
@@ -155,7 +166,6 @@ class CounterOps(QueueViews):
         service = self.config.service(row.service_id)
         counter = self.config.counter(counter_id)
         return {
-            "id": row.id,
             "number": row.number,
             "service": {"id": row.service_id, "name": service.name if service else row.service_id},
             "status": CALLED,
@@ -166,6 +176,13 @@ class CounterOps(QueueViews):
             "counter": {"id": counter_id, "name": counter.name if counter else counter_id},
             "called_at": iso(called_at),
         }
+
+    def _counter_ticket_view(self, conn: Connection, ticket_id: str) -> dict[str, Any]:
+        """A ticket as counter actions answer it: never its id, which is the holder's
+        right to rate (staff must not be able to rate their own service)."""
+        view = self._ticket_view(conn, conn.execute(st.TICKET, {"tid": ticket_id}).first())
+        view.pop("id", None)
+        return view
 
     # --------------------------------------------------------------- actions
     def open(self, counter_id: str, *, actor: Actor) -> dict[str, Any]:
@@ -190,6 +207,7 @@ class CounterOps(QueueViews):
             self._audit(conn, "counter_open", actor, state, {"status": "open"})
             events = [self._counter_event(conn, counter_id)]
             view = events[0].payload
+            events.append(self._screen_event(events[0]))
         self.sink.publish(events)
         return view
 
@@ -216,6 +234,7 @@ class CounterOps(QueueViews):
             )  # fmt: skip
             events.append(self._counter_event(conn, counter_id))
             view = events[-1].payload
+            events.append(self._screen_event(events[-1]))
         self.sink.publish(events)
         return view
 
@@ -297,7 +316,8 @@ class CounterOps(QueueViews):
             action = "complete" if wanted is TicketStatus.DONE else "no_show"
             self._audit(conn, action, actor, state, {"number": row.number}, row.number)
             events.append(self._counter_event(conn, counter_id))
-            view = self._ticket_view(conn, conn.execute(st.TICKET, {"tid": row.id}).first())
+            events.append(self._screen_event(events[-1]))
+            view = self._counter_ticket_view(conn, row.id)
         self.sink.publish(events)
         return view
 
@@ -322,11 +342,13 @@ class CounterOps(QueueViews):
             self._set_state(conn, counter_id, current_ticket_id=None)
             self._audit(conn, "transfer", actor, state,
                         {"number": row.number, "service": target.id}, row.number)  # fmt: skip
+            counter_event = self._counter_event(conn, counter_id)
             events = [
                 self._queue_event(conn, {row.service_id, target.id}),
-                self._counter_event(conn, counter_id),
+                counter_event,
+                self._screen_event(counter_event),
             ]
-            view = self._ticket_view(conn, conn.execute(st.TICKET, {"tid": row.id}).first())
+            view = self._counter_ticket_view(conn, row.id)
         self.sink.publish(events)
         return view
 

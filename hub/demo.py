@@ -67,7 +67,7 @@ def run_demo(args: argparse.Namespace) -> int:
     app, hub, tokens = prepare(data_dir)
     base = f"http://{args.host}:{args.port}"
     stop = threading.Event()
-    start_background(hub, stop)
+    start_background(app, hub, stop)
     agents = start_demo_agents(hub, base, tokens, data_dir, stop)
     lines = [
         "",

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from hub.api.models import CounterOut, TicketOut, TransferIn
+from hub.api.models import CounterOut, CounterTicketOut, TransferIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.app import current_hub
 from hub.queue import TicketStatus
@@ -65,7 +65,7 @@ def close_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     f"{COUNTER}/call-next",
     "POST",
     access=OPERATOR,
-    response=TicketOut,
+    response=CounterTicketOut,
     summary="Complete the current ticket and call the next (204: nobody waits)",
     errors_=CONFLICTS,
 )
@@ -79,7 +79,7 @@ def call_next(*, actor: Actor, counter_id: str) -> dict[str, Any] | None:
     "POST",
     summary="Call the current ticket again",
     access=OPERATOR,
-    response=TicketOut,
+    response=CounterTicketOut,
     errors_=CONFLICTS,
 )
 def recall(*, actor: Actor, counter_id: str) -> dict[str, Any]:
@@ -92,7 +92,7 @@ def recall(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     "POST",
     summary="The current ticket is done",
     access=OPERATOR,
-    response=TicketOut,
+    response=CounterTicketOut,
     errors_=CONFLICTS,
 )
 def complete(*, actor: Actor, counter_id: str) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def complete(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     "POST",
     summary="The current ticket did not come",
     access=OPERATOR,
-    response=TicketOut,
+    response=CounterTicketOut,
     errors_=CONFLICTS,
 )
 def no_show(*, actor: Actor, counter_id: str) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def no_show(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     summary="Send the current ticket to another field",
     access=OPERATOR,
     body=TransferIn,
-    response=TicketOut,
+    response=CounterTicketOut,
     errors_=(400, *CONFLICTS),
 )
 def transfer(*, actor: Actor, counter_id: str, body: TransferIn) -> dict[str, Any]:

@@ -196,6 +196,22 @@ class TicketOut(BaseModel):
     completed_at: datetime | None = None
 
 
+class CounterTicketOut(BaseModel):
+    """A ticket as a counter's actions answer it: no ``id``, because the id is the
+    holder's permission to rate, and staff must not be able to rate themselves."""
+
+    number: str
+    service: ServiceRef
+    status: Literal["waiting", "called", "done", "no_show", "cancelled"]
+    priority: str | None = None
+    issued_at: datetime
+    waiting_ahead: int
+    estimated_wait_s: int
+    counter: CounterRef | None = None
+    called_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
 class CurrentOut(BaseModel):
     number: str
     service: str

@@ -249,7 +249,7 @@ def unseen(hub: Any, start: date, end: date, limit: int = 50) -> dict[str, Any]:
     lo, hi = local_bounds(start, end, _tz(hub))
     counters = {c.id: c.name for c in hub.config.counters}
     try:
-        from display.unseen import unseen_calls
+        from hub.unseen import unseen_calls
     except ModuleNotFoundError:
         unseen_calls = None
     items: list[dict[str, Any]] = []

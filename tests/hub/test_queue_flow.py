@@ -66,22 +66,23 @@ def test_a_whole_service_cycle(api, hub) -> None:
     assert api.post("/counters/3/open", staff).status_code == 200
     hub.queue.sink.socketio = None  # keep events off the wire; we read MemorySink below
     called = api.post("/counters/3/call-next", staff)
-    assert called.status_code == 200 and called.json["id"] == a["id"]
+    assert called.status_code == 200 and called.json["number"] == a["number"]
+    assert "id" not in called.json  # staff never get the id that lets a holder rate
     assert called.json["status"] == "called" and called.json["counter"]["id"] == "3"
     recall = api.post("/counters/3/recall", staff)
-    assert recall.json["id"] == a["id"]
+    assert recall.json["number"] == a["number"]
     assert api.post("/counters/3/no-show", staff).json["status"] == "no_show"
     assert api.post("/counters/3/complete", staff).status_code == 409
     nxt = api.post("/counters/3/call-next", staff).json
-    assert nxt["id"] == b["id"]
+    assert nxt["number"] == b["number"]
     moved = api.post("/counters/3/transfer", staff, json={"service": "dat-dai"}).json
     assert moved["status"] == "waiting" and moved["number"] == "B001"
     assert moved["service"]["id"] == "dat-dai"
     # B001 was issued before 1003, so it keeps its place ahead of it in Đất đai.
     assert api.get(f"/tickets/{c['id']}").json["waiting_ahead"] == 1
-    assert api.post("/counters/3/call-next", staff).json["id"] == b["id"]
+    assert api.post("/counters/3/call-next", staff).json["number"] == b["number"]
     assert api.post("/counters/3/complete", staff).json["status"] == "done"
-    assert api.post("/counters/3/call-next", staff).json["id"] == c["id"]
+    assert api.post("/counters/3/call-next", staff).json["number"] == c["number"]
     assert api.post("/counters/3/call-next", staff).status_code == 204
     assert api.get(f"/tickets/{c['id']}").json["status"] == "done"
     with read(hub.engine) as conn:
@@ -151,7 +152,7 @@ def test_cancel_only_while_waiting(api) -> None:
     assert api.post(f"/tickets/{t['id']}/cancel").json["status"] == "cancelled"
     assert api.post(f"/tickets/{t['id']}/cancel").status_code == 409
     api.post("/counters/1/open", staff)
-    assert api.post("/counters/1/call-next", staff).json["id"] == u["id"]
+    assert api.post("/counters/1/call-next", staff).json["number"] == u["number"]
     r = api.post(f"/tickets/{u['id']}/cancel", kiosk)
     assert r.status_code == 409 and r.json["error"]["code"] == "cancel_not_waiting"
 
@@ -195,7 +196,7 @@ def test_yesterdays_waiting_tickets_are_never_called_and_expire(api, hub, clock)
     fresh = api.issue(kiosk)
     assert fresh["number"] == "1001"
     api.post("/counters/1/open", staff)
-    assert api.post("/counters/1/call-next", staff).json["id"] == fresh["id"]
+    assert api.post("/counters/1/call-next", staff).json["number"] == fresh["number"]
     assert api.post("/counters/1/call-next", staff).status_code == 204
     assert hub.queue.expire_past_days() == 1
     assert api.get(f"/tickets/{old['id']}").json["status"] == "cancelled"

@@ -66,7 +66,7 @@ def test_display_gets_snapshot_call_and_queue(app, live) -> None:
     api = Api(app)
     kiosk = api.device("k1", "kiosk")
     staff = api.user("canbo1")
-    screen, rec = connect(live, "/display", ["snapshot", "call", "queue"])
+    screen, rec = connect(live, "/display", ["snapshot", "call", "queue", "counter"])
     try:
         assert screen.transport() == "websocket"
         snap = rec.wait("snapshot")
@@ -91,6 +91,9 @@ def test_display_gets_snapshot_call_and_queue(app, live) -> None:
         ack = screen.call("ack", {"seq": call["seq"], "kind": "shown", "screen": "sanh"},
                           namespace="/display", timeout=5)  # fmt: skip
         assert ack == {"ok": True}
+        http.post(f"{live}/api/v1/counters/1/complete", headers=staff, timeout=5)
+        freed = rec.wait("counter")
+        assert freed == {"id": "1", "name": "Quầy 1"}  # nobody served there any more
         assert screen.call("ack", {"seq": 10**9, "kind": "shown"}, namespace="/display",
                            timeout=5)["error"]["code"] == "unknown_seq"  # fmt: skip
     finally:

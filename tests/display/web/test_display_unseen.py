@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from display_livehub import Caller, FakeClock
 
-from display.unseen import check_unseen, flag_unseen, unseen_calls
-from display.web import UNSEEN_EXTENSION, watch_unseen
 from hub.store.db import make_test_engine
+from hub.unseen import UNSEEN_EXTENSION, check_unseen, flag_unseen, unseen_calls, watch_unseen
 
 
 def _ack(app: Any, seq: int, kind: str = "shown", screen: str = "sanh-tv1") -> Any:
@@ -42,14 +41,14 @@ def test_calls_not_shown_in_time_are_logged_once(
     clock.advance(1)
     third = caller.call("1", "dat-dai")
     clock.advance(2)
-    with caplog.at_level(logging.WARNING, logger="display.unseen"):
+    with caplog.at_level(logging.WARNING, logger="hub.unseen"):
         found = check_unseen(hub.engine, timeout_s=3.0, now=clock())
         assert [c.seq for c in found] == [first["seq"]]
         clock.advance(10)
         later = check_unseen(hub.engine, timeout_s=3.0, now=clock())
         assert [c.seq for c in later] == [third["seq"]]
         assert check_unseen(hub.engine, timeout_s=3.0, now=clock()) == []
-    messages = [r.getMessage() for r in caplog.records if r.name == "display.unseen"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "hub.unseen"]
     assert len(messages) == 2
     assert f"number {first['number']} at counter 1" in messages[0]
     assert f"number {third['number']} at counter 1" in messages[1]
@@ -126,7 +125,7 @@ def test_watcher_thread_logs_an_unseen_call(
     THEN its thread logs the call within a few ticks."""
     assert UNSEEN_EXTENSION not in app.extensions
     call = caller.call("1", "dat-dai")
-    with caplog.at_level(logging.WARNING, logger="display.unseen"):
+    with caplog.at_level(logging.WARNING, logger="hub.unseen"):
         watcher = watch_unseen(app, hub, interval_s=0.02)
         try:
             clock.advance(hub.config.display.ack_timeout_s + 0.1)

@@ -91,7 +91,7 @@ def test_status_page_follows_the_queue_live_then_rates(site, phone, tmp_path) ->
         assert api.post("/counters/1/call-next", staff).status_code == 200
         # The page's CSP forbids eval, so waits use selectors, not JS predicates.
         phone.wait_for_selector("#ahead:text-is('Bạn là người tiếp theo')")
-        assert api.post("/counters/1/call-next", staff).json["id"] == mine["id"]
+        assert api.post("/counters/1/call-next", staff).json["number"] == mine["number"]
         phone.wait_for_selector("body[data-status=called] #called-panel:not([hidden])")
         assert phone.inner_text("#counter-name") == "Quầy 1"
         assert phone.is_hidden("#cancel-panel")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import Engine, and_, or_, select, update
 
 from hub.store.db import read, write
@@ -258,3 +259,30 @@ class UnseenWatcher:
                 self.tick()
             except Exception:  # noqa: BLE001 - a locked or lost database must not kill the thread
                 logger.exception("unseen-call check failed; retrying")
+
+
+UNSEEN_EXTENSION = "motcua.display.unseen"
+
+
+def watch_unseen(app: Flask, hub: Any, *, interval_s: float = 1.0) -> UnseenWatcher:
+    """Start (once per app) the thread that logs calls no screen showed in time.
+
+    Args:
+        app: the hub's Flask app.
+        hub: the :class:`hub.app.Hub`.
+        interval_s: seconds between checks.
+
+    Returns:
+        The running watcher (call ``stop()`` to end it).
+    """
+    watcher: UnseenWatcher | None = app.extensions.get(UNSEEN_EXTENSION)
+    if watcher is None:
+        watcher = UnseenWatcher(
+            hub.engine,
+            timeout_s=lambda: float(hub.config.display.ack_timeout_s),
+            clock=hub.queue.clock,
+            interval_s=interval_s,
+        )
+        watcher.start()
+        app.extensions[UNSEEN_EXTENSION] = watcher
+    return watcher
