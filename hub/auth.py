@@ -17,7 +17,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 
 from config.schema import Security
 from hub import errors
@@ -39,6 +39,20 @@ ONLINE_WITHIN_S = 90
 def cheap_hasher() -> PasswordHasher:
     """A fast Argon2 profile for tests only (never for real accounts)."""
     return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+# Every request resolves its bearer token: built once, run with a parameter.
+_USER_BY_TOKEN = (
+    select(
+        users.c.id, users.c.username, users.c.role, users.c.active, auth_tokens.c.expires_at,
+        auth_tokens.c.revoked_at,
+    )
+    .select_from(auth_tokens.join(users, users.c.id == auth_tokens.c.user_id))
+    .where(auth_tokens.c.token_hash == bindparam("digest"))
+)  # fmt: skip
+_DEVICE_BY_TOKEN = select(devices.c.id, devices.c.name, devices.c.kind, devices.c.counter_id).where(
+    devices.c.token_hash == bindparam("digest"), devices.c.revoked_at.is_(None)
+)
 
 
 def token_hash(token: str) -> str:
@@ -333,27 +347,12 @@ class AuthService:
         digest = token_hash(token)
         now = self.clock()
         with read(self.engine) as conn:
-            row = conn.execute(
-                select(
-                    users.c.id,
-                    users.c.username,
-                    users.c.role,
-                    users.c.active,
-                    auth_tokens.c.expires_at,
-                    auth_tokens.c.revoked_at,
-                )
-                .select_from(auth_tokens.join(users, users.c.id == auth_tokens.c.user_id))
-                .where(auth_tokens.c.token_hash == digest)
-            ).first()
+            row = conn.execute(_USER_BY_TOKEN, {"digest": digest}).first()
             if row is not None:
                 if row.revoked_at is not None or row.expires_at <= now or not row.active:
                     return None
                 return Actor("user", row.id, row.username, row.role)
-            dev = conn.execute(
-                select(devices.c.id, devices.c.name, devices.c.kind, devices.c.counter_id).where(
-                    devices.c.token_hash == digest, devices.c.revoked_at.is_(None)
-                )
-            ).first()
+            dev = conn.execute(_DEVICE_BY_TOKEN, {"digest": digest}).first()
         if dev is None:
             return None
         return Actor("device", dev.id, dev.name, dev.kind, dev.counter_id)
