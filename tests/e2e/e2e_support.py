@@ -366,9 +366,18 @@ class Issued:
     hub: str
 
 
+def ticket_key(ticket: dict[str, Any]) -> tuple[str, str]:
+    """What identifies a ticket in every answer: its number and issue time.
+
+    Counter answers carry no ticket ``id`` (the id is the holder's right to
+    rate), and a number is unique per day, so (number, issued_at) is unique.
+    """
+    return str(ticket["number"]), str(ticket["issued_at"])
+
+
 @dataclass
 class Called:
-    """A ticket a counter's ``call-next`` answered 200 with."""
+    """A ticket a counter's ``call-next`` answered 200 with (no ``id`` in it)."""
 
     counter: str
     ticket: dict[str, Any]

@@ -24,6 +24,7 @@ from e2e_support import (
     StartHub,
     issue_plan,
     login_token,
+    ticket_key,
 )
 
 COUNTERS = {"1": STAFF[0], "2": STAFF[1], "3": STAFF[2]}
@@ -129,10 +130,7 @@ def check_numbering(site: Site) -> dict[tuple[str, str], int]:
 
 def check_single_calls(site: Site, called: list[Called]) -> None:
     """No ticket called by two counters: per the answers, and per the display's call log."""
-    by_ticket: dict[str, set[str]] = defaultdict(set)
-    for call in called:
-        by_ticket[call.ticket["id"]].add(call.counter)
-    answered_twice = [t for t, n in Counter(c.ticket["id"] for c in called).items() if n > 1]
+    answered_twice = [k for k, n in Counter(ticket_key(c.ticket) for c in called).items() if n > 1]
     assert not answered_twice, f"call-next answered the same ticket twice: {answered_twice}"
     rows = site.db.rows(
         "SELECT ticket_id, COUNT(*), COUNT(DISTINCT counter_id) FROM calls "
@@ -144,15 +142,15 @@ def check_single_calls(site: Site, called: list[Called]) -> None:
 def check_tickets_survived(hub: HubProcess, issued: list[Issued], called: list[Called]) -> None:
     """Every 201 ticket exists with its number and field, served to the end; every
     200 call kept its counter."""
-    counter_of = {c.ticket["id"]: c.counter for c in called}
+    counter_of = {ticket_key(c.ticket): c.counter for c in called}
     with ApiClient(hub.url) as api:
         for item in issued:
             now = api.ticket(item.ticket["id"])
             assert now["number"] == item.ticket["number"], (item.ticket, now)
             assert now["service"]["id"] == item.ticket["service"]["id"], (item.ticket, now)
             assert now["status"] == "done", now
-            if item.ticket["id"] in counter_of:
-                assert now["counter"]["id"] == counter_of[item.ticket["id"]], now
+            if ticket_key(item.ticket) in counter_of:
+                assert now["counter"]["id"] == counter_of[ticket_key(item.ticket)], now
 
 
 def check_counters_after_restart(counters: dict[str, dict[str, Any]], called: list[Called]) -> None:

@@ -32,7 +32,16 @@ from typing import Any
 
 import pytest
 import schemathesis
-from e2e_support import ADMIN, STAFF, ApiClient, HubProcess, Site, StartHub, login_token
+from e2e_support import (
+    ADMIN,
+    STAFF,
+    ApiClient,
+    HubProcess,
+    Site,
+    StartHub,
+    login_token,
+    ticket_key,
+)
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -124,20 +133,21 @@ def live_api(sqlite_site: Site, start_hub: StartHub) -> LiveApi:
         staff=login_token(hub.url, STAFF[2], site.passwords[STAFF[2]]),
     )
     with ApiClient(hub.url, site.kiosk_token) as kiosk:
-        waiting = [kiosk.issue(service)["id"] for service in [*site.config.services] * 2]
+        issued = [kiosk.issue(service) for service in [*site.config.services] * 2]
+        ids = {ticket_key(t): t["id"] for t in issued}
         kiosk.expect("POST", "/devices/heartbeat", 204, json=HEARTBEAT)
     with ApiClient(hub.url, login_token(hub.url, STAFF[0], site.passwords[STAFF[0]])) as staff:
         staff.open_counter("1")
-        done = _ticket_id(staff.call_next("1"))
+        done = ids[ticket_key(_called(staff.call_next("1")))]
         staff.expect("POST", "/counters/1/complete", 200)
     with ApiClient(hub.url, tokens.admin) as admin:
         admin.open_counter("3")
-        called = _ticket_id(admin.call_next("3"))
+        called = ids[ticket_key(_called(admin.call_next("3")))]
         users = admin.expect("GET", "/admin/users", 200).json()
         devices = admin.expect("GET", "/admin/devices", 200).json()
     path_values = {
         "counter_id": ["3"],
-        "ticket_id": [waiting[-1], called, done],
+        "ticket_id": [issued[-1]["id"], called, done],
         # staff1 and the kiosk: never the admin whose token the others use.
         "user_id": [str(u["id"]) for u in _rows(users) if u["username"] == STAFF[0]],
         "device_id": [str(d["id"]) for d in _rows(devices) if d["kind"] == "kiosk"],
@@ -150,10 +160,10 @@ def live_api(sqlite_site: Site, start_hub: StartHub) -> LiveApi:
 HEARTBEAT = {"version": "e2e", "status": {"printer": "ok"}}
 
 
-def _ticket_id(ticket: dict[str, Any] | None) -> str:
+def _called(ticket: dict[str, Any] | None) -> dict[str, Any]:
     if ticket is None:
         raise AssertionError("call-next found nobody waiting while setting up")
-    return str(ticket["id"])
+    return ticket
 
 
 def _rows(answer: Any) -> list[dict[str, Any]]:
