@@ -80,6 +80,7 @@ def create_app(settings: Settings) -> Flask:
         app,
         async_mode="threading",
         message_queue=settings.redis_url,
+        channel=settings.redis_channel,
         cors_allowed_origins=None,  # same origin only (an empty list would allow any)
         max_http_buffer_size=MAX_SOCKET_MESSAGE,
         ping_interval=10,

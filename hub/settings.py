@@ -22,6 +22,9 @@ class Settings:
     database_url: str
     data_dir: Path
     redis_url: str | None = None
+    redis_channel: str = "motcua"
+    """Pub/sub channel of the Socket.IO message queue: the hubs of one installation
+    share it; another installation on the same Redis uses its own."""
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     clock: Callable[[], datetime] = utcnow
     sqlite_synchronous: str = "FULL"
@@ -40,6 +43,7 @@ class Settings:
             database_url=database_url(folder),
             data_dir=folder,
             redis_url=os.environ.get("MOTCUA_REDIS_URL") or None,
+            redis_channel=os.environ.get("MOTCUA_REDIS_CHANNEL") or "motcua",
             secret_key=_secret_key(folder),
             sqlite_synchronous=os.environ.get("MOTCUA_SQLITE_SYNCHRONOUS", "FULL").upper(),
         )

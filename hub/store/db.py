@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,13 +103,38 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.Lock | None:
+    """One lock per SQLite engine: threads of this process queue for the write lock
+    here, in turn, instead of sleeping in SQLite's busy handler (whose growing
+    back-off made the slowest requests wait seconds under load). Other processes
+    are still serialised by ``BEGIN IMMEDIATE``."""
+    if engine.dialect.name != "sqlite":
+        return None
+    with _LOCKS_GUARD:
+        lock = _WRITE_LOCKS.get(engine)
+        if lock is None:
+            lock = _WRITE_LOCKS[engine] = threading.Lock()
+        return lock
+
+
 @contextmanager
 def write(engine: Engine) -> Iterator[Connection]:
     """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, plain on PostgreSQL.
 
     Commits on success, rolls back on any exception.
     """
-    with engine.connect() as raw:
+    lock = _writer_lock(engine)
+    if lock is None:
+        with engine.connect() as raw:
+            conn = raw.execution_options(motcua_write=True)
+            with conn.begin():
+                yield conn
+        return
+    with lock, engine.connect() as raw:
         conn = raw.execution_options(motcua_write=True)
         with conn.begin():
             yield conn

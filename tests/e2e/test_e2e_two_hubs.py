@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -224,7 +225,13 @@ def test_two_hubs_share_postgres_and_redis(
     THEN numbers are distinct and contiguous, every ticket is called exactly once, and
     the screen on A receives a `call` event for every call, including those sent to B.
     """
-    hubs = start_hub(postgres_site, "a", "b", extra_env={"MOTCUA_REDIS_URL": redis_url})
+    channel = f"motcua-test-{uuid.uuid4().hex[:8]}"  # runs sharing a Redis stay apart
+    hubs = start_hub(
+        postgres_site,
+        "a",
+        "b",
+        extra_env={"MOTCUA_REDIS_URL": redis_url, "MOTCUA_REDIS_CHANNEL": channel},
+    )
     with CallListener(hubs[0].url) as screen:
         log = run_scenario(postgres_site, hubs)
         wanted = {(c.ticket["number"], c.counter) for c in log.called}
