@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -59,25 +60,34 @@ def _loc(prefix: str, loc: Iterable[Any]) -> str:
 
 def _known_fields(kind: Any, loc: tuple[Any, ...]) -> list[str]:
     """Field names of the dataclass a location points into, for "did you mean"."""
-    current = kind
+    current = _dataclass_in(kind)
     for part in loc[:-1]:
-        if isinstance(part, int):
+        if isinstance(part, int) or current is None:
             continue
-        if is_dataclass(current):
-            match = next((f for f in fields(current) if f.name == part), None)
-            if match is None:
-                return []
-            current = match.type
-            current = getattr(current, "__args__", (current,))[0]
-            if isinstance(current, str):
-                current = _resolve(current)
-    return [f.name for f in fields(current)] if is_dataclass(current) else []
+        hints = _hints(current)
+        if part not in hints:
+            return []
+        current = _dataclass_in(hints[part])
+    return [f.name for f in fields(current)] if current is not None else []
 
 
-def _resolve(name: str) -> Any:
-    import config.schema as schema
+def _hints(kind: Any) -> dict[str, Any]:
+    """Resolved field types, also for modules using ``from __future__ import annotations``."""
+    try:
+        return typing.get_type_hints(kind)
+    except (NameError, TypeError):
+        return {f.name: f.type for f in fields(kind)}
 
-    return getattr(schema, name.split("[")[-1].rstrip("]. ,").split(",")[0], None)
+
+def _dataclass_in(kind: Any) -> Any:
+    """The dataclass inside a type such as ``X``, ``X | None``, ``tuple[X, ...]``."""
+    if is_dataclass(kind):
+        return kind
+    for arg in typing.get_args(kind):
+        found = _dataclass_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _message(error: Mapping[str, Any], kind: Any) -> str:
@@ -92,12 +102,24 @@ def _message(error: Mapping[str, Any], kind: Any) -> str:
     if text.startswith("Value error, "):
         text = text.removeprefix("Value error, ")
     elif kind_code == "string_pattern_mismatch":
-        text = "has characters that are not allowed (use lowercase letters, digits, - and _)"
-        if error["loc"] and error["loc"][-1] == "prefix":
-            text = "must be up to 3 capital letters A–Z"
+        text = _pattern_message(str(error.get("ctx", {}).get("pattern", "")), error["loc"])
     if got is not None and not isinstance(got, dict | list) and kind_code != "missing":
         text += f" (got {got!r})"
     return text
+
+
+SLUG_PATTERNS = ("^[a-z0-9][a-z0-9_-]{0,63}$", "^[a-z0-9][a-z0-9_-]*$")
+
+
+def _pattern_message(pattern: str, loc: Iterable[Any]) -> str:
+    parts = list(loc)
+    if parts and parts[-1] == "prefix":
+        return "must be up to 3 capital letters A–Z"
+    if pattern in SLUG_PATTERNS:
+        return "has characters that are not allowed (use lowercase letters, digits, - and _)"
+    if pattern.startswith("^https?"):
+        return "must be a URL starting with http:// or https://"
+    return f"does not have the expected form (pattern {pattern})"
 
 
 def validate_section(path: str, prefix: str, kind: type[T], raw: Any) -> T:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from config import ConfigError, config_path, load_config
+from config import ConfigError, config_path
 from hub import errors
 
 logger = logging.getLogger("motcua")
@@ -40,7 +40,9 @@ def setup_logging(verbose: bool = False) -> None:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    return load_config(config_path(getattr(args, "config", None)))
+    from hub.config_check import load_hub_config
+
+    return load_hub_config(config_path(getattr(args, "config", None)))
 
 
 def open_services(args: argparse.Namespace) -> Any:

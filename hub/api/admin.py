@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
-from config import Config, ConfigError, load_config
+from config import Config, ConfigError
 from hub import errors
 from hub.api.spec import Access, endpoint
 from hub.app import Hub, current_hub, remote_address
 from hub.audit import AuditFilter
 from hub.auth import DEVICE_KINDS
+from hub.config_check import load_hub_config
 from hub.queue_service import Actor, iso
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1")
@@ -302,7 +303,7 @@ def reload_config(hub: Hub, by: str, address: str) -> dict[str, Any]:
     """
     old = hub.config
     try:
-        new = load_config(old.path)
+        new = load_hub_config(old.path)
     except ConfigError as err:
         hub.audit.record(
             "config_reload",

@@ -69,3 +69,25 @@ def test_errors_are_one_line_with_status_2(tmp_path: Path, args, stdin, message)
 def test_say_prints_the_words(tmp_path: Path) -> None:
     r = run(["say", "1023"], tmp_path)
     assert r.returncode == 0 and r.stdout.strip() == "một nghìn không trăm hai mươi ba"
+
+
+def test_serve_checks_the_hub_feature_sections_at_start(tmp_path: Path) -> None:
+    """GIVEN mistakes in [alerts], [upstream] and [booking] WHEN the hub starts THEN it
+    stops at once, naming each key (not later, in a background thread)."""
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[site]\nid = "x"\nname = "X"\n[[services]]\nid = "s"\nname = "S"\n'
+        '[[counters]]\nid = "1"\nname = "Quầy 1"\nservices = ["s"]\n'
+        '[alerts]\nnegativ_streak = 3\n[upstream]\nurl = "ftp://x"\n[booking]\nenabld = true\n',
+        encoding="utf-8",
+    )
+    environ = {**os.environ, "MOTCUA_DATA": str(tmp_path)}
+    environ.pop("MOTCUA_DATABASE_URL", None)
+    r = subprocess.run(
+        [sys.executable, "-m", "hub.cli", "--config", str(path), "serve"],
+        capture_output=True, text=True, timeout=120, env=environ,
+    )  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert 'alerts.negativ_streak: unknown key (did you mean "negative_streak"?)' in r.stderr
+    assert "upstream.url: must be a URL starting with http:// or https://" in r.stderr
+    assert 'booking.enabld: unknown key (did you mean "enabled"?)' in r.stderr
