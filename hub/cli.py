@@ -37,6 +37,9 @@ def setup_logging(verbose: bool = False) -> None:
     )
     for noisy in ("werkzeug", "engineio.server", "socketio.server", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The threaded Werkzeug server is what we ship on a Pi (see BENCHMARKS.md); its
+    # "production deployment" warning would only alarm an administrator.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 
 def _load(args: argparse.Namespace) -> Any:

@@ -68,7 +68,15 @@ def run_demo(args: argparse.Namespace) -> int:
     base = f"http://{args.host}:{args.port}"
     stop = threading.Event()
     start_background(app, hub, stop)
-    agents = start_demo_agents(hub, base, tokens, data_dir, stop)
+
+    def agents_when_up() -> None:
+        # The fake kiosk, pads, keypad and display agent talk to the hub over HTTP
+        # like real Pis; start them once it answers, so they begin connected.
+        wait_until_serving(args.host, args.port, stop)
+        agents = start_demo_agents(hub, base, tokens, data_dir, stop)
+        print("\n".join(["", "  Thiết bị giả lập (fake hardware):", *agents, ""]), flush=True)
+
+    threading.Thread(target=agents_when_up, name="demo-agents", daemon=True).start()
     lines = [
         "",
         f"  motcua demo — {hub.config.site.name}",
@@ -79,7 +87,6 @@ def run_demo(args: argparse.Namespace) -> int:
         f"  Tổng quan lãnh đạo (dashboard) {base}/dashboard",
         f"  Quản trị (admin)              {base}/admin",
         f"  API (OpenAPI)                 {base}/api/v1/openapi.json",
-        *agents,
         "",
         "  Demo accounts (DEMO ONLY — never use these passwords for real):",
         *(f"    {u:<8} {p:<18} {r}" for u, p, r, _ in DEMO_USERS),
@@ -95,6 +102,20 @@ def run_demo(args: argparse.Namespace) -> int:
     finally:
         stop.set()
     return 0
+
+
+def wait_until_serving(host: str, port: int, stop: threading.Event, timeout_s: float = 15) -> None:
+    """Block until ``host:port`` accepts connections (or the timeout passes)."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not stop.is_set():
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
 
 
 def start_demo_agents(

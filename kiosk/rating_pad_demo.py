@@ -73,7 +73,7 @@ def start(
     page = PadPage(hub, agent, base_url, tokens)
     try:
         server = make_server("127.0.0.1", DEMO_PORT, page, threaded=True)
-    except OSError:
+    except (OSError, SystemExit):  # Werkzeug exits on a taken port; the demo must not
         logger.warning("port %d is taken; the demo rating pad page uses another one", DEMO_PORT)
         server = make_server("127.0.0.1", 0, page, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="pad-demo-page", daemon=True)
