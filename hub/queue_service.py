@@ -42,9 +42,18 @@ class QueueService(CounterOps):
         priority: str | None,
         actor: Actor,
         channel: str = "kiosk",
+        request_key: str | None = None,
     ) -> dict[str, Any]:
-        """Issue the next number of a field (201 answer of ``POST /tickets``)."""
+        """Issue the next number of a field (201 answer of ``POST /tickets``).
+
+        With ``request_key``, a request sent again (after a timeout) gets the
+        ticket already issued for that key, marked ``"replayed": True``.
+        """
         service = self._service(service_id)
+        if request_key is not None:
+            replay = self.ticket_by_request_key(request_key)
+            if replay is not None:
+                return replay
         if priority is not None and priority not in self.config.queue.priority_categories:
             allowed = ", ".join(self.config.queue.priority_categories)
             raise errors.BadRequest(
@@ -76,7 +85,8 @@ class QueueService(CounterOps):
                 hot.TICKET_INSERT,
                 {**key, "id": ticket_id, "seq": seq, "number": number, "priority": priority,
                  "is_priority": is_priority, "issued_at": now, "channel": channel,
-                 "device_id": actor.id if actor.kind == "device" else None},
+                 "device_id": actor.id if actor.kind == "device" else None,
+                 "request_key": request_key},
             )  # fmt: skip
             conn.execute(
                 hot.EVENT_INSERT,
@@ -101,6 +111,15 @@ class QueueService(CounterOps):
         }
         self.sink.publish([Event(EV_QUEUE, {"waiting": {service.id: waiting}}, NS_DISPLAY)])
         return view
+
+    def ticket_by_request_key(self, request_key: str) -> dict[str, Any] | None:
+        """The ticket issued for an idempotency key, or ``None``."""
+        with read(self.engine) as conn:
+            row = conn.execute(hot.TICKET_BY_REQUEST_KEY, {"request_key": request_key}).first()
+            if row is None:
+                return None
+            view = self._ticket_view(conn, self._load_ticket(conn, row[0]))
+        return {**view, "replayed": True}
 
     def issue_with_retry(self, service_id: str, **kwargs: Any) -> dict[str, Any]:
         """:meth:`issue`, retried when a concurrent first ticket of the day collides.

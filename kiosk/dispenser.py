@@ -29,6 +29,7 @@ import logging
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -48,7 +49,7 @@ from kiosk.dispenser_state import (
 )
 from kiosk.dispenser_ticket import TicketMaker
 from kiosk.dispenser_view import HUB_DOWN, PRINTER_MESSAGES, PanelLights, build_snapshot, firewall
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable
+from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, maybe_delivered
 from kiosk.settings import KioskSettings, SiteDefaults
 
 __all__ = ["PRIORITY_BUTTON", "Dispenser", "TakeResult", "add_command", "main", "run_kiosk"]
@@ -263,10 +264,17 @@ class Dispenser:
         state.current = {"seq": state.seq, "phase": "issuing", "service": service}
         state.current["button"] = self._lights.button_name(service, priority)
         self._publish()
+        key = f"kiosk-{uuid.uuid4().hex}"  # lets us find the number if the answer is lost
         try:
-            answer = self.client.post("/tickets", {"service": service, "priority": priority})
+            answer = self.client.post(
+                "/tickets", {"service": service, "priority": priority, "key": key}
+            )
         except HubUnreachable as err:
             self._hub.down(str(err))
+            # The hub may have issued the number before the answer was lost: find it by
+            # its key and cancel it once the hub answers, so no unprinted number waits.
+            if maybe_delivered(err):
+                state.unsure.append((service, key))
             return self._finish("failed", take_error(503, "hub_unreachable", HUB_DOWN[0]))
         except HubRejected as err:
             return self._finish("failed", self._rejected(service, err))

@@ -115,7 +115,7 @@ class HubLink:
             "printer": state.printer.value,
             "printed": state.printed,
             "cancelled": state.cancelled,
-            "pending_cancels": len(state.pending_cancels),
+            "pending_cancels": len(state.pending_cancels) + len(state.unsure),
         }
         if state.printer_fault:
             status["last_error"] = state.printer_fault
@@ -142,7 +142,22 @@ class HubLink:
         state.cancelled += 1
 
     def retry_cancels(self) -> None:
-        """Send again every cancel the hub did not get."""
+        """Send again every cancel the hub did not get, and settle unanswered issues."""
         pending, self._state.pending_cancels = self._state.pending_cancels, []
         for ticket_id in pending:
             self.cancel(ticket_id)
+        unsure, self._state.unsure = self._state.unsure, []
+        for i, (service, key) in enumerate(unsure):
+            try:
+                # Same key: the hub answers the number it issued then (or issues one
+                # now, which is cancelled at once: a skipped number, never a phantom).
+                answer = self.client.post("/tickets", {"service": service, "key": key})
+            except HubUnreachable as err:
+                self._state.unsure.extend(unsure[i:])
+                self.down(str(err))
+                return
+            except HubRejected as err:
+                logger.info("unanswered ticket request %s: %s; nothing to cancel", key, err.code)
+                continue
+            logger.warning("cancelling %s, issued while its answer was lost", answer.data["number"])
+            self.cancel(answer.data["id"])

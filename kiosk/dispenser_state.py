@@ -89,4 +89,7 @@ class DispenserState:
     printed: int = 0
     cancelled: int = 0
     pending_cancels: list[str] = field(default_factory=list)
+    unsure: list[tuple[str, str]] = field(default_factory=list)
+    """(field, request key) of POST /tickets that got no answer: the hub may have
+    issued a number we never printed; it is looked up by key and cancelled."""
     due: dict[str, float] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import urllib3
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,19 @@ class HubClientError(Exception):
 
 class HubUnreachable(HubClientError):
     """The hub did not answer usefully (network down, timeout, 5xx)."""
+
+
+def maybe_delivered(err: HubUnreachable) -> bool:
+    """False only when the request surely never reached the hub (no connection could
+    be made); a timeout or a connection lost mid-answer may hide a done request."""
+    cause = err.__cause__
+    if isinstance(cause, requests.ConnectTimeout):
+        return False
+    if isinstance(cause, requests.ConnectionError) and cause.args:
+        reason = getattr(cause.args[0], "reason", None)
+        if isinstance(reason, urllib3.exceptions.NewConnectionError):
+            return False
+    return True
 
 
 class HubRejected(HubClientError):

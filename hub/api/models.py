@@ -33,6 +33,9 @@ class LoginIn(Strict):
 class TicketIn(Strict):
     service: Slug
     priority: Slug | None = None
+    key: Key | None = None
+    """Optional idempotency key: the same key again answers 200 with the ticket
+    already issued, so a kiosk whose request timed out can find (and cancel) it."""
 
 
 class TicketRatingIn(Strict):

@@ -97,6 +97,11 @@ def _operation(route: Route) -> dict[str, Any]:
     op["responses"][str(route.status)] = ok
     if route.status == 200 and route.endpoint.endswith("call_next"):
         op["responses"]["204"] = {"description": "Nobody waits"}
+    if route.endpoint.endswith("issue_ticket"):
+        op["responses"]["200"] = {
+            "description": "Same key again: the ticket already issued for it",
+            "content": {"application/json": {"schema": _response_schema(route.response)}},
+        }
     if route.endpoint.endswith("create_rating"):
         op["responses"]["200"] = {
             "description": "Same key again: the first answer",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, jsonify
 
 from hub.api.models import RatingOut, ServiceOut, TicketIn, TicketOut, TicketRatingIn
 from hub.api.spec import PUBLIC, Access, endpoint
@@ -42,9 +42,12 @@ def list_services(*, actor: Actor | None) -> list[dict[str, Any]]:
     errors_=(400, 401, 403, 404, 409),
 )
 def issue_ticket(*, actor: Actor | None, body: TicketIn) -> dict[str, Any]:
-    return current_hub().queue.issue_with_retry(
-        body.service, priority=body.priority, actor=actor or PUBLIC_ACTOR
+    ticket = current_hub().queue.issue_with_retry(
+        body.service, priority=body.priority, actor=actor or PUBLIC_ACTOR, request_key=body.key
     )
+    if ticket.pop("replayed", False):
+        return jsonify(ticket)  # 200: the ticket this key already got
+    return ticket
 
 
 @endpoint(

@@ -36,9 +36,9 @@ SERVICE_DAY_UPDATE = _day(
 
 TICKET_INSERT = text(
     "INSERT INTO tickets (id, site_id, service_id, origin_service_id, day, seq, number, "
-    "priority, is_priority, status, issued_at, device_id, channel, call_count) VALUES "
-    "(:id, :site_id, :service_id, :service_id, :day, :seq, :number, :priority, :is_priority, "
-    "'waiting', :issued_at, :device_id, :channel, 0)"
+    "priority, is_priority, status, issued_at, device_id, channel, call_count, request_key) "
+    "VALUES (:id, :site_id, :service_id, :service_id, :day, :seq, :number, :priority, "
+    ":is_priority, 'waiting', :issued_at, :device_id, :channel, 0, :request_key)"
 ).bindparams(
     bindparam("day", type_=Date()),
     bindparam("is_priority", type_=Boolean()),
@@ -55,3 +55,5 @@ WAITING_BY_CLASS = text(
     "SELECT is_priority, COUNT(*) FROM tickets WHERE status = 'waiting' "
     "AND service_id = :service_id GROUP BY is_priority"
 ).columns()
+
+TICKET_BY_REQUEST_KEY = text("SELECT id FROM tickets WHERE request_key = :request_key")

@@ -149,6 +149,7 @@ tickets = Table(
     Column("call_count", Integer, nullable=False, default=0),
     Column("service_s", Float, nullable=True),
     Column("wait_s", Float, nullable=True),
+    Column("request_key", String(128), nullable=True, unique=True),
     UniqueConstraint("site_id", "origin_service_id", "day", "seq", name="uq_tickets_number_of_day"),
     Index("ix_tickets_queue", "status", "service_id", "is_priority", "issued_at"),
     Index("ix_tickets_counter_done", "counter_id", "status", "completed_at"),

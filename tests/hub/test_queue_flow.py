@@ -209,3 +209,18 @@ def test_yesterdays_waiting_tickets_are_never_called_and_expire(api, hub, clock)
             )
         ]
     assert kinds == ["issued", "expired"]
+
+
+def test_the_same_request_key_gets_the_same_ticket(api, hub) -> None:
+    """GIVEN a kiosk whose POST /tickets timed out WHEN it sends the same key again
+    THEN it gets the ticket already issued (200), not a second number."""
+    kiosk = api.device("k1", "kiosk")
+    first = api.post("/tickets", kiosk, json={"service": "dat-dai", "key": "k1-press-000001"})
+    again = api.post("/tickets", kiosk, json={"service": "dat-dai", "key": "k1-press-000001"})
+    other = api.post("/tickets", kiosk, json={"service": "dat-dai", "key": "k1-press-000002"})
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json["id"] == first.json["id"] and again.json["number"] == "1001"
+    assert "replayed" not in again.json
+    assert other.status_code == 201 and other.json["number"] == "1002"
+    with read(hub.engine) as conn:
+        assert len(conn.execute(select(tickets.c.id)).all()) == 2

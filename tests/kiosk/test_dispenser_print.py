@@ -8,6 +8,7 @@ pty speaking ESC/POS status bytes, and what they received is decoded back.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -276,3 +277,45 @@ def test_silent_serial_printer_is_unknown_never_ok(live, hub, make_agent) -> Non
         if agent is not None:
             agent.stop()
         device.close()
+
+
+class LoseFirstTicketAnswer:
+    """WSGI middleware: the hub issues the first ticket, but its answer comes too late
+    for the kiosk (as on a flaky LAN); every later request passes straight through."""
+
+    def __init__(self, app: Any, delay_s: float) -> None:
+        self.app = app
+        self.delay_s = delay_s
+        self.lost = False
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if self.lost or environ.get("PATH_INFO") != "/api/v1/tickets":
+            return self.app(environ, start_response)
+        self.lost = True
+        body = b"".join(self.app(environ, lambda *args, **kw: None))  # committed on the hub
+        time.sleep(self.delay_s)  # the kiosk has given up waiting by now
+        start_response("504 Gateway Timeout", [("Content-Type", "text/plain")])
+        return [body[:0]]
+
+
+def test_a_lost_answer_does_not_leave_an_unprinted_number_waiting(app, hub, make_agent) -> None:
+    """GIVEN a hub that issues 1001 but whose answer the kiosk never gets
+    WHEN the kiosk gives up (hub unreachable, nothing printed)
+    THEN once the hub answers again the kiosk finds 1001 by its request key and cancels
+    it, and the next press prints 1002: no number waits that was never printed."""
+    slow = LoseFirstTicketAnswer(app, delay_s=3.5)
+    printer = FakeTicketPrinter()
+    with serve(slow) as url:
+        agent = make_agent(url, printer)
+        _ready(agent)
+        lost = agent.take("dat-dai")
+        assert (lost.status, lost.body["error"]["code"]) == (503, "hub_unreachable")
+        assert printer.images == []
+        wait_until(
+            lambda: [(t.number, t.status) for t in hub_tickets(hub)] == [("1001", "cancelled")],
+            what="the unprinted 1001 cancelled",
+        )
+        _ready(agent)
+        again = agent.take("dat-dai")
+        assert again.status == 201 and again.body["number"] == "1002"
+        assert len(printer.images) == 1
