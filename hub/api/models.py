@@ -185,20 +185,6 @@ class ServiceOut(BaseModel):
     estimated_wait_s: int
 
 
-class TicketOut(BaseModel):
-    id: str
-    number: str
-    service: ServiceRef
-    status: Literal["waiting", "called", "done", "no_show", "cancelled"]
-    priority: str | None = None
-    issued_at: datetime
-    waiting_ahead: int
-    estimated_wait_s: int
-    counter: CounterRef | None = None
-    called_at: datetime | None = None
-    completed_at: datetime | None = None
-
-
 class CounterTicketOut(BaseModel):
     """A ticket as a counter's actions answer it: no ``id``, because the id is the
     holder's permission to rate, and staff must not be able to rate themselves."""
@@ -213,6 +199,12 @@ class CounterTicketOut(BaseModel):
     counter: CounterRef | None = None
     called_at: datetime | None = None
     completed_at: datetime | None = None
+
+
+class TicketOut(CounterTicketOut):
+    """A ticket as its holder (and the kiosk that issued it) sees it."""
+
+    id: str
 
 
 class CurrentOut(BaseModel):
