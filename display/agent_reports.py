@@ -20,22 +20,13 @@ from typing import Any
 
 from display.agent_devices import Report
 from hub.events import NS_DISPLAY
-from kiosk.hub_client import HubClient, HubClientError
+from kiosk.hub_client import HubClient, HubClientError, agent_version
 
 __all__ = ["EV_ACK", "AckOutbox", "HealthReporter"]
 
 logger = logging.getLogger(__name__)
 
 EV_ACK = "ack"
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("motcua")
-    except PackageNotFoundError:
-        return "0.0.0"
 
 
 class HealthReporter:
@@ -95,7 +86,7 @@ class HealthReporter:
 
     def run(self) -> None:
         """Send heartbeats until the agent stops (the body of the heartbeat thread)."""
-        version = _version()
+        version = agent_version("display-agent")
         while not self._stop.is_set():
             try:
                 self.hub.heartbeat(version, self.status)

@@ -46,11 +46,11 @@ from pydantic.dataclasses import dataclass
 from config.schema import STRICT, CounterId
 from hardware.errors import DeviceTimeout, HardwareError
 from hardware.ports import CounterDisplay, Indicator
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, read_token
+from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version, read_token
 
 logger = logging.getLogger(__name__)
 
-VERSION = "motcua-counter-keypad/0.1"
+VERSION = agent_version("counter-keypad")
 RETRY_S = 3.0
 Command = Literal["call_next", "recall", "no_show", "complete", "pause"]
 COMMANDS: tuple[str, ...] = ("call_next", "recall", "no_show", "complete", "pause")

@@ -49,21 +49,12 @@ from kiosk.dispenser_state import (
 )
 from kiosk.dispenser_ticket import TicketMaker
 from kiosk.dispenser_view import HUB_DOWN, PRINTER_MESSAGES, PanelLights, build_snapshot, firewall
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, maybe_delivered
+from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version, maybe_delivered
 from kiosk.settings import KioskSettings, SiteDefaults
 
 __all__ = ["PRIORITY_BUTTON", "Dispenser", "TakeResult", "add_command", "main", "run_kiosk"]
 
 logger = logging.getLogger(__name__)
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("motcua")
-    except PackageNotFoundError:
-        return "0.0.0"
 
 
 class Dispenser:
@@ -112,7 +103,7 @@ class Dispenser:
         self._snapshot: dict[str, Any] = {"state": "starting", "services": []}
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
-        self.version = _version()
+        self.version = agent_version("kiosk")
 
     # ------------------------------------------------------------ public API
     def start(self) -> None:

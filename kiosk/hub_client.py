@@ -65,6 +65,17 @@ class HubAnswer:
     data: Any
 
 
+def agent_version(agent: str) -> str:
+    """What an agent reports as its version in heartbeats: ``motcua-<agent>/<release>``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("motcua")
+    except PackageNotFoundError:
+        release = "0.0.0"
+    return f"motcua-{agent}/{release}"
+
+
 def read_token(token: str | None, token_file: str | None) -> str:
     """The device token from the config value or from its file.
 

@@ -53,12 +53,12 @@ from pydantic.dataclasses import dataclass
 from config.schema import STRICT, CounterId, Slug
 from hardware.errors import HardwareError
 from hardware.ports import ButtonPanel, Indicator
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, read_token
+from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version, read_token
 from kiosk.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
-VERSION = "motcua-rating-pad/0.1"
+VERSION = agent_version("rating-pad")
 THANK_YOU_S = 1.5
 DEFAULT_REASONS = ("attitude", "long_wait", "unclear_guidance", "slow_handling")
 

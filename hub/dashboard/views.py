@@ -173,12 +173,11 @@ FONTS = ("Regular", "Medium", "SemiBold", "Bold")
 @bp.get("/fonts/BeVietnamPro-<weight>.ttf")
 def font(weight: str) -> Any:
     """Be Vietnam Pro from its Python package (a dependency), so no CDN is needed."""
-    from pathlib import Path
+    from flask import abort
 
-    import fontpkg_be_vietnam_pro
-    from flask import abort, send_from_directory
+    from hub.fonts import font_response
 
-    if weight not in FONTS:
+    found = font_response(weight) if weight in FONTS else None
+    if found is None:
         abort(404)
-    folder = Path(fontpkg_be_vietnam_pro.__file__).parent / "files"
-    return send_from_directory(folder, f"BeVietnamPro-{weight}.ttf", max_age=30 * 86400)
+    return found

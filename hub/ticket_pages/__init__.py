@@ -23,14 +23,13 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from pathlib import Path
 from typing import Any
 
-import fontpkg_be_vietnam_pro
-from flask import Blueprint, Flask, Response, current_app, render_template, send_file, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, url_for
 from sqlalchemy import select
 
 from hub import errors
+from hub.fonts import font_response
 from hub.store.db import read
 from hub.store.tables import ratings
 from hub.ticket_pages.api import BOOKING_EXTENSION, booking_token
@@ -174,10 +173,8 @@ def book_page() -> Response:
 def font(name: str) -> Response:
     """The pages' font (Be Vietnam Pro, shipped with the font package)."""
     weight = name.removeprefix("BeVietnamPro-")
-    if weight not in _FONT_WEIGHTS:
-        return _missing("Không tìm thấy", "Không có tệp này.")
-    path = Path(fontpkg_be_vietnam_pro.ROOT) / "files" / f"BeVietnamPro-{weight}.ttf"
-    return send_file(path, mimetype="font/ttf", max_age=86400)
+    found = font_response(weight) if weight in _FONT_WEIGHTS else None
+    return found or _missing("Không tìm thấy", "Không có tệp này.")
 
 
 @bp.after_request
