@@ -35,12 +35,12 @@ import time
 from datetime import datetime
 from typing import Any
 
+from config.wire import EV_CALL, EV_SINCE, EV_SNAPSHOT, NS_DISPLAY
 from display.agent_cli import add_command, build_agent, run_display_agent
 from display.agent_devices import BoardLine, Speaker
 from display.agent_reports import AckOutbox, HealthReporter
 from display.agent_settings import AnnouncementSource, DisplayAgentSettings
 from hardware.ports import AudioOutput
-from hub.events import EV_CALL, EV_SNAPSHOT, NS_DISPLAY
 from kiosk.hub_client import HubClient
 
 __all__ = [
@@ -54,7 +54,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-EV_SINCE = "since"
 #: How long a call may wait for an earlier seq still in flight (messages are
 #: delivered on separate threads, so two quick calls can arrive swapped).
 REORDER_S = 0.25

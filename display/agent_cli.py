@@ -21,10 +21,11 @@ __all__ = ["add_command", "build_agent", "run_display_agent"]
 
 def build_agent(settings: DisplayAgentSettings) -> DisplayAgent:
     """The agent with the boards and loudspeaker its settings name (nothing opened yet)."""
+    from config.tokens import read_token
     from display.agent import DisplayAgent
     from display.agent_devices import BoardLine
     from display.agent_settings import make_audio, make_board
-    from kiosk.hub_client import HubClient, read_token
+    from kiosk.hub_client import HubClient
 
     token = read_token(settings.token, settings.token_file)
     lines = [

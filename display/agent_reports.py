@@ -18,15 +18,13 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from config.wire import EV_ACK, NS_DISPLAY
 from display.agent_devices import Report
-from hub.events import NS_DISPLAY
 from kiosk.hub_client import HubClient, HubClientError, agent_version
 
 __all__ = ["EV_ACK", "AckOutbox", "HealthReporter"]
 
 logger = logging.getLogger(__name__)
-
-EV_ACK = "ack"
 
 
 class HealthReporter:

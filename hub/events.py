@@ -11,19 +11,35 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from config.wire import (
+    EV_CALL,
+    EV_COUNTER,
+    EV_QUEUE,
+    EV_RATING_CLOSE,
+    EV_RATING_OPEN,
+    EV_SNAPSHOT,
+    NS_COUNTER,
+    NS_DEVICES,
+    NS_DISPLAY,
+)
+
 logger = logging.getLogger(__name__)
 
-# Socket.IO namespaces and event names: each defined once.
-NS_DISPLAY = "/display"
-NS_DEVICES = "/devices"
-NS_COUNTER = "/counter"
-
-EV_SNAPSHOT = "snapshot"
-EV_CALL = "call"
-EV_QUEUE = "queue"
-EV_COUNTER = "counter"
-EV_RATING_OPEN = "rating_open"
-EV_RATING_CLOSE = "rating_close"
+__all__ = [
+    "EV_CALL",
+    "EV_COUNTER",
+    "EV_QUEUE",
+    "EV_RATING_CLOSE",
+    "EV_RATING_OPEN",
+    "EV_SNAPSHOT",
+    "NS_COUNTER",
+    "NS_DEVICES",
+    "NS_DISPLAY",
+    "Event",
+    "EventSink",
+    "MemorySink",
+    "counter_room",
+]
 
 
 @dataclass(frozen=True)

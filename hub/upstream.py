@@ -37,6 +37,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from config import Config, validate_section
+from config.tokens import read_token
 from hub import errors
 from hub.auth import token_hash
 from hub.ratings import flags as fl
@@ -64,8 +65,6 @@ class UpstreamSettings:
     forward_queue: bool = True
 
     def read_token(self) -> str:
-        from kiosk.hub_client import read_token
-
         return read_token(self.token, self.token_file)
 
 

@@ -44,9 +44,10 @@ from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from config.schema import STRICT, CounterId
+from config.tokens import read_token
 from hardware.errors import DeviceTimeout, HardwareError
 from hardware.ports import CounterDisplay, Indicator
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version, read_token
+from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -74,25 +73,6 @@ def agent_version(agent: str) -> str:
     except PackageNotFoundError:
         release = "0.0.0"
     return f"motcua-{agent}/{release}"
-
-
-def read_token(token: str | None, token_file: str | None) -> str:
-    """The device token from the config value or from its file.
-
-    Raises:
-        ValueError: when neither is given or the file is unreadable or empty.
-    """
-    if token:
-        return token.strip()
-    if not token_file:
-        raise ValueError("token or token_file is required")
-    try:
-        value = Path(token_file).read_text(encoding="utf-8").strip()
-    except OSError as err:
-        raise ValueError(f"cannot read token_file {token_file}: {err.strerror}") from None
-    if not value:
-        raise ValueError(f"token_file {token_file} is empty")
-    return value
 
 
 class HubClient:

@@ -51,9 +51,10 @@ from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from config.schema import STRICT, CounterId, Slug
+from config.tokens import read_token
 from hardware.errors import HardwareError
 from hardware.ports import ButtonPanel, Indicator
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version, read_token
+from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
 from kiosk.outbox import Outbox
 
 logger = logging.getLogger(__name__)

@@ -414,10 +414,11 @@ def build_agent(
         ConfigError: The token file, a pin name or a keymap is unusable.
         DeviceUnavailable: GPIO pins cannot be claimed.
     """
+    from config.tokens import read_token
     from hardware.errors import DeviceUnavailable
     from hardware.printer import build_printer, open_printer
     from kiosk.dispenser import PRIORITY_BUTTON, Dispenser
-    from kiosk.hub_client import HubClient, read_token
+    from kiosk.hub_client import HubClient
 
     def problem(key: str, err: Exception) -> ConfigError:
         return ConfigError(config_path, [ConfigProblem(f"kiosk.{key}", str(err))])
