@@ -7,8 +7,9 @@ no other package of ours.
 from pathlib import Path
 
 from config.errors import ConfigError, ConfigProblem
+from config.hub import Counter, Display, Level, Queue, Ratings, Service, Site
 from config.loader import config_path, load_config, load_section, parse_config, validate_section
-from config.schema import Config, Counter, Display, Level, Queue, Ratings, Service, Site
+from config.schema import Config
 
 EXAMPLES = Path(__file__).parent / "examples"
 

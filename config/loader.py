@@ -1,41 +1,59 @@
-"""TOML → validated :class:`~config.schema.Config`, every error at once."""
+"""The one loader: TOML → validated sections, every error at once.
+
+Every section a file holds is validated when the file is loaded, with the
+same rules: the file, the key, what is wrong, and a "did you mean". Paths in
+a section are taken from the file's folder (:mod:`config.paths`). The hub
+loads a whole file (:func:`load_config`); an agent on a Pi loads its own
+section from a file that may hold it alone (:func:`load_section`).
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
 import typing
-from collections.abc import Iterable, Mapping
-from dataclasses import fields, is_dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from config import upstream
+from config.alerts import AlertSettings
+from config.booking import BookingSettings
 from config.errors import ConfigError, ConfigProblem, did_you_mean
-from config.schema import (
-    Config,
-    Counter,
-    Display,
-    Queue,
-    Ratings,
-    Security,
-    Service,
-    Site,
-)
+from config.hub import Counter, Display, Queue, Ratings, Security, Service, Site
+from config.paths import resolve_paths
+from config.schema import Config
 
 T = TypeVar("T")
 
+
+@dataclass(frozen=True)
+class Section:
+    """How one optional section of the file is validated.
+
+    Attributes:
+        kind: its schema (a pydantic dataclass).
+        paths: its path-valued keys (see :func:`config.paths.resolve_paths`).
+        default: the value when the section is absent (``None``: stays ``None``).
+    """
+
+    kind: Any
+    paths: tuple[str, ...] = ()
+    default: Callable[[], Any] | None = None
+
+
 CORE_SECTIONS = ("site", "services", "counters", "queue", "ratings", "display", "security")
-AGENT_SECTIONS = (
-    "kiosk",
-    "rating_pad",
-    "display_agent",
-    "counter_keypad",
-    "upstream",
-    "alerts",
-    "booking",
-)
+#: The optional sections with a schema, by name (each is a field of Config).
+SECTIONS: dict[str, Section] = {
+    "alerts": Section(AlertSettings, default=AlertSettings),
+    "booking": Section(BookingSettings, default=BookingSettings),
+    "upstream": Section(upstream.UpstreamSettings, paths=upstream.PATHS),
+}
+#: Agent sections each agent still validates itself (kept as parsed TOML).
+RAW_SECTIONS = ("kiosk", "rating_pad", "display_agent", "counter_keypad")
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
@@ -213,10 +231,24 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     return parse_config(raw, name)
 
 
+def _optional_sections(
+    raw: Mapping[str, Any], name: str, problems: list[ConfigProblem]
+) -> dict[str, Any]:
+    """Every registered section of ``raw``, validated (or its default)."""
+    out: dict[str, Any] = {}
+    for key, section in SECTIONS.items():
+        if key not in raw:
+            out[key] = section.default() if section.default else None
+            continue
+        value = resolve_paths(raw[key], name, section.paths)
+        out[key] = _collect(name, problems, key, section.kind, value)
+    return out
+
+
 def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
     """Validate an already-parsed TOML mapping (see :func:`load_config`)."""
     problems: list[ConfigProblem] = []
-    known = CORE_SECTIONS + AGENT_SECTIONS
+    known = CORE_SECTIONS + tuple(SECTIONS) + RAW_SECTIONS
     for key in raw:
         if key not in known:
             problems.append(ConfigProblem(key, "unknown section" + did_you_mean(key, known)))
@@ -235,11 +267,12 @@ def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
     ratings = _collect(name, problems, "ratings", Ratings, raw.get("ratings", {}))
     display = _collect(name, problems, "display", Display, raw.get("display", {}))
     security = _collect(name, problems, "security", Security, raw.get("security", {}))
+    optional = _optional_sections(raw, name, problems)
     if services and counters:
         problems.extend(_cross_check(services, counters, display))
     if problems:
         raise ConfigError(name, problems)
-    sections = {key: raw[key] for key in AGENT_SECTIONS if key in raw}
+    sections = {key: raw[key] for key in RAW_SECTIONS if key in raw}
     return Config(
         path=name,
         site=site,
@@ -250,16 +283,26 @@ def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
         display=display,
         security=security,
         sections=sections,
+        **optional,
     )
 
 
-def load_section(path: str | os.PathLike[str], section: str, kind: type[T]) -> T:
-    """Load one agent section (e.g. ``kiosk``) from a file that may hold it alone."""
+def load_section(
+    path: str | os.PathLike[str], section: str, kind: type[T], paths: Iterable[str] = ()
+) -> T:
+    """Load one agent section (e.g. ``kiosk``) from a file that may hold it alone.
+
+    Args:
+        path: the file.
+        section: the section's name.
+        kind: its schema.
+        paths: its path-valued keys, taken from the file's folder when relative.
+    """
     name = str(path)
     raw = read_toml(path)
     if section not in raw:
         raise ConfigError(name, [ConfigProblem(section, f"section [{section}] is missing")])
-    return validate_section(name, section, kind, raw[section])
+    return validate_section(name, section, kind, resolve_paths(raw[section], name, paths))
 
 
 def config_path(explicit: str | None) -> Path:
@@ -271,16 +314,3 @@ def config_path(explicit: str | None) -> Path:
             [ConfigProblem("", "no configuration: pass --config PATH or set MOTCUA_CONFIG")],
         )
     return Path(value)
-
-
-__all__ = [
-    "Config",
-    "ConfigError",
-    "Queue",
-    "Ratings",
-    "config_path",
-    "load_config",
-    "load_section",
-    "parse_config",
-    "validate_section",
-]

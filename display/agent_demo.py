@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from config import Config
 from display.agent import BoardLine, DisplayAgent
 from display.agent_settings import DisplayAgentSettings
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
@@ -24,25 +25,31 @@ DEVICE_NAME = "display-agent-demo"
 
 
 def start(
-    hub: Any, base_url: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+    *,
+    config: Config,
+    hub_url: str,
+    tokens: dict[str, str],
+    data_dir: Path,
+    stop: threading.Event,
+    **_: Any,
 ) -> list[str]:
     """Start the demo display agent; it stops when ``stop`` is set.
 
     Args:
-        hub: The demo :class:`hub.app.Hub` (for the counters and a device token).
-        base_url: Where the demo hub will listen (the agent retries until it does).
-        tokens: The demo's device tokens (unused: the agent gets its own device).
+        config: The demo centre's configuration (for its counters).
+        hub_url: Where the demo hub will listen (the agent retries until it does).
+        tokens: The demo's device tokens; the agent uses ``DEVICE_NAME``'s.
         data_dir: The demo's data folder; announcements go to ``audio-out/`` in it.
         stop: Set when the demo ends.
 
     Returns:
         Lines for the demo's banner.
     """
-    token = hub.auth.add_device(DEVICE_NAME, "display", None)
-    counters = tuple(c.id for c in hub.config.counters)
+    token = tokens[DEVICE_NAME]
+    counters = tuple(c.id for c in config.counters)
     out_dir = Path(data_dir) / "audio-out"
     settings = DisplayAgentSettings(
-        hub_url=base_url.replace("://0.0.0.0:", "://127.0.0.1:"),
+        hub_url=hub_url.replace("://0.0.0.0:", "://127.0.0.1:"),
         token=token,
         screen="demo-agent",
         audio="fake",

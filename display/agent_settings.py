@@ -37,8 +37,9 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from config import ConfigError, ConfigProblem, validate_section
+from config.base import STRICT, CounterId
+from config.hub import DEFAULT_TEMPLATE
 from config.loader import read_toml
-from config.schema import DEFAULT_TEMPLATE, STRICT, CounterId
 from hardware.ports import AudioOutput, CounterDisplay
 
 __all__ = [

@@ -22,21 +22,19 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ConfigDict, Field
-from pydantic.dataclasses import dataclass
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from config import Config, validate_section
+from config import Config
+from config.alerts import AlertSettings
 from hub.ratings.flags import FlagRules
 from hub.store.db import read, write
 from hub.store.tables import alerts, devices, outbox, rating_rollups, ratings
 
 logger = logging.getLogger(__name__)
 
-STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 NEGATIVE_STREAK, LOW_RATE, SILENT_PAD = "negative_streak", "low_rate", "silent_pad"
 RULE_LABELS = {
     NEGATIVE_STREAK: ("Nhiều đánh giá không hài lòng liên tiếp", "Streak of negative ratings"),
@@ -47,69 +45,22 @@ WEBHOOK_TOPIC = "webhook"
 DEFAULT_OPEN, DEFAULT_CLOSE, DEFAULT_WEEKDAYS = time(7, 30), time(17, 0), (1, 2, 3, 4, 5)
 
 
-@dataclass(frozen=True, config=STRICT)
-class FlagSettings:
-    """Misuse thresholds (see :class:`hub.ratings.flags.FlagRules`)."""
-
-    burst_count: Annotated[int, Field(ge=2, le=1000)] = 5
-    burst_window_s: Annotated[float, Field(gt=0, le=3600)] = 30.0
-    share_min_ratings: Annotated[int, Field(ge=1, le=10_000)] = 15
-    share_z: Annotated[float, Field(gt=0, le=20)] = 3.0
-    share_min_excess: Annotated[float, Field(ge=0, le=1)] = 0.2
-    share_baseline_days: Annotated[int, Field(ge=1, le=365)] = 30
-    share_baseline_min: Annotated[int, Field(ge=1, le=100_000)] = 30
-    clock_tolerance_s: Annotated[float, Field(gt=0, le=86_400)] = 120.0
-
-
-@dataclass(frozen=True, config=STRICT)
-class AlertSettings:
-    """The ``[alerts]`` section."""
-
-    negative_streak: Annotated[int, Field(ge=0, le=100)] = 3
-    low_rate_below: Annotated[float, Field(ge=0, le=1)] = 0.8
-    low_rate_days: Annotated[int, Field(ge=1, le=366)] = 7
-    low_rate_min_ratings: Annotated[int, Field(ge=1, le=100_000)] = 10
-    silent_pad_min: Annotated[int, Field(ge=0, le=10_080)] = 30
-    cooldown_min: Annotated[int, Field(ge=0, le=10_080)] = 60
-    check_every_s: Annotated[int, Field(ge=5, le=86_400)] = 60
-    webhook_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
-    flags: FlagSettings = FlagSettings()
-
-    def flag_rules(self) -> FlagRules:
-        f = self.flags
-        return FlagRules(
-            burst_count=f.burst_count,
-            burst_window_s=f.burst_window_s,
-            share_min_ratings=f.share_min_ratings,
-            share_z=f.share_z,
-            share_min_excess=f.share_min_excess,
-            share_baseline_days=f.share_baseline_days,
-            share_baseline_min=f.share_baseline_min,
-            clock_tolerance_s=f.clock_tolerance_s,
-        )
-
-
-_cache: dict[int, tuple[Config, AlertSettings]] = {}
-_cache_lock = threading.Lock()
-_wake = threading.Event()
-
-
-def alert_settings(config: Config) -> AlertSettings:
-    """The validated ``[alerts]`` section of ``config`` (defaults when absent).
-
-    Raises:
-        ConfigError: the section is invalid (file and key named).
-    """
-    with _cache_lock:
-        hit = _cache.get(id(config))
-        if hit is not None and hit[0] is config:
-            return hit[1]
-    settings = validate_section(
-        config.path, "alerts", AlertSettings, config.sections.get("alerts", {})
+def flag_rules(settings: AlertSettings) -> FlagRules:
+    """The misuse rules of :mod:`hub.ratings.flags` from ``[alerts.flags]``."""
+    f = settings.flags
+    return FlagRules(
+        burst_count=f.burst_count,
+        burst_window_s=f.burst_window_s,
+        share_min_ratings=f.share_min_ratings,
+        share_z=f.share_z,
+        share_min_excess=f.share_min_excess,
+        share_baseline_days=f.share_baseline_days,
+        share_baseline_min=f.share_baseline_min,
+        clock_tolerance_s=f.clock_tolerance_s,
     )
-    with _cache_lock:
-        _cache[id(config)] = (config, settings)
-    return settings
+
+
+_wake = threading.Event()
 
 
 def wake_sender() -> Any:
@@ -136,7 +87,7 @@ def raise_alert(
 
     Returns True when a new alert was stored.
     """
-    settings = alert_settings(config)
+    settings = config.alerts
     since = now - timedelta(minutes=settings.cooldown_min)
     recent = conn.execute(
         select(alerts.c.id).where(
@@ -176,7 +127,7 @@ def raise_alert(
 
 def on_rating(conn: Connection, config: Config, row: Any, now: datetime) -> None:
     """The streak rule, in the transaction that stored ``row`` (a ``ratings`` row)."""
-    n = alert_settings(config).negative_streak
+    n = config.alerts.negative_streak
     if n <= 0 or row.positive or not row.counter_id:
         return
     last = conn.execute(
@@ -211,7 +162,7 @@ def _open_now(config: Config, now: datetime) -> bool:
 
 def check_periodic(engine: Engine, config: Config, now: datetime) -> int:
     """The low-rate and silent-pad rules; returns how many alerts were raised."""
-    settings = alert_settings(config)
+    settings = config.alerts
     raised = 0
     with write(engine) as conn:
         if settings.low_rate_below > 0:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask
 from flask_socketio import SocketIO
-from sqlalchemy import Engine
 
-from config import Config
+from display import web as display_web
+from hub import api, dashboard, pages, sockets, ticket_pages
 from hub.audit import AuditLog
 from hub.auth import AuthService, cheap_hasher
+from hub.context import Hub
 from hub.queue_service import QueueService
 from hub.ratings_service import RatingService
 from hub.settings import Settings
@@ -23,38 +23,6 @@ from hub.store.db import make_engine, upgrade
 logger = logging.getLogger(__name__)
 
 MAX_SOCKET_MESSAGE = 64 * 1024
-
-
-@dataclass
-class Hub:
-    """Everything one hub process runs, reachable from a request as ``current_hub()``."""
-
-    settings: Settings
-    engine: Engine
-    queue: QueueService
-    ratings: RatingService
-    stats: StatsService
-    auth: AuthService
-    audit: AuditLog
-    socketio: SocketIO
-
-    @property
-    def config(self) -> Config:
-        return self.queue.config
-
-    def reconfigure(self, config: Config) -> None:
-        """Apply a reloaded configuration without a restart."""
-        for service in (self.queue, self.ratings, self.stats):
-            service.reconfigure(config)
-        self.settings.config = config
-
-
-def current_hub() -> Hub:
-    return current_app.extensions["motcua"]
-
-
-def remote_address() -> str:
-    return (request.remote_addr or "unknown")[:64]
 
 
 def create_app(settings: Settings) -> Flask:
@@ -104,30 +72,13 @@ def create_app(settings: Settings) -> Flask:
     )
     app.extensions["motcua"] = hub
 
-    from hub import api, sockets
-
     api.register(app)
     sockets.register(socketio, hub)
-    _register_optional(app, hub)
+    pages.register(app, hub)
+    dashboard.register(app, hub)
+    ticket_pages.register(app, hub)
+    display_web.register(app, hub)
     return app
-
-
-def _register_optional(app: Flask, hub: Hub) -> None:
-    """Pages and services added by the display, kiosk, console and dashboard packages."""
-    import importlib
-
-    for name in ("hub.pages", "hub.dashboard", "hub.ticket_pages", "display.web"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        register = getattr(module, "register", None)
-        if register is None:
-            logger.warning("%s has no register(app, hub); skipped", name)
-            continue
-        register(app, hub)
 
 
 def start_background(app: Flask, hub: Hub, stop: threading.Event) -> list[threading.Thread]:

@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 
-from config.schema import Security
+from config.hub import Security
 from hub import errors
 from hub.queue_service import Actor
 from hub.store.db import read, write

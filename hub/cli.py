@@ -13,10 +13,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from config import ConfigError, config_path
+from config import ConfigError, config_path, load_config
 from hub import errors
 
 logger = logging.getLogger("motcua")
@@ -43,9 +44,7 @@ def setup_logging(verbose: bool = False) -> None:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from hub.config_check import load_hub_config
-
-    return load_hub_config(config_path(getattr(args, "config", None)))
+    return load_config(config_path(getattr(args, "config", None)))
 
 
 def open_services(args: argparse.Namespace) -> Any:
@@ -229,22 +228,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     demo.add_argument("--data", help="data folder (default: a new temporary folder)")
     demo.set_defaults(func=cmd_demo)
 
-    for register in _extensions(argv):
-        register(sub)
+    for add_command in _contributed(argv):
+        add_command(sub)
     return parser
 
 
-# Subcommands that other packages contribute, and the module that adds each. Only
-# the module of the command being run is imported, so `motcua kiosk` on a Pi does
-# not load the hub's reports, database and display code just to parse its options.
-CONTRIBUTED = {
-    "kiosk": "kiosk.dispenser",
-    "rating-pad": "kiosk.rating_pad",
-    "counter-keypad": "kiosk.counter_keypad",
-    "display-agent": "display.agent",
-    "report": "hub.reports_cli",
-    "upstream": "hub.reports_cli",
-}
+#: Entry-point group of the commands other packages (and the hub's own reports)
+#: add; each entry is named after its command and adds it to the subparsers.
+COMMANDS_GROUP = "motcua.commands"
+BUILTIN = ("serve", "user", "device", "say", "demo")
 
 
 def _wanted_command(argv: Sequence[str] | None) -> str | None:
@@ -260,32 +252,16 @@ def _wanted_command(argv: Sequence[str] | None) -> str | None:
     return None
 
 
-def _extensions(argv: Sequence[str] | None = None) -> list[Callable[[Any], None]]:
-    """``add_command``/``register_cli`` of the contributing modules to load."""
-    import importlib
-
+def _contributed(argv: Sequence[str] | None = None) -> list[Callable[[Any], None]]:
+    """The ``add_command`` functions to load: only the one of the command being run
+    (``motcua kiosk`` on a Pi does not load the hub's reports and database), or all
+    of them for ``--help`` and unknown commands."""
     command = _wanted_command(argv)
-    if command in CONTRIBUTED:
-        names = [CONTRIBUTED[command]]
-    elif command is None or command not in BUILTIN:
-        names = list(dict.fromkeys(CONTRIBUTED.values()))
-    else:
-        names = []
-    found = []
-    for name in names:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        register = getattr(module, "add_command", None) or getattr(module, "register_cli", None)
-        if register is not None:
-            found.append(register)
-    return found
-
-
-BUILTIN = ("serve", "user", "device", "say", "demo")
+    found = entry_points(group=COMMANDS_GROUP)
+    if command in BUILTIN:
+        return []
+    chosen = [ep for ep in found if ep.name == command] or list(found)
+    return [ep.load() for ep in sorted(chosen, key=lambda ep: ep.name)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,21 +11,20 @@ import logging
 import os
 import tempfile
 import threading
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from config import EXAMPLES, load_config
+from config import EXAMPLES, Config, load_config
+from config.wire import DeviceKind
+from hub.demo_history import seed_history
 
 logger = logging.getLogger(__name__)
 
-# Modules that start a fake-hardware agent for the demo, each with
-# ``start(hub, base_url, tokens, data_dir, stop) -> list[str]`` (lines to print).
-DEMO_AGENT_MODULES = (
-    "kiosk.dispenser_demo",
-    "kiosk.rating_pad_demo",
-    "kiosk.counter_keypad_demo",
-    "display.agent_demo",
-)
+#: Entry-point group of the demo's fake-hardware agents. Each is a callable
+#: ``start(*, config, hub_url, tokens, data_dir, stop, accounts) -> list[str]``
+#: (the lines to print); agents talk to the demo hub over HTTP like real Pis.
+DEMO_GROUP = "motcua.demo"
 
 DEMO_USERS = (
     ("admin", "demo-admin-2026", "admin", "Quản trị (demo)"),
@@ -49,13 +48,19 @@ def prepare(data_dir: Path) -> tuple[Any, Any, dict[str, str]]:
     hub = app.extensions["motcua"]
     for username, password, role, name in DEMO_USERS:
         hub.auth.add_user(username, password, role, display_name=name, enforce_policy=False)
-    tokens = {
-        "kiosk-demo": hub.auth.add_device("kiosk-demo", "kiosk", None),
-        "screen-demo": hub.auth.add_device("screen-demo", "display", None),
-    }
-    for counter in config.counters:
-        name = f"pad-demo-{counter.id}"
-        tokens[name] = hub.auth.add_device(name, "rating-pad", counter.id)
+    last = config.counters[-1].id
+    devices: list[tuple[str, str, str | None]] = [
+        ("kiosk-demo", DeviceKind.KIOSK, None),
+        ("screen-demo", DeviceKind.DISPLAY, None),
+        ("display-agent-demo", DeviceKind.DISPLAY, None),
+        (f"keypad-demo-{last}", DeviceKind.COUNTER_KEYPAD, last),
+        *((f"pad-demo-{c.id}", DeviceKind.RATING_PAD, c.id) for c in config.counters),
+    ]
+    tokens = {name: hub.auth.add_device(name, kind, counter) for name, kind, counter in devices}
+    try:
+        seed_history(hub)
+    except Exception:  # noqa: BLE001 - the demo runs without history too
+        logger.exception("could not seed the demo history")
     return app, hub, tokens
 
 
@@ -73,7 +78,7 @@ def run_demo(args: argparse.Namespace) -> int:
         # The fake kiosk, pads, keypad and display agent talk to the hub over HTTP
         # like real Pis; start them once it answers, so they begin connected.
         wait_until_serving(args.host, args.port, stop)
-        agents = start_demo_agents(hub, base, tokens, data_dir, stop)
+        agents = start_demo_agents(hub.config, base, tokens, data_dir, stop)
         print("\n".join(["", "  Thiết bị giả lập (fake hardware):", *agents, ""]), flush=True)
 
     threading.Thread(target=agents_when_up, name="demo-agents", daemon=True).start()
@@ -119,18 +124,20 @@ def wait_until_serving(host: str, port: int, stop: threading.Event, timeout_s: f
 
 
 def start_demo_agents(
-    hub: Any, base: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+    config: Config, base: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
 ) -> list[str]:
-    """Start the fake-hardware agents that exist in this build; returns URL lines."""
-    import importlib
-
+    """Start the fake-hardware agents installed with this build; returns URL lines."""
     lines: list[str] = []
-    for name in DEMO_AGENT_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        lines.extend(module.start(hub, base, tokens, data_dir, stop))
+    for part in sorted(entry_points(group=DEMO_GROUP), key=lambda ep: ep.name):
+        start = part.load()
+        lines.extend(
+            start(
+                config=config,
+                hub_url=base,
+                tokens=tokens,
+                data_dir=data_dir,
+                stop=stop,
+                accounts=DEMO_USERS,
+            )
+        )
     return lines

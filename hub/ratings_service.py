@@ -102,9 +102,9 @@ class RatingService:
         self.config = config
 
     def _rules(self) -> fl.FlagRules:
-        from hub.alerts import alert_settings
+        from hub.alerts import flag_rules
 
-        return alert_settings(self.config).flag_rules()
+        return flag_rules(self.config.alerts)
 
     def _refusal(self, level: str, reasons: tuple[str, ...]) -> str | None:
         if self.config.level(level) is None:

@@ -96,8 +96,8 @@ def cmd_upstream_link(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_cli(sub: Any) -> None:
-    """Add ``motcua report`` and ``motcua upstream link``."""
+def add_report_command(sub: Any) -> None:
+    """Add ``motcua report``."""
     report = sub.add_parser("report", help="satisfaction or queue report as XLSX or CSV")
     report.add_argument("kind", choices=KINDS)
     report.add_argument("--from", dest="start", type=_day, required=True, metavar="YYYY-MM-DD")
@@ -115,6 +115,9 @@ def register_cli(sub: Any) -> None:
     )
     report.set_defaults(func=cmd_report)
 
+
+def add_upstream_command(sub: Any) -> None:
+    """Add ``motcua upstream link``."""
     upstream = sub.add_parser("upstream", help="links from centres' hubs to this hub")
     actions = upstream.add_subparsers(dest="action", required=True)
     link = actions.add_parser("link", help="register a centre's hub and print its token")

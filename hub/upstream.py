@@ -27,17 +27,16 @@ import secrets
 import threading
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
 import requests
-from pydantic import ConfigDict, Field
-from pydantic.dataclasses import dataclass
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from config import Config, validate_section
+from config import Config
 from config.tokens import read_token
+from config.upstream import UpstreamSettings
 from hub import errors
 from hub.auth import token_hash
 from hub.ratings import flags as fl
@@ -46,45 +45,9 @@ from hub.store.tables import devices, outbox, ratings, sites, users
 
 logger = logging.getLogger(__name__)
 
-STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 TOPIC = "upstream"
 LINK_KIND = "hub"
 MAX_BACKOFF_S = 300.0
-
-
-@dataclass(frozen=True, config=STRICT)
-class UpstreamSettings:
-    """The ``[upstream]`` section of a centre's hub."""
-
-    url: Annotated[str, Field(pattern=r"^https?://[^\s/]+\S*$")]
-    token: str | None = None
-    token_file: str | None = None
-    batch_size: Annotated[int, Field(ge=1, le=500)] = 200
-    interval_s: Annotated[float, Field(gt=0, le=3600)] = 5.0
-    timeout_s: Annotated[float, Field(gt=0, le=120)] = 10.0
-    forward_queue: bool = True
-
-    def read_token(self) -> str:
-        return read_token(self.token, self.token_file)
-
-
-_cache: dict[int, tuple[Config, UpstreamSettings | None]] = {}
-_lock = threading.Lock()
-
-
-def upstream_settings(config: Config) -> UpstreamSettings | None:
-    """The validated ``[upstream]`` section, or None when there is none."""
-    with _lock:
-        hit = _cache.get(id(config))
-        if hit is not None and hit[0] is config:
-            return hit[1]
-    raw = config.sections.get("upstream")
-    settings = (
-        None if raw is None else validate_section(config.path, "upstream", UpstreamSettings, raw)
-    )
-    with _lock:
-        _cache[id(config)] = (config, settings)
-    return settings
 
 
 def add_link(engine: Engine, name: str, now: datetime) -> str:
@@ -119,7 +82,7 @@ def enqueue_rating(
     conn: Connection, config: Config, rating_id: int, version: str | None = None
 ) -> None:
     """Queue one rating for the upstream (no-op without ``[upstream]``)."""
-    if upstream_settings(config) is None:
+    if config.upstream is None:
         return
     row = conn.execute(select(ratings).where(ratings.c.id == rating_id)).one()
     counter = config.counter(row.counter_id or "")
@@ -166,7 +129,7 @@ def enqueue_queue_day(
     now: datetime,
 ) -> None:
     """Queue one closed day's queue figures for the upstream."""
-    settings = upstream_settings(config)
+    settings = config.upstream
     if settings is None or not settings.forward_queue:
         return
     payload = {
@@ -248,7 +211,7 @@ class OutboxSender:
 
     def flush_upstream(self) -> int:
         """Send due upstream rows until none is due or a send fails; returns rows delivered."""
-        settings = upstream_settings(self.config)
+        settings = self.config.upstream
         if settings is None:
             return 0
         delivered = 0
@@ -278,11 +241,12 @@ class OutboxSender:
             item = {k: v for k, v in row.payload.items() if k != "kind"}
             body["forwarded" if row.payload["kind"] == "rating" else "queue_days"].append(item)
             by_key[item["key"]].append(row.id)
+        token = read_token(settings.token, settings.token_file)
         try:
             response = self._session.post(
                 f"{settings.url.rstrip('/')}/api/v1/ratings/batch",
                 json={k: v for k, v in body.items() if v},
-                headers={"Authorization": f"Bearer {settings.read_token()}"},
+                headers={"Authorization": f"Bearer {token}"},
                 timeout=settings.timeout_s,
             )
         except requests.RequestException as err:
@@ -303,9 +267,9 @@ class OutboxSender:
 
     def flush_webhooks(self) -> int:
         """POST due alert webhooks; returns how many were delivered."""
-        from hub.alerts import WEBHOOK_TOPIC, alert_settings
+        from hub.alerts import WEBHOOK_TOPIC
 
-        url = alert_settings(self.config).webhook_url
+        url = self.config.alerts.webhook_url
         if not url:
             return 0
         sent = 0
@@ -493,7 +457,7 @@ def check_link(actor: Any) -> None:
 # --------------------------------------------------------------- background
 def start_background(hub: Any, stop: threading.Event) -> threading.Thread:
     """The sender loop: outbox (upstream, webhooks), alert checks, closed days."""
-    from hub.alerts import alert_settings, check_periodic, wake_sender
+    from hub.alerts import check_periodic, wake_sender
     from hub.stats import roll_queue_days
 
     def loop() -> None:
@@ -507,14 +471,14 @@ def start_background(hub: Any, stop: threading.Event) -> threading.Thread:
             try:
                 sender.flush_upstream()
                 sender.flush_webhooks()
-                if _time.monotonic() - last_checks >= alert_settings(config).check_every_s:
+                if _time.monotonic() - last_checks >= config.alerts.check_every_s:
                     last_checks = _time.monotonic()
                     now = hub.queue.clock()
                     roll_queue_days(hub.engine, config, now)
                     check_periodic(hub.engine, config, now)
             except Exception:  # noqa: BLE001 - keep the sender alive; log and retry
                 logger.exception("ratings background tick failed")
-            settings = upstream_settings(config)
+            settings = config.upstream
             wake.wait(settings.interval_s if settings else 5.0)
             wake.clear()
 

@@ -43,7 +43,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
-from config.schema import STRICT, CounterId
+from config.base import STRICT, CounterId
 from config.tokens import read_token
 from hardware.errors import DeviceTimeout, HardwareError
 from hardware.ports import CounterDisplay, Indicator

@@ -1,7 +1,7 @@
 """The counter keypad of ``motcua demo``: the real agent on a fake keypad and LED board.
 
-It registers ``keypad-demo-<last counter>`` and runs :class:`CounterKeypadAgent`
-with a :class:`~hardware.fakes.FakeKeypad` and a
+With the ``keypad-demo-<last counter>`` device the demo hub registered, it
+runs :class:`CounterKeypadAgent` with a :class:`~hardware.fakes.FakeKeypad` and a
 :class:`~hardware.fakes.FakeCounterDisplay`, so the device heartbeats and
 appears "online" on ``/admin/devices`` from the first minute. What its LED
 board shows is logged.
@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from config import Config
 from hardware.fakes import FakeCounterDisplay, FakeKeypad
 from kiosk.counter_keypad import DEFAULT_KEYMAP, CounterKeypadAgent
 from kiosk.hub_client import HubClient
@@ -36,15 +37,19 @@ class _LoggedDisplay(FakeCounterDisplay):
 
 
 def start(
-    hub: Any, base_url: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+    *,
+    config: Config,
+    hub_url: str,
+    tokens: dict[str, str],
+    data_dir: Path,
+    stop: threading.Event,
+    **_: Any,
 ) -> list[str]:
-    """Start the demo keypad; returns the lines ``motcua demo`` prints."""
-    counter = hub.config.counters[-1]
+    """Start the demo keypad on the last counter; returns the lines ``motcua demo`` prints."""
+    counter = config.counters[-1]
     name = f"keypad-demo-{counter.id}"
-    token = hub.auth.add_device(name, "counter-keypad", counter.id)
-    tokens[name] = token
     agent = CounterKeypadAgent(
-        HubClient(base_url, token),
+        HubClient(hub_url, tokens[name]),
         counter.id,
         FakeKeypad(DEFAULT_KEYMAP),
         _LoggedDisplay([counter.id]),

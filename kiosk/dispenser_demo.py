@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from config import Config
 from hardware.fakes import FakeButtonPanel, FakeIndicator, FakeTicketPrinter
 from kiosk.dispenser import Dispenser
 from kiosk.hub_client import HubClient
@@ -27,7 +28,13 @@ DEMO_PORT = 8090
 
 
 def start(
-    hub: Any, base_url: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+    *,
+    config: Config,
+    hub_url: str,
+    tokens: dict[str, str],
+    data_dir: Path,
+    stop: threading.Event,
+    **_: Any,
 ) -> list[str]:
     """Start the demo kiosk; returns the lines ``motcua demo`` prints.
 
@@ -36,18 +43,18 @@ def start(
     """
     out_dir = Path(data_dir) / "tickets"
     settings = KioskSettings(
-        hub_url=base_url,
+        hub_url=hub_url,
         token=tokens["kiosk-demo"],
         listen=f"127.0.0.1:{DEMO_PORT}",
         printer=PrinterSettings(kind="fake", out_dir=str(out_dir)),
         refresh_s=5,
         retry_s=1,
     )
-    services = [s.id for s in hub.config.services]
-    site = hub.config.site
+    services = [s.id for s in config.services]
+    site = config.site
     agent = Dispenser(
         settings,
-        client=HubClient(base_url, settings.token or "", timeout_s=settings.hub_timeout_s),
+        client=HubClient(hub_url, settings.token or "", timeout_s=settings.hub_timeout_s),
         printer=FakeTicketPrinter(settings.printer.paper_mm, out_dir=out_dir),
         buttons=FakeButtonPanel(services),
         leds={service: FakeIndicator() for service in services},

@@ -50,7 +50,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
-from config.schema import STRICT, CounterId, Slug
+from config.base import STRICT, CounterId, Slug
 from config.tokens import read_token
 from hardware.errors import HardwareError
 from hardware.ports import ButtonPanel, Indicator

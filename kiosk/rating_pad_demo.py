@@ -8,31 +8,28 @@ its outbox and sends it, exactly as it would from GPIO. A "served" button per
 counter completes a demo ticket at that counter first (kiosk issues, the
 demo officer calls and completes), so the rating has a ticket to belong to.
 
-The demo also fills the throw-away database with six weeks of made-up
-history, so the dashboard has something to show from the first minute.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import random
 import threading
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from config import Config
 from hardware.fakes import FakeButtonPanel, FakeIndicator
 from kiosk.hub_client import HubClient
 from kiosk.outbox import Outbox
 from kiosk.rating_pad import CounterPad, PadCounter, RatingPad, RatingPadSettings
 
-__all__ = ["DEMO_PORT", "seed_history", "start"]
+__all__ = ["DEMO_PORT", "start"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +38,22 @@ LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
 
 
 def start(
-    hub: Any, base_url: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
+    *,
+    config: Config,
+    hub_url: str,
+    tokens: dict[str, str],
+    data_dir: Path,
+    stop: threading.Event,
+    accounts: Sequence[tuple[str, str, str, str]] = (),
+    **_: Any,
 ) -> list[str]:
-    """Start the demo pads and their page; returns the lines ``motcua demo`` prints."""
-    counters = [c for c in hub.config.counters if f"pad-demo-{c.id}" in tokens]
+    """Start the demo pads and their page; returns the lines ``motcua demo`` prints.
+
+    ``accounts`` are the demo's ``(username, password, role, name)``: the page's
+    "served" button logs in as a demo officer to serve a ticket at a counter.
+    """
+    base_url = hub_url
+    counters = [c for c in config.counters if f"pad-demo-{c.id}" in tokens]
     settings = RatingPadSettings(
         hub_url=base_url,
         device="pad-demo",
@@ -66,11 +75,8 @@ def start(
     ]
     agent = RatingPad(settings, pads, Outbox(settings.outbox, settings.device_name))
     agent.start()
-    try:
-        seed_history(hub)
-    except Exception:  # noqa: BLE001 - the demo runs without history too
-        logger.exception("could not seed the demo history")
-    page = PadPage(hub, agent, base_url, tokens)
+    staff = [(user, password) for user, password, role, _ in accounts if role == "staff"]
+    page = PadPage(config, agent, base_url, tokens, staff)
     try:
         server = make_server("127.0.0.1", DEMO_PORT, page, threaded=True)
     except (OSError, SystemExit):  # Werkzeug exits on a taken port; the demo must not
@@ -91,8 +97,16 @@ def start(
 class PadPage:
     """A WSGI app: the fake buttons page, its script, the pad state and presses."""
 
-    def __init__(self, hub: Any, agent: RatingPad, base_url: str, tokens: dict[str, str]):
-        self.hub = hub
+    def __init__(
+        self,
+        config: Config,
+        agent: RatingPad,
+        base_url: str,
+        tokens: dict[str, str],
+        staff: list[tuple[str, str]],
+    ):
+        self.config = config
+        self.staff = staff
         self.agent = agent
         self.base_url = base_url
         self.tokens = tokens
@@ -130,8 +144,8 @@ class PadPage:
         return Response(json.dumps(data, ensure_ascii=False), status, mimetype="application/json")
 
     def state(self) -> dict[str, Any]:
-        levels = {lv.id: lv.label for lv in self.hub.config.ratings.levels}
-        names = {c.id: c.name for c in self.hub.config.counters}
+        levels = {lv.id: lv.label for lv in self.config.ratings.levels}
+        names = {c.id: c.name for c in self.config.counters}
         return {
             "levels": [{"id": lv, "label": levels.get(lv, lv)} for lv in LEVELS],
             "counters": [
@@ -143,17 +157,15 @@ class PadPage:
 
     def serve(self, counter: str) -> dict[str, Any]:
         """Issue a ticket, call it and complete it at ``counter`` (demo only)."""
-        from hub.demo import DEMO_USERS
-
-        counter_cfg = self.hub.config.counter(counter)
+        counter_cfg = self.config.counter(counter)
         if counter_cfg is None:
             return {"error": "unknown counter"}
         api = f"{self.base_url}/api/v1"
         kiosk = {"Authorization": f"Bearer {self.tokens['kiosk-demo']}"}
-        staff = [u for u in DEMO_USERS if u[2] == "staff"]
-        user, password = (
-            staff[(int(counter) - 1) % len(staff)][:2] if counter.isdigit() else staff[0][:2]
-        )
+        if not self.staff:
+            return {"error": "no demo officer"}
+        staff = self.staff
+        user, password = staff[(int(counter) - 1) % len(staff)] if counter.isdigit() else staff[0]
         if counter not in self._staff:
             r = requests.post(
                 f"{api}/auth/login", json={"username": user, "password": password}, timeout=5
@@ -170,125 +182,6 @@ class PadPage:
             called.json().get("ticket", called.json()).get("number") if called.content else None
         )
         return {"ok": True, "number": number}
-
-
-def seed_history(hub: Any, days: int = 42, seed: int = 7) -> int:
-    """Made-up ratings and queue figures for the last ``days`` closed days (demo only)."""
-    from sqlalchemy import func, insert, select
-
-    from hub.ratings_service import rollup_add_many
-    from hub.stats import store_queue_day
-    from hub.store.db import read, write
-    from hub.store.tables import ratings, users
-
-    config = hub.config
-    with read(hub.engine) as conn:
-        if conn.execute(select(func.count()).select_from(ratings)).scalar_one():
-            return 0
-        staff = [r.id for r in conn.execute(select(users.c.id).where(users.c.role == "staff"))]
-    if not staff:
-        return 0
-    rng = random.Random(seed)
-    zone = ZoneInfo(config.site.timezone)
-    now = hub.queue.clock()
-    today = now.astimezone(zone).date()
-    levels = {lv.id: lv for lv in config.ratings.levels}
-    made = 0
-    with write(hub.engine) as conn:
-        for back in range(days, 1, -1):
-            day = today - timedelta(days=back)
-            if day.isoweekday() > 5:
-                continue
-            rows, deltas, figures = [], [], {}
-            for i, counter in enumerate(config.counters):
-                person = staff[i % len(staff)]
-                good = 0.93 - 0.06 * i + rng.uniform(-0.04, 0.04)
-                served = rng.randint(25, 45)
-                service = counter.services[0]
-                figures[(counter.id, person, service)] = {
-                    "issued": served + 2, "done": served, "no_show": 1, "cancelled": 1,
-                    "served": served, "wait_sum": served * rng.uniform(300, 900), "wait_n": served,
-                    "service_sum": served * rng.uniform(240, 600), "service_n": served,
-                }  # fmt: skip
-                for _ in range(int(served * rng.uniform(0.6, 0.85))):
-                    x = rng.random()
-                    level = (
-                        "very_satisfied"
-                        if x < good * 0.62
-                        else ("satisfied" if x < good else "unsatisfied")
-                    )
-                    local = datetime.combine(day, time(7, 30), zone) + timedelta(
-                        minutes=rng.uniform(0, 570)
-                    )
-                    at = local.astimezone(UTC)
-                    lv = levels[level]
-                    rows.append({
-                        "key": f"demo-seed-{day.isoformat()}-{made}", "site_id": config.site.id,
-                        "ticket_id": None, "counter_id": counter.id, "staff_id": person,
-                        "service_id": service, "level": level, "score": lv.score,
-                        "positive": lv.positive, "reasons": None, "at": at, "day": day,
-                        "received_at": at, "channel": "pad", "device_id": None,
-                        "flags": None, "flagged": False,
-                    })  # fmt: skip
-                    deltas.append(
-                        (
-                            config.site.id,
-                            day,
-                            counter.id,
-                            person,
-                            service,
-                            level,
-                            False,
-                            1,
-                            lv.score,
-                        )
-                    )
-                    made += 1
-            if back in (3, 9):
-                made += _seed_misuse(conn, config, day, zone, staff, rows, deltas)
-            if rows:
-                conn.execute(insert(ratings), rows)
-                rollup_add_many(conn, deltas)
-            store_queue_day(conn, config.site.id, day, figures, now, source="demo")
-    logger.info("demo: seeded %d made-up ratings over %d days", made, days)
-    return made
-
-
-def _seed_misuse(
-    conn: Any,
-    config: Any,
-    day: Any,
-    zone: Any,
-    staff: list[int],
-    rows: list[dict[str, Any]],
-    deltas: list[Any],
-) -> int:
-    """A drummed pad (a burst of "Rất hài lòng") and presses with no ticket, on one day."""
-    from sqlalchemy import insert
-
-    from hub.store.tables import rating_presses
-
-    counter = config.counters[-1]
-    start = datetime.combine(day, time(10, 12), zone).astimezone(UTC)
-    for i in range(6):
-        at = start + timedelta(seconds=3 * i)
-        rows.append({
-            "key": f"demo-seed-burst-{day.isoformat()}-{i}", "site_id": config.site.id,
-            "ticket_id": None, "counter_id": counter.id, "staff_id": staff[-1],
-            "service_id": counter.services[0], "level": "very_satisfied", "score": 2.0,
-            "positive": True, "reasons": None, "at": at, "day": day, "received_at": at,
-            "channel": "pad", "device_id": None, "flags": ["burst"], "flagged": True,
-        })  # fmt: skip
-        deltas.append((config.site.id, day, counter.id, staff[-1], counter.services[0],
-                       "very_satisfied", True, 1, 2.0))  # fmt: skip
-    conn.execute(insert(rating_presses), [{
-        "key": f"demo-seed-press-{day.isoformat()}-{i}", "site_id": config.site.id,
-        "device_id": None, "counter_id": counter.id, "level": "very_satisfied", "reasons": None,
-        "at": start + timedelta(minutes=40 + i), "received_at": start + timedelta(minutes=40 + i),
-        "channel": "pad", "outcome": "rejected", "code": "no_ticket", "rating_id": None,
-        "ticket_id": None, "clock_offset_s": None,
-    } for i in range(4)])  # fmt: skip
-    return 6
 
 
 PAGE = """<!doctype html>

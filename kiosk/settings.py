@@ -48,8 +48,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from config import ConfigError, ConfigProblem, validate_section
+from config.base import STRICT, Slug
 from config.loader import read_toml
-from config.schema import STRICT, Slug
 from kiosk.text_vi import PRIORITY_LABELS
 
 if TYPE_CHECKING:

@@ -20,13 +20,12 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
-from config import Config, ConfigError
+from config import Config, ConfigError, load_config
 from hub import errors
 from hub.api.spec import Access, endpoint
-from hub.app import Hub, current_hub, remote_address
 from hub.audit import AuditFilter
 from hub.auth import DEVICE_KINDS
-from hub.config_check import load_hub_config
+from hub.context import Hub, current_hub, remote_address
 from hub.queue_service import Actor, iso
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1")
@@ -37,6 +36,7 @@ SECRET_KEY_RE = re.compile(r"token|password|secret|key$", re.IGNORECASE)
 REDACTED = "•••"
 ID_RE = re.compile(r"^[1-9][0-9]{0,17}$")  # below 2**63 on every backend
 CONFIG_PARTS = ("site", "services", "counters", "queue", "ratings", "display", "security")
+FEATURE_PARTS = ("alerts", "booking", "upstream")
 
 
 # ------------------------------------------------------------------ models
@@ -258,7 +258,7 @@ def revoke_device(hub: Hub, by: str, address: str, device_id: int) -> None:
 
 def config_digest(config: Config) -> str:
     """A short fingerprint of a configuration's content (changes with any value)."""
-    text = repr([getattr(config, part) for part in CONFIG_PARTS]) + repr(config.sections)
+    text = repr([getattr(config, part) for part in CONFIG_PARTS]) + repr(_sections(config))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
@@ -272,6 +272,16 @@ def _redact(value: Any, key: str = "") -> Any:
     return value
 
 
+def _sections(config: Config) -> dict[str, Any]:
+    """The feature and agent sections as plain data."""
+    typed = {
+        name: dataclasses.asdict(value)
+        for name in FEATURE_PARTS
+        if (value := getattr(config, name)) is not None
+    }
+    return {**typed, **config.sections}
+
+
 def config_view(config: Config) -> dict[str, Any]:
     """The configuration in force as plain data, agent secrets (tokens…) hidden."""
     data = {
@@ -281,7 +291,7 @@ def config_view(config: Config) -> dict[str, Any]:
     }
     data["services"] = [dataclasses.asdict(s) for s in config.services]
     data["counters"] = [dataclasses.asdict(c) for c in config.counters]
-    data["sections"] = _redact(config.sections)
+    data["sections"] = _redact(_sections(config))
     return data
 
 
@@ -303,7 +313,7 @@ def reload_config(hub: Hub, by: str, address: str) -> dict[str, Any]:
     """
     old = hub.config
     try:
-        new = load_hub_config(old.path)
+        new = load_config(old.path)
     except ConfigError as err:
         hub.audit.record(
             "config_reload",

@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from hub.api.models import CounterOut, CounterTicketOut, TransferIn
 from hub.api.spec import PUBLIC, Access, endpoint
-from hub.app import current_hub
+from hub.context import current_hub
 from hub.queue import TicketStatus
 from hub.queue_service import Actor
 

@@ -9,8 +9,8 @@ from flask import Blueprint
 from hub import errors
 from hub.api.models import HealthOut, HeartbeatIn
 from hub.api.spec import PUBLIC, Access, endpoint
-from hub.app import current_hub, remote_address
 from hub.auth import DEVICE_KINDS
+from hub.context import current_hub, remote_address
 from hub.queue_service import Actor
 from hub.store.db import ping
 

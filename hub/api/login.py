@@ -9,7 +9,7 @@ from flask import Blueprint, request
 from hub import errors
 from hub.api.models import LoginIn, LoginOut
 from hub.api.spec import PUBLIC, Access, endpoint
-from hub.app import current_hub, remote_address
+from hub.context import current_hub, remote_address
 from hub.queue_service import Actor
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")

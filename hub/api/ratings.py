@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 from hub import errors
 from hub.api.models import RatingBatchIn, RatingBatchOut, RatingIn, RatingOut
 from hub.api.spec import Access, endpoint
-from hub.app import current_hub
+from hub.context import current_hub
 from hub.queue_service import Actor
 from hub.ratings_service import CREATED, DUPLICATE, RatingInput
 

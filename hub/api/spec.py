@@ -64,7 +64,7 @@ REGISTRY: list[Route] = []
 
 
 def _resolve_actor() -> Actor | None:
-    from hub.app import current_hub
+    from hub.context import current_hub
 
     header = request.headers.get("Authorization", "")
     if not header:

@@ -9,7 +9,7 @@ from flask import Blueprint
 from hub import errors
 from hub.api.models import QueueStatsOut, SatisfactionOut, StaffTodayOut, StatsQuery
 from hub.api.spec import Access, endpoint
-from hub.app import current_hub
+from hub.context import current_hub
 from hub.queue_service import Actor
 
 bp = Blueprint("stats", __name__, url_prefix="/api/v1")

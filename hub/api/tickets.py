@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify
 
 from hub.api.models import RatingOut, ServiceOut, TicketIn, TicketOut, TicketRatingIn
 from hub.api.spec import PUBLIC, Access, endpoint
-from hub.app import current_hub
+from hub.context import current_hub
 from hub.queue_service import PUBLIC as PUBLIC_ACTOR
 from hub.queue_service import Actor
 

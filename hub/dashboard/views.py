@@ -10,7 +10,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session
 
 from hub import errors
-from hub.app import current_hub
+from hub.context import current_hub
 from hub.dashboard import data
 from hub.dashboard.i18n import strings
 from hub.queue import site_day

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 
 from hub import errors
 from hub.api import admin as ops
-from hub.app import current_hub, remote_address
 from hub.audit import csv_lines
 from hub.auth import DEVICE_KINDS, ROLES
+from hub.context import current_hub, remote_address
 from hub.pages.common import page_blueprint, render_page
 from hub.pages.i18n import error_text, local_time
 from hub.pages.labels import (

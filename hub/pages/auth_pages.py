@@ -13,7 +13,7 @@ from typing import Any
 from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from hub.app import current_hub, remote_address
+from hub.context import current_hub, remote_address
 from hub.errors import HubError
 from hub.pages.common import has_route, page_blueprint, render_page
 from hub.pages.i18n import error_text

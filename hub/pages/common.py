@@ -64,7 +64,7 @@ def page_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
 
 def page_context() -> dict[str, Any]:
     """The site and the logged-in user, for the layout of every page."""
-    from hub.app import current_hub
+    from hub.context import current_hub
 
     hub = current_hub()
     actor = current_actor()

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from hub import errors
-from hub.app import Hub, current_hub
+from hub.context import Hub, current_hub
 from hub.pages.common import page_blueprint, render_page
 from hub.pages.i18n import error_text
 from hub.pages.security import current_actor, requires

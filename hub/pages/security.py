@@ -109,7 +109,7 @@ def check_csrf() -> None:
 def current_actor() -> Actor | None:
     """The logged-in user of this request (from ``session["token"]``), or None."""
     if "actor" not in g:
-        from hub.app import current_hub
+        from hub.context import current_hub
 
         token = session.get("token")
         actor = current_hub().auth.resolve(token) if isinstance(token, str) else None

@@ -192,7 +192,6 @@ def register(app: Flask, hub: Any) -> None:
         ConfigError: ``[booking]`` is invalid.
     """
     booking = BookingService(hub)
-    booking.settings()  # a bad [booking] section stops the hub at start-up
     app.extensions[BOOKING_EXTENSION] = booking
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)

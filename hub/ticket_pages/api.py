@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hub import errors
 from hub.api.models import Slug, TicketOut
 from hub.api.spec import PUBLIC, endpoint
-from hub.app import current_hub, remote_address
+from hub.context import current_hub, remote_address
 from hub.queue_base import Actor
 
 __all__ = ["BOOKING_EXTENSION", "TOKEN_HEADER", "bp", "booking_token", "status_url"]

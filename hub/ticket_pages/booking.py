@@ -33,21 +33,18 @@ import logging
 import re
 import threading
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
-from pydantic.dataclasses import dataclass
 from sqlalchemy import insert, select
 
-from config import validate_section
-from config.schema import STRICT, Slug
+from config.booking import BookingSettings
 from hub import errors
 from hub.queue_base import Actor
 from hub.store.db import read, write
 from hub.store.tables import ticket_events, tickets
 
-__all__ = ["BookingService", "BookingSettings", "expire_bookings", "normalise_phone"]
+__all__ = ["BookingService", "expire_bookings", "normalise_phone"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +55,6 @@ EVENT_KIND = "booked"
 _MAX_CLIENTS = 10_000  # addresses remembered by the rate limiter
 # Vietnamese mobile numbers: 0 + 9 digits (03x, 05x, 07x, 08x, 09x), or +84 / 84 + 9 digits.
 _PHONE = re.compile(r"^(?:\+?84|0)([35789]\d{8})$")
-
-
-@dataclass(frozen=True, config=STRICT)
-class BookingSettings:
-    """The ``[booking]`` section."""
-
-    enabled: bool = False
-    per_phone_per_day: Annotated[int, Field(ge=1, le=20)] = 1
-    rate_limit: Annotated[int, Field(ge=1, le=1000)] = 5
-    rate_window_s: Annotated[int, Field(ge=10, le=86_400)] = 600
-    services: tuple[Slug, ...] = ()
-    cutoff_min: Annotated[int, Field(ge=0, le=600)] = 30
 
 
 def normalise_phone(raw: str) -> str:
@@ -99,20 +84,10 @@ class BookingService:
         self._lock = threading.Lock()
         self._attempts: dict[str, collections.deque[float]] = {}
         self._attempts_lock = threading.Lock()
-        self._cache: tuple[int, BookingSettings] | None = None
 
     def settings(self) -> BookingSettings:
-        """The ``[booking]`` section of the current configuration (validated once per config).
-
-        Raises:
-            ConfigError: The section is invalid.
-        """
-        config = self.hub.config
-        if self._cache is None or self._cache[0] != id(config):
-            raw = config.sections.get("booking", {})
-            rules = validate_section(config.path, "booking", BookingSettings, raw)
-            self._cache = (id(config), rules)
-        return self._cache[1]
+        """The ``[booking]`` section of the current configuration."""
+        return self.hub.config.booking
 
     def enabled(self) -> bool:
         """True when remote tickets are on."""

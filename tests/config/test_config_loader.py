@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from config import EXAMPLES, ConfigError, load_config, load_section
-from config.schema import DEFAULT_TEMPLATE
+from config.hub import DEFAULT_TEMPLATE
 
 
 @pytest.mark.parametrize("name", ["demo", "commune", "centre"])

@@ -204,7 +204,14 @@ def test_demo_agent_writes_each_announcement(live, tmp_path) -> None:
 
     rig = Rig(live.app, live.url)
     stop = threading.Event()
-    lines = agent_demo.start(rig.hub, live.url, {}, tmp_path, stop)
+    token = rig.hub.auth.add_device(agent_demo.DEVICE_NAME, "display", None)
+    lines = agent_demo.start(
+        config=rig.hub.config,
+        hub_url=live.url,
+        tokens={agent_demo.DEVICE_NAME: token},
+        data_dir=tmp_path,
+        stop=stop,
+    )
     out = tmp_path / "audio-out"
     assert any(str(out) in line for line in lines)
     try:

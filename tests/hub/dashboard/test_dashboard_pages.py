@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from werkzeug.serving import make_server
 
-from kiosk.rating_pad_demo import seed_history
+from hub.demo_history import seed_history
 
 
 @pytest.fixture

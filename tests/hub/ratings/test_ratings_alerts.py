@@ -12,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import select
 
+from config import validate_section
+from config.alerts import AlertSettings
 from hub.alerts import check_periodic
 from hub.store.db import read
 from hub.store.tables import alerts
@@ -44,7 +46,8 @@ def webhook():
 
 
 def configure(hub, **alerts_section) -> None:
-    hub.reconfigure(dataclasses.replace(hub.config, sections={"alerts": alerts_section}))
+    alerts = validate_section(hub.config.path, "alerts", AlertSettings, alerts_section)
+    hub.reconfigure(dataclasses.replace(hub.config, alerts=alerts))
 
 
 def rated(api, clock, levels, batch: str = "a") -> None:
@@ -110,8 +113,6 @@ def test_low_rate_and_silent_pad(api, hub, clock) -> None:
 
 def test_bad_alerts_section_names_the_key(hub) -> None:
     from config import ConfigError
-    from hub.alerts import alert_settings
 
-    bad = dataclasses.replace(hub.config, sections={"alerts": {"negative_streek": 3}})
     with pytest.raises(ConfigError, match="negative_streek"):
-        alert_settings(bad)
+        configure(hub, negative_streek=3)

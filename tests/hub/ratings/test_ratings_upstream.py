@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from config.upstream import UpstreamSettings
 from hub.stats import roll_queue_days
 from hub.store.db import read
 from hub.store.tables import outbox, ratings
@@ -41,8 +42,8 @@ def province(demo_config, tmp_path) -> Iterator[tuple[Any, str, list[Any]]]:
 def centre_app(demo_config, tmp_path, url: str, token: str, clock: FakeClock) -> Any:
     from tests.conftest import Database
 
-    sections = {"upstream": {"url": url, "token": token, "batch_size": 2, "timeout_s": 2}}
-    config = dataclasses.replace(demo_config, sections=sections)
+    upstream = UpstreamSettings(url=url, token=token, batch_size=2, timeout_s=2)
+    config = dataclasses.replace(demo_config, upstream=upstream)
     (tmp_path / "c").mkdir()
     return build_app(config, Database(f"sqlite:///{tmp_path / 'centre.db'}", "sqlite"),
                      tmp_path / "c", clock)  # fmt: skip
@@ -81,8 +82,9 @@ def test_centre_forwards_exactly_once_and_upstream_groups_by_site(
     assert pending(app) == 2
 
     dead = OutboxSender(hub.engine, hub.config, clock)
-    dead_cfg = dataclasses.replace(hub.config, sections={"upstream": {"url": "http://127.0.0.1:9",
-                                                                      "token": token}})  # fmt: skip
+    dead_cfg = dataclasses.replace(
+        hub.config, upstream=UpstreamSettings(url="http://127.0.0.1:9", token=token)
+    )
     assert OutboxSender(hub.engine, dead_cfg, clock).flush_upstream() == 0  # link down
     assert pending(app) == 2
     clock.advance(10)  # past the backoff
