@@ -85,8 +85,8 @@ def prepare(data_dir: Path) -> tuple[Path, str]:
     )
     app = create_app(settings)
     hub = app.extensions["motcua"]
-    hub.auth.add_user("canbo", PASSWORD, "staff", enforce_policy=False)
-    token = hub.auth.add_device("kiosk-bench", "kiosk", None)
+    hub.users.add_user("canbo", PASSWORD, "staff", enforce_policy=False)
+    token = hub.devices.add_device("kiosk-bench", "kiosk", None)
     hub.engine.dispose()
     return config_path, token
 

@@ -49,7 +49,7 @@ settings = Settings.from_env(load_config(EXAMPLES / "demo.toml"), Path(sys.argv[
 settings.background = False
 app = create_app(settings)
 server = make_server("127.0.0.1", 0, app, threaded=True)
-token = app.extensions["motcua"].auth.add_device("kiosk-bench", "kiosk", None)
+token = app.extensions["motcua"].devices.add_device("kiosk-bench", "kiosk", None)
 print(server.server_port, token, flush=True)
 server.serve_forever()
 """

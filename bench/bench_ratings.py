@@ -255,13 +255,13 @@ def queries(engine: Engine, config: Any, year: int) -> dict[str, float]:
 
 def ingest(engine: Engine, config: Any, n: int) -> dict[str, float]:
     """Ratings per second through the forwarded (bulk) and the pad (linking) paths."""
+    from hub.accounts import Actor
     from hub.api.models import ForwardedRatingIn
     from hub.events import MemorySink
-    from hub.queue_service import Actor
-    from hub.ratings_service import RatingInput, RatingService
+    from hub.federation import receive
+    from hub.satisfaction import RatingInput, RatingService
     from hub.store.db import write
     from hub.store.tables import tickets
-    from hub.upstream import receive
 
     now = datetime(2030, 1, 7, 2, 0, tzinfo=UTC)
     items = [

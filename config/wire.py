@@ -77,3 +77,9 @@ class ErrorCode(StrEnum):
     COUNTER_PAUSED = "counter_paused"
     NO_CURRENT_TICKET = "no_current_ticket"
     NOT_YOUR_COUNTER = "not_your_counter"
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    """The one shape of an error, on HTTP and Socket.IO alike:
+    ``{"error": {"code": "snake_case_code", "message": "…"}}``."""
+    return {"error": {"code": code, "message": message}}

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
+import os
+import sys
 from pathlib import Path
+from typing import Any
 
+from config import config_path, load_config
 from display.announcer.audio import ESPEAK, render_announcement
 from display.announcer.clips import DEFAULT_CLIP_DIR, ClipSet
+from display.announcer.errors import AnnouncerError
 from display.announcer.numbers import check_region
 from display.announcer.phrases import DEFAULT_TEMPLATE, call_phrase, ticket_number_words
 
-__all__ = ["DEFAULT_TEMPLATE", "say"]
+__all__ = ["DEFAULT_TEMPLATE", "add_command", "say"]
+
+EXIT_USAGE = 2
 
 logger = logging.getLogger(__name__)
 
@@ -60,3 +68,35 @@ def say(
         Path(wav_path).write_bytes(data)
         logger.info("wrote %s (%d bytes) for %r", wav_path, len(data), line)
     return line
+
+
+def add_command(sub: Any) -> None:
+    """Add ``motcua say``."""
+    cmd = sub.add_parser("say", help="print (and render) the Vietnamese words for a number")
+    cmd.add_argument("number")
+    cmd.add_argument("--counter", help="read the whole call phrase for this counter")
+    cmd.add_argument("--region", choices=["north", "south"], default=None)
+    cmd.add_argument("--digits", action="store_true", help="read digit by digit")
+    cmd.add_argument("--wav", help="also write the audio to this WAV file")
+    cmd.set_defaults(func=cmd_say)
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    """Print the words; with a configuration, its template, region and clip set apply."""
+    kwargs: dict[str, Any] = {"counter": args.counter, "digits": args.digits}
+    region = args.region
+    if args.config or os.environ.get("MOTCUA_CONFIG"):
+        display = load_config(config_path(args.config)).display
+        kwargs["template"] = display.template
+        region = args.region or display.region
+        if display.clip_dir:
+            kwargs["clip_dir"] = Path(display.clip_dir)
+    kwargs["region"] = region or "north"
+    if args.wav:
+        kwargs["wav_path"] = Path(args.wav)
+    try:
+        print(say(args.number, **kwargs))
+    except (ValueError, AnnouncerError) as err:
+        print(f"motcua: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0

@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, send_file
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, send_file
 
 from config import Config
+from config.wire import error_body
 from display.announcer import (
     DEFAULT_CLIP_DIR,
     AnnouncementCache,
@@ -45,6 +45,7 @@ from display.announcer import (
     ClipSet,
     call_phrase,
 )
+from display.feed import ScreenFeed
 
 __all__ = ["CSP", "Announcements", "bp", "clip_dir", "register", "screen_view"]
 
@@ -69,6 +70,7 @@ CSP = (
 BLINK_S = 8
 HISTORY = 6
 EXTENSION = "motcua.display"
+FEED_EXTENSION = "motcua.display.feed"
 
 
 class Announcements:
@@ -203,20 +205,21 @@ def screen_view(config: Config, screen_id: str | None, *, now_ms: int) -> dict[s
     }
 
 
-def _hub() -> Any:
-    return current_app.extensions["motcua"]
+def _feed() -> ScreenFeed:
+    feed: ScreenFeed = current_app.extensions[FEED_EXTENSION]
+    return feed
 
 
 def _page(view: dict[str, Any] | None, screen_id: str | None) -> Response:
-    hub = _hub()
+    config = _feed().config
     status = 200
     if view is None:
         status = 404
         html = render_template(
             "display.html",
             missing=screen_id,
-            site=hub.config.site,
-            screens=hub.config.display.screens,
+            site=config.site,
+            screens=config.display.screens,
         )
     else:
         html = render_template("display.html", view=view, missing=None)
@@ -230,26 +233,26 @@ def _page(view: dict[str, Any] | None, screen_id: str | None) -> Response:
 @bp.get("")
 def whole_site() -> Response:
     """The screen of the whole site."""
-    return _page(screen_view(_hub().config, None, now_ms=_now_ms()), None)
+    return _page(screen_view(_feed().config, None, now_ms=_now_ms()), None)
 
 
 @bp.get("/<screen_id>")
 def one_screen(screen_id: str) -> Response:
     """One configured screen, or a 404 page naming the configured screens."""
-    return _page(screen_view(_hub().config, screen_id, now_ms=_now_ms()), screen_id)
+    return _page(screen_view(_feed().config, screen_id, now_ms=_now_ms()), screen_id)
 
 
 @bp.get("/audio/<int:seq>.wav")
 def call_audio(seq: int) -> Response:
     """The announcement of call ``seq``; 404 for an unknown call, 503 if it cannot be said."""
-    hub = _hub()
-    found = hub.queue.calls_after(seq - 1, limit=1) if seq > 0 else []
+    feed = _feed()
+    found = feed.calls_after(seq - 1, limit=1) if seq > 0 else []
     if not found or found[0]["seq"] != seq:
         return _error(404, "unknown_seq", "Không có lượt gọi này")
     call = found[0]
     announcements: Announcements = current_app.extensions[EXTENSION]
     try:
-        path = announcements.wav(hub.config, call["number"], call["counter"]["id"])
+        path = announcements.wav(feed.config, call["number"], call["counter"]["id"])
     except (AnnouncerError, ValueError, OSError):
         logger.exception("cannot render the announcement of call %s", seq)
         return _error(503, "audio_unavailable", "Không tạo được âm thanh lời mời")
@@ -261,16 +264,13 @@ def call_audio(seq: int) -> Response:
 
 
 def _error(status: int, code: str, message: str) -> Response:
-    from flask import jsonify
-
-    response = jsonify({"error": {"code": code, "message": message}})
+    response = jsonify(error_body(code, message))
     response.status_code = status
     return response
 
 
 def _now_ms() -> int:
-    clock = getattr(_hub().queue, "clock", None)
-    return int(clock().timestamp() * 1000) if clock is not None else int(time.time() * 1000)
+    return int(_feed().now().timestamp() * 1000)
 
 
 @bp.after_request
@@ -281,15 +281,14 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def register(app: Flask, hub: Any) -> None:
+def register(app: Flask, feed: ScreenFeed, audio_dir: Path) -> None:
     """Add the screen pages and audio to ``app``.
 
-    (Calls that no screen showed in time are watched by :mod:`hub.unseen`,
-    which owns the ``calls`` table; this package only receives events.)
-
     Args:
-        app: the hub's Flask app.
-        hub: the :class:`hub.app.Hub` (config, queue, engine, settings).
+        app: the serving Flask app.
+        feed: the calls and counters to show (the hub's).
+        audio_dir: where rendered announcements are kept.
     """
     app.register_blueprint(bp)
-    app.extensions[EXTENSION] = Announcements(Path(hub.settings.data_dir) / "audio")
+    app.extensions[FEED_EXTENSION] = feed
+    app.extensions[EXTENSION] = Announcements(audio_dir)

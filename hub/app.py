@@ -1,28 +1,77 @@
-"""The Flask application factory and the services it holds."""
+"""The Flask application factory: the hub's services composed, and its web parts.
+
+:func:`build_hub` is the one place that decides which service gets which
+collaborator (the rating service's listeners, the shared wait estimates, the
+outbox's wake-up); :func:`create_app` adds the HTTP API, the Socket.IO
+namespaces and the pages. Neither starts a thread: whatever runs the hub starts
+:mod:`hub.background` itself.
+"""
 
 from __future__ import annotations
 
 import logging
-import threading
+from pathlib import Path
 
+from argon2 import PasswordHasher
 from flask import Flask
 from flask_socketio import SocketIO
 
 from display import web as display_web
 from hub import api, dashboard, pages, sockets, ticket_pages
+from hub.accounts import DeviceService, TokenService, UserService, cheap_hasher
+from hub.alerts import StreakRule
 from hub.audit import AuditLog
-from hub.auth import AuthService, cheap_hasher
+from hub.booking import BookingService
 from hub.context import Hub
-from hub.queue_service import QueueService
-from hub.ratings_service import RatingService
+from hub.counters import CounterService, CounterViews
+from hub.federation import Forwarder
+from hub.outbox import Outbox
+from hub.satisfaction import RatingService
+from hub.screens.feed import HubScreenFeed
 from hub.settings import Settings
 from hub.sink import SocketSink
 from hub.stats import StatsService
 from hub.store.db import make_engine, upgrade
+from hub.tickets import Estimates, TicketService
 
 logger = logging.getLogger(__name__)
 
 MAX_SOCKET_MESSAGE = 64 * 1024
+
+
+def build_hub(settings: Settings, socketio: SocketIO) -> Hub:
+    """The hub's services on a migrated database."""
+    engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
+    upgrade(engine)
+    config, clock = settings.config, settings.clock
+    sink = SocketSink(socketio)
+    hasher = cheap_hasher() if settings.cheap_password_hashing else PasswordHasher()
+    estimates = Estimates(engine, config)
+    views = CounterViews(engine, config)
+    tickets = TicketService(engine, config, sink, clock, estimates)
+    outbox = Outbox(engine, clock)
+    return Hub(
+        settings=settings,
+        engine=engine,
+        config=config,
+        clock=clock,
+        sink=sink,
+        outbox=outbox,
+        estimates=estimates,
+        tickets=tickets,
+        counters=CounterService(engine, config, sink, clock, estimates, views),
+        views=views,
+        ratings=RatingService(
+            engine, config, sink, clock, [Forwarder(), StreakRule()], on_commit=outbox.wake.set
+        ),
+        stats=StatsService(engine, config),
+        booking=BookingService(engine, tickets, clock, settings.secret_key),
+        users=UserService(engine, config.security, clock, hasher),
+        devices=DeviceService(engine, clock),
+        tokens=TokenService(engine, config.security, clock, hasher),
+        audit=AuditLog(engine, clock),
+        socketio=socketio,
+    )
 
 
 def create_app(settings: Settings) -> Flask:
@@ -39,11 +88,6 @@ def create_app(settings: Settings) -> Flask:
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
-    upgrade(engine)
-    sink = SocketSink()
-    config = settings.config
-    clock = settings.clock
     socketio = SocketIO(
         app,
         async_mode="threading",
@@ -54,56 +98,12 @@ def create_app(settings: Settings) -> Flask:
         ping_interval=10,
         ping_timeout=10,
     )
-    sink.socketio = socketio
-    hub = Hub(
-        settings=settings,
-        engine=engine,
-        queue=QueueService(engine, config, sink, clock),
-        ratings=RatingService(engine, config, sink, clock),
-        stats=StatsService(engine, config),
-        auth=AuthService(
-            engine,
-            config.security,
-            clock,
-            cheap_hasher() if settings.cheap_password_hashing else None,
-        ),
-        audit=AuditLog(engine, clock),
-        socketio=socketio,
-    )
+    hub = build_hub(settings, socketio)
     app.extensions["motcua"] = hub
-
     api.register(app)
     sockets.register(socketio, hub)
     pages.register(app, hub)
-    dashboard.register(app, hub)
-    ticket_pages.register(app, hub)
-    display_web.register(app, hub)
+    dashboard.register(app)
+    ticket_pages.register(app)
+    display_web.register(app, HubScreenFeed(hub), Path(settings.data_dir) / "audio")
     return app
-
-
-def start_background(app: Flask, hub: Hub, stop: threading.Event) -> list[threading.Thread]:
-    """Periodic work of a running hub (``serve``/``demo``, never tests' apps).
-
-    Closes expired rating windows, expires yesterday's waiting tickets, and
-    watches for calls that no screen showed in time.
-    """
-
-    def loop() -> None:
-        ticks = 0
-        while not stop.wait(1.0):
-            ticks += 1
-            try:
-                hub.ratings.expire_windows()
-                if ticks % 60 == 1:
-                    hub.queue.expire_past_days()
-            except Exception:  # noqa: BLE001 - keep the loop alive; log and retry next tick
-                logger.exception("background tick failed")
-
-    thread = threading.Thread(target=loop, name="motcua-background", daemon=True)
-    thread.start()
-    from hub.unseen import watch_unseen
-
-    watcher = watch_unseen(app, hub)
-    stop_watcher = threading.Thread(target=lambda: (stop.wait(), watcher.stop()), daemon=True)
-    stop_watcher.start()
-    return [thread, stop_watcher]

@@ -9,41 +9,59 @@ from flask_socketio import SocketIO
 from sqlalchemy import Engine
 
 from config import Config
+from hub.accounts import DeviceService, TokenService, UserService
 from hub.audit import AuditLog
-from hub.auth import AuthService
-from hub.queue_service import QueueService
-from hub.ratings_service import RatingService
+from hub.booking import BookingService
+from hub.clock import Clock
+from hub.counters import CounterService, CounterViews
+from hub.outbox import Outbox
+from hub.satisfaction import RatingService
 from hub.settings import Settings
+from hub.sink import SocketSink
 from hub.stats import StatsService
+from hub.tickets import Estimates, TicketService
 
 
 @dataclass
 class Hub:
-    """Everything one hub process runs, reachable from a request as ``current_hub()``."""
+    """Everything one hub process runs (see :func:`hub.app.create_app`)."""
 
     settings: Settings
     engine: Engine
-    queue: QueueService
+    config: Config
+    clock: Clock
+    sink: SocketSink
+    outbox: Outbox
+    estimates: Estimates
+    tickets: TicketService
+    counters: CounterService
+    views: CounterViews
     ratings: RatingService
     stats: StatsService
-    auth: AuthService
+    booking: BookingService
+    users: UserService
+    devices: DeviceService
+    tokens: TokenService
     audit: AuditLog
     socketio: SocketIO
 
-    @property
-    def config(self) -> Config:
-        return self.queue.config
-
     def reconfigure(self, config: Config) -> None:
         """Apply a reloaded configuration without a restart."""
-        for service in (self.queue, self.ratings, self.stats):
+        services = (self.estimates, self.tickets, self.counters, self.views)
+        for service in (*services, self.ratings, self.stats):
             service.reconfigure(config)
+        self.users.security = config.security
+        self.tokens.security = config.security
         self.settings.config = config
+        self.config = config
 
 
 def current_hub() -> Hub:
-    return current_app.extensions["motcua"]
+    """The hub of the app serving this request."""
+    hub: Hub = current_app.extensions["motcua"]
+    return hub
 
 
 def remote_address() -> str:
+    """The request's client address (at most 64 characters)."""
     return (request.remote_addr or "unknown")[:64]

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from config import Config
-from hub.queue_service import utcnow
+from hub.clock import utcnow
 from hub.store.db import database_url, default_data_dir
 
 

@@ -24,8 +24,8 @@ QUEUE_FLUSH_S = 0.25
 class SocketSink:
     """An :class:`~hub.events.EventSink` over Flask-SocketIO (and Redis when scaled out)."""
 
-    def __init__(self, flush_s: float = QUEUE_FLUSH_S) -> None:
-        self.socketio: SocketIO | None = None
+    def __init__(self, socketio: SocketIO | None, flush_s: float = QUEUE_FLUSH_S) -> None:
+        self.socketio = socketio
         self.flush_s = flush_s
         self._pending: dict[str, int] = {}
         self._lock = threading.Lock()

@@ -19,25 +19,25 @@ Who may do what (``tests/hub/pages/test_socket_matrix.py`` proves it):
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import request
-from flask_socketio import Namespace, SocketIO, disconnect, emit, join_room, leave_room, rooms
+from flask_socketio import SocketIO, disconnect, emit, join_room, leave_room, rooms
 from sqlalchemy import select
 
+from config.wire import error_body
+from display.namespace import BoundedNamespace, DisplayNamespace
+from hub.clock import iso
 from hub.events import (
     EV_QUEUE,
     EV_RATING_OPEN,
-    EV_SNAPSHOT,
     NS_COUNTER,
     NS_DEVICES,
-    NS_DISPLAY,
     counter_room,
 )
-from hub.queue_service import iso
+from hub.screens.feed import HubScreenFeed
 from hub.store.db import read
 from hub.store.tables import counter_state
 
@@ -49,66 +49,6 @@ MAX_EVENT_BYTES = 4096
 LIFECYCLE_EVENTS = ("connect", "disconnect")
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
-
-
-def _token(auth: Any) -> str:
-    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
-        return auth["token"]
-    return ""
-
-
-def _too_large(args: tuple[Any, ...]) -> bool:
-    try:
-        size = len(json.dumps(args, default=str))
-    except (TypeError, ValueError):
-        return True
-    return size > MAX_EVENT_BYTES
-
-
-class BoundedNamespace(Namespace):
-    """A namespace that refuses oversized event arguments before any handler runs."""
-
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        # args[0] is the client's sid; the rest is what the client sent.
-        if event not in LIFECYCLE_EVENTS and _too_large(args[1:]):
-            logger.warning(
-                "refused a %s event over %d bytes on %s", event, MAX_EVENT_BYTES, self.namespace
-            )
-            return _error("message_too_large", "Thông điệp quá lớn")
-        return super().trigger_event(event, *args)
-
-
-class DisplayNamespace(BoundedNamespace):
-    """Read-only screens: snapshot on connect, then ``call`` and ``queue`` pushes."""
-
-    def __init__(self, hub: Any) -> None:
-        super().__init__(NS_DISPLAY)
-        self.hub = hub
-
-    def on_connect(self, auth: Any = None) -> None:
-        emit(EV_SNAPSHOT, self.hub.queue.snapshot())
-
-    def on_since(self, data: Any = None) -> Any:
-        """Calls after ``{"seq": n}``, oldest first (a screen catching up)."""
-        seq = data.get("seq") if isinstance(data, dict) else None
-        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < MAX_INT:
-            return _error("invalid_seq", "seq phải là số nguyên không âm")
-        return {"calls": self.hub.queue.calls_after(seq)}
-
-    def on_snapshot(self, data: Any = None) -> Any:
-        return self.hub.queue.snapshot()
-
-    def on_ack(self, data: Any = None) -> Any:
-        """A screen reports a call as ``shown`` or ``spoken``."""
-        from hub.screens import record_ack
-
-        if not isinstance(data, dict):
-            return _error("invalid_ack", "ack cần {seq, kind, screen}")
-        return record_ack(self.hub, data)
-
-
 class DevicesNamespace(BoundedNamespace):
     """Agents with a device token; pads join their counter's room."""
 
@@ -117,7 +57,7 @@ class DevicesNamespace(BoundedNamespace):
         self.hub = hub
 
     def on_connect(self, auth: Any = None) -> bool:
-        actor = self.hub.auth.resolve(_token(auth))
+        actor = self.hub.tokens.resolve(_token(auth))
         if actor is None or actor.kind != "device":
             raise ConnectionRefusedError("unauthorized")
         if actor.counter_id:
@@ -128,7 +68,7 @@ class DevicesNamespace(BoundedNamespace):
                         counter_state.c.counter_id == actor.counter_id
                     )
                 ).scalar()
-            if until is not None and until > self.hub.queue.clock():
+            if until is not None and until > self.hub.clock():
                 emit(EV_RATING_OPEN, {"counter": actor.counter_id, "until": iso(until)})
         logger.info("device %s connected from %s", actor.name, request.remote_addr)
         return True
@@ -161,7 +101,7 @@ class CounterNamespace(BoundedNamespace):
             token = (session.get("token") if session else None) or ""
             if token and not _same_origin():
                 raise ConnectionRefusedError("cross-site")
-        actor = self.hub.auth.resolve(token)
+        actor = self.hub.tokens.resolve(token)
         if actor is None or actor.kind != "user":
             raise ConnectionRefusedError("unauthorized")
         self._tokens[request.sid] = token  # type: ignore[attr-defined]
@@ -178,7 +118,7 @@ class CounterNamespace(BoundedNamespace):
 
     def _actor(self) -> Any:
         """The connected user, re-checked now; disconnects a revoked or expired one."""
-        actor = self.hub.auth.resolve(self._tokens.get(request.sid, ""))  # type: ignore[attr-defined]
+        actor = self.hub.tokens.resolve(self._tokens.get(request.sid, ""))  # type: ignore[attr-defined]
         if actor is None or actor.kind != "user":
             disconnect()
             return None
@@ -188,10 +128,10 @@ class CounterNamespace(BoundedNamespace):
         """Follow one counter's state (its operator, or a manager/admin)."""
         actor = self._actor()
         if actor is None:
-            return _error("unauthorized", "Phiên đăng nhập đã hết hạn")
+            return error_body("unauthorized", "Phiên đăng nhập đã hết hạn")
         counter_id = data.get("counter") if isinstance(data, dict) else None
         if not isinstance(counter_id, str) or self.hub.config.counter(counter_id) is None:
-            return _error("unknown_counter", "Không có quầy này")
+            return error_body("unknown_counter", "Không có quầy này")
         if actor.role == "staff":
             with read(self.hub.engine) as conn:
                 state = conn.execute(
@@ -200,7 +140,7 @@ class CounterNamespace(BoundedNamespace):
                     )
                 ).first()
             if state is not None and state.status == "open" and state.user_id != actor.id:
-                return _error("not_your_counter", "Quầy này do cán bộ khác phụ trách")
+                return error_body("not_your_counter", "Quầy này do cán bộ khác phụ trách")
             # A console follows one counter at a time.
             for room in rooms():
                 if room.startswith("counter:") and room != counter_room(counter_id):
@@ -209,7 +149,13 @@ class CounterNamespace(BoundedNamespace):
         return {"ok": True}
 
 
+def _token(auth: Any) -> str:
+    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+        return auth["token"]
+    return ""
+
+
 def register(socketio: SocketIO, hub: Any) -> None:
-    socketio.on_namespace(DisplayNamespace(hub))
+    socketio.on_namespace(DisplayNamespace(HubScreenFeed(hub)))
     socketio.on_namespace(DevicesNamespace(hub))
     socketio.on_namespace(CounterNamespace(hub))

@@ -160,14 +160,14 @@ class Api:
         self.client = app.test_client()
 
     def user(self, name: str, role: str = "staff") -> dict[str, str]:
-        self.hub.auth.add_user(name, PASSWORD, role, display_name=name.title())
+        self.hub.users.add_user(name, PASSWORD, role, display_name=name.title())
         r = self.client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
         if r.status_code != 200:
             raise RuntimeError(f"login failed: {r.status_code} {r.json}")
         return {"Authorization": f"Bearer {r.json['token']}"}
 
     def device(self, name: str, kind: str, counter: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.hub.auth.add_device(name, kind, counter)}"}
+        return {"Authorization": f"Bearer {self.hub.devices.add_device(name, kind, counter)}"}
 
     def post(self, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
         return self.client.post(f"/api/v1{path}", headers=headers or {}, **kwargs)

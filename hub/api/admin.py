@@ -21,12 +21,13 @@ from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
 from config import Config, ConfigError, load_config
+from config.wire import DEVICE_KINDS
 from hub import errors
+from hub.accounts import Actor
 from hub.api.spec import Access, endpoint
 from hub.audit import AuditFilter
-from hub.auth import DEVICE_KINDS
+from hub.clock import iso
 from hub.context import Hub, current_hub, remote_address
-from hub.queue_service import Actor, iso
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1")
 ADMIN = Access(roles=("admin",))
@@ -159,7 +160,7 @@ def create_user(
     display_name: str | None,
 ) -> dict[str, Any]:
     """Add a user (409 ``user_exists`` for a name in use) and audit it."""
-    user_id = hub.auth.create_user(username, password, role, display_name=display_name or None)
+    user_id = hub.users.create_user(username, password, role, display_name=display_name or None)
     hub.audit.record(
         "user_add",
         actor=by,
@@ -167,7 +168,7 @@ def create_user(
         address=address,
         after={"role": role, "display_name": display_name or None},
     )
-    return hub.auth.get_user(user_id)
+    return hub.users.get_user(user_id)
 
 
 def reset_password(hub: Hub, by: str, address: str, user_id: int) -> Any:
@@ -175,8 +176,8 @@ def reset_password(hub: Hub, by: str, address: str, user_id: int) -> Any:
     confirmation first); the change logs the user out everywhere."""
 
     def apply(password: str) -> None:
-        user = hub.auth.get_user(user_id)
-        hub.auth.reset_password(user_id, password)
+        user = hub.users.get_user(user_id)
+        hub.users.reset_password(user_id, password)
         hub.audit.record(
             "user_password",
             actor=by,
@@ -191,10 +192,10 @@ def reset_password(hub: Hub, by: str, address: str, user_id: int) -> Any:
 
 def set_user_active(hub: Hub, by: Actor, address: str, user_id: int, active: bool) -> None:
     """Disable (logging the user out) or enable an account; nobody disables themselves."""
-    user = hub.auth.get_user(user_id)
+    user = hub.users.get_user(user_id)
     if not active and by.kind == "user" and by.id == user_id:
         raise errors.Conflict("Không thể tự khoá tài khoản của mình", code="cannot_disable_self")
-    hub.auth.set_active(user_id, active)
+    hub.users.set_active(user_id, active)
     hub.audit.record(
         "user_enable" if active else "user_disable",
         actor=by.label,
@@ -216,7 +217,7 @@ def register_device(
         raise errors.BadRequest(f"Không có quầy '{counter}'", code="unknown_counter")
     if kind in ("kiosk", "display"):
         counter = None  # these serve the whole site
-    device_id, token = hub.auth.register_device(name, kind, counter)
+    device_id, token = hub.devices.register_device(name, kind, counter)
     hub.audit.record(
         "device_add",
         actor=by,
@@ -224,13 +225,13 @@ def register_device(
         address=address,
         after={"kind": kind, "counter": counter},
     )
-    return hub.auth.get_device(device_id), token
+    return hub.devices.get_device(device_id), token
 
 
 def rekey_device(hub: Hub, by: str, address: str, device_id: int) -> tuple[dict[str, Any], str]:
     """A new token for a device; the old one stops working at once."""
-    before = hub.auth.get_device(device_id)
-    token = hub.auth.rekey_device(device_id)
+    before = hub.devices.get_device(device_id)
+    token = hub.devices.rekey_device(device_id)
     hub.audit.record(
         "device_rekey",
         actor=by,
@@ -239,13 +240,13 @@ def rekey_device(hub: Hub, by: str, address: str, device_id: int) -> tuple[dict[
         before={"revoked": before["revoked"]},
         after={"revoked": False, "new_token": True},
     )
-    return hub.auth.get_device(device_id), token
+    return hub.devices.get_device(device_id), token
 
 
 def revoke_device(hub: Hub, by: str, address: str, device_id: int) -> None:
     """Revoke a device's token (it gets 401 from now on)."""
-    before = hub.auth.get_device(device_id)
-    hub.auth.revoke_device(device_id)
+    before = hub.devices.get_device(device_id)
+    hub.devices.revoke_device(device_id)
     hub.audit.record(
         "device_revoke",
         actor=by,
@@ -326,7 +327,6 @@ def reload_config(hub: Hub, by: str, address: str) -> dict[str, Any]:
         raise ConfigInvalid(err) from None
     changed = [p for p in (*CONFIG_PARTS, "sections") if getattr(old, p) != getattr(new, p)]
     hub.reconfigure(new)
-    hub.auth.reconfigure(new.security)
     current_app.config["MAX_CONTENT_LENGTH"] = new.security.max_body_bytes
     current_app.config["SESSION_COOKIE_SECURE"] = new.security.secure_cookies
     hub.audit.record(
@@ -362,7 +362,7 @@ def audit_filter(hub: Hub, query: AuditQuery) -> AuditFilter:
     bp, "/admin/users", "GET", summary="Every user", access=ADMIN, response=list[AdminUserOut]
 )
 def list_users(*, actor: Actor) -> list[dict[str, Any]]:
-    return [_wire(u) for u in current_hub().auth.list_users()]
+    return [_wire(u) for u in current_hub().users.list_users()]
 
 
 @endpoint(
@@ -439,7 +439,7 @@ def enable_user(*, actor: Actor, user_id: str) -> None:
     response=list[AdminDeviceOut],
 )
 def list_devices(*, actor: Actor) -> list[dict[str, Any]]:
-    return [_wire(d) for d in current_hub().auth.list_devices()]
+    return [_wire(d) for d in current_hub().devices.list_devices()]
 
 
 @endpoint(

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint
 
+from hub.accounts import Actor
 from hub.api.models import CounterOut, CounterTicketOut, TransferIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub
 from hub.queue import TicketStatus
-from hub.queue_service import Actor
 
 bp = Blueprint("counters", __name__, url_prefix="/api/v1")
 OPENERS = Access(roles=("staff", "admin"))
@@ -31,7 +31,7 @@ CONFLICTS = (401, 403, 404, 409)
     response=list[CounterOut],
 )
 def list_counters(*, actor: Actor | None) -> list[dict[str, Any]]:
-    return current_hub().queue.counters()
+    return current_hub().views.counters()
 
 
 @endpoint(
@@ -44,7 +44,7 @@ def list_counters(*, actor: Actor | None) -> list[dict[str, Any]]:
     errors_=CONFLICTS,
 )
 def open_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    return current_hub().queue.open(counter_id, actor=actor)
+    return current_hub().counters.open(counter_id, actor=actor)
 
 
 @endpoint(
@@ -57,7 +57,7 @@ def open_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def close_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    return current_hub().queue.close(counter_id, actor=actor)
+    return current_hub().counters.close(counter_id, actor=actor)
 
 
 @endpoint(
@@ -70,7 +70,7 @@ def close_counter(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def call_next(*, actor: Actor, counter_id: str) -> dict[str, Any] | None:
-    return current_hub().queue.call_next(counter_id, actor=actor)
+    return current_hub().counters.call_next(counter_id, actor=actor)
 
 
 @endpoint(
@@ -83,7 +83,7 @@ def call_next(*, actor: Actor, counter_id: str) -> dict[str, Any] | None:
     errors_=CONFLICTS,
 )
 def recall(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    return current_hub().queue.recall(counter_id, actor=actor)
+    return current_hub().counters.recall(counter_id, actor=actor)
 
 
 @endpoint(
@@ -96,7 +96,7 @@ def recall(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def complete(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    return current_hub().queue.finish(counter_id, TicketStatus.DONE, actor=actor)
+    return current_hub().counters.finish(counter_id, TicketStatus.DONE, actor=actor)
 
 
 @endpoint(
@@ -109,7 +109,7 @@ def complete(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def no_show(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    return current_hub().queue.finish(counter_id, TicketStatus.NO_SHOW, actor=actor)
+    return current_hub().counters.finish(counter_id, TicketStatus.NO_SHOW, actor=actor)
 
 
 @endpoint(
@@ -123,7 +123,7 @@ def no_show(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=(400, *CONFLICTS),
 )
 def transfer(*, actor: Actor, counter_id: str, body: TransferIn) -> dict[str, Any]:
-    return current_hub().queue.transfer(counter_id, body.service, actor=actor)
+    return current_hub().counters.transfer(counter_id, body.service, actor=actor)
 
 
 @endpoint(
@@ -136,7 +136,7 @@ def transfer(*, actor: Actor, counter_id: str, body: TransferIn) -> dict[str, An
     errors_=CONFLICTS,
 )
 def pause(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    return current_hub().queue.set_paused(counter_id, True, actor=actor)
+    return current_hub().counters.set_paused(counter_id, True, actor=actor)
 
 
 @endpoint(
@@ -149,4 +149,4 @@ def pause(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     errors_=CONFLICTS,
 )
 def resume(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    return current_hub().queue.set_paused(counter_id, False, actor=actor)
+    return current_hub().counters.set_paused(counter_id, False, actor=actor)

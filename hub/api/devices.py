@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Blueprint
 
+from config.wire import DEVICE_KINDS
 from hub import errors
+from hub.accounts import Actor
 from hub.api.models import HealthOut, HeartbeatIn
 from hub.api.spec import PUBLIC, Access, endpoint
-from hub.auth import DEVICE_KINDS
 from hub.context import current_hub, remote_address
-from hub.queue_service import Actor
 from hub.store.db import ping
 
 bp = Blueprint("devices", __name__)
@@ -30,7 +30,7 @@ ANY_DEVICE = Access(devices=DEVICE_KINDS)
 )
 def heartbeat(*, actor: Actor, body: HeartbeatIn) -> None:
     status = body.status.model_dump(exclude_none=True)
-    current_hub().auth.heartbeat(actor, body.version, status, remote_address())
+    current_hub().devices.heartbeat(actor, body.version, status, remote_address())
 
 
 @endpoint(

@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, request
 
 from hub import errors
+from hub.accounts import Actor
 from hub.api.models import LoginIn, LoginOut
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub, remote_address
-from hub.queue_service import Actor
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 ANY_USER = Access(roles=("staff", "manager", "admin"))
@@ -30,7 +30,7 @@ def login(*, actor: Actor | None, body: LoginIn) -> dict[str, Any]:
     hub = current_hub()
     address = remote_address()
     try:
-        result = hub.auth.login(body.username, body.password, address)
+        result = hub.tokens.login(body.username, body.password, address)
     except errors.HubError as err:
         hub.audit.record(
             "login_failed",
@@ -63,7 +63,7 @@ def login(*, actor: Actor | None, body: LoginIn) -> dict[str, Any]:
 )
 def logout(*, actor: Actor | None) -> None:
     token = request.headers.get("Authorization", "").partition(" ")[2].strip()
-    current_hub().auth.logout(token)
+    current_hub().tokens.logout(token)
     current_hub().audit.record(
         "logout",
         actor=actor.label if actor else "?",

@@ -7,11 +7,12 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from hub import errors
+from hub.accounts import Actor
 from hub.api.models import RatingBatchIn, RatingBatchOut, RatingIn, RatingOut
 from hub.api.spec import Access, endpoint
 from hub.context import current_hub
-from hub.queue_service import Actor
-from hub.ratings_service import CREATED, DUPLICATE, RatingInput
+from hub.federation import check_link, receive
+from hub.satisfaction import CREATED, DUPLICATE, RatingInput
 
 bp = Blueprint("ratings", __name__, url_prefix="/api/v1")
 PAD = Access(devices=("rating-pad",))
@@ -65,13 +66,16 @@ def create_batch(*, actor: Actor, body: RatingBatchIn) -> dict[str, Any]:
     hub = current_hub()
     results: list[dict[str, Any]] = []
     if body.forwarded or body.queue_days:
-        from hub import upstream
-
-        upstream.check_link(actor)
+        check_link(actor)
         results.extend(
-            upstream.receive(
-                hub.engine, hub.config, body.forwarded, body.queue_days, hub.queue.clock()
-            )
+            receive(
+                hub.engine,
+                hub.config,
+                body.forwarded,
+                body.queue_days,
+                hub.clock(),
+                hub.ratings.listeners,
+            )  # fmt: skip
         )
     if body.ratings:
         items = [_input(item) for item in body.ratings]

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from hub import errors
-from hub.queue_service import Actor
+from hub.accounts import Actor
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _resolve_actor() -> Actor | None:
         raise errors.Unauthorized(
             "Tiêu đề Authorization phải có dạng 'Bearer TOKEN'", code="bad_authorization"
         )
-    actor = current_hub().auth.resolve(token.strip())
+    actor = current_hub().tokens.resolve(token.strip())
     if actor is None:
         raise errors.Unauthorized("Mã đăng nhập không hợp lệ hoặc đã hết hạn", code="bad_token")
     return actor

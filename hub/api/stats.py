@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint
 
 from hub import errors
+from hub.accounts import Actor
 from hub.api.models import QueueStatsOut, SatisfactionOut, StaffTodayOut, StatsQuery
 from hub.api.spec import Access, endpoint
 from hub.context import current_hub
-from hub.queue_service import Actor
 
 bp = Blueprint("stats", __name__, url_prefix="/api/v1")
 MANAGERS = Access(roles=("manager", "admin"))
@@ -62,4 +62,4 @@ def my_satisfaction_today(*, actor: Actor) -> dict[str, Any]:
         raise errors.Forbidden(
             "Trung tâm không cho phép cán bộ xem kết quả đánh giá", code="staff_view_disabled"
         )
-    return hub.stats.staff_today(int(actor.id or 0), hub.queue.clock())
+    return hub.stats.staff_today(int(actor.id or 0), hub.clock())

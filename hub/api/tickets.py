@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
+from hub.accounts import PUBLIC as PUBLIC_ACTOR
+from hub.accounts import Actor
 from hub.api.models import RatingOut, ServiceOut, TicketIn, TicketOut, TicketRatingIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub
-from hub.queue_service import PUBLIC as PUBLIC_ACTOR
-from hub.queue_service import Actor
 
 bp = Blueprint("tickets", __name__, url_prefix="/api/v1")
 KIOSK = Access(devices=("kiosk",))
@@ -27,7 +27,7 @@ TICKET_ID = "<string(maxlength=64):ticket_id>"
     response=list[ServiceOut],
 )
 def list_services(*, actor: Actor | None) -> list[dict[str, Any]]:
-    return current_hub().queue.services()
+    return current_hub().tickets.services()
 
 
 @endpoint(
@@ -42,7 +42,7 @@ def list_services(*, actor: Actor | None) -> list[dict[str, Any]]:
     errors_=(400, 401, 403, 404, 409),
 )
 def issue_ticket(*, actor: Actor | None, body: TicketIn) -> dict[str, Any]:
-    ticket = current_hub().queue.issue_with_retry(
+    ticket = current_hub().tickets.issue_with_retry(
         body.service, priority=body.priority, actor=actor or PUBLIC_ACTOR, request_key=body.key
     )
     if ticket.pop("replayed", False):
@@ -60,7 +60,7 @@ def issue_ticket(*, actor: Actor | None, body: TicketIn) -> dict[str, Any]:
     errors_=(404,),
 )
 def get_ticket(*, actor: Actor | None, ticket_id: str) -> dict[str, Any]:
-    return current_hub().queue.ticket(ticket_id)
+    return current_hub().tickets.ticket(ticket_id)
 
 
 @endpoint(
@@ -73,7 +73,7 @@ def get_ticket(*, actor: Actor | None, ticket_id: str) -> dict[str, Any]:
     errors_=(404, 409),
 )
 def cancel_ticket(*, actor: Actor | None, ticket_id: str) -> dict[str, Any]:
-    return current_hub().queue.cancel(ticket_id, actor=actor or PUBLIC_ACTOR)
+    return current_hub().tickets.cancel(ticket_id, actor=actor or PUBLIC_ACTOR)
 
 
 @endpoint(

@@ -9,25 +9,14 @@ routes under ``/dashboard/data``; reports download from ``/dashboard/report``.
 from __future__ import annotations
 
 import logging
-import threading
-from typing import Any
 
 from flask import Flask
+
+from hub.dashboard.views import bp
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: Flask, hub: Any) -> None:
-    """Attach the dashboard and, in a real server, start the ratings sender thread."""
-    from hub.dashboard.views import bp
-
+def register(app: Flask) -> None:
+    """Attach the dashboard."""
     app.register_blueprint(bp)
-    if not app.testing and hub.settings.background:
-        start_sender(hub)
-
-
-def start_sender(hub: Any, stop: threading.Event | None = None) -> threading.Thread:
-    """Start the background sender: upstream outbox, alert webhooks and checks, closed days."""
-    from hub.upstream import start_background
-
-    return start_background(hub, stop or threading.Event())

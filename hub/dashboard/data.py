@@ -12,6 +12,7 @@ from sqlalchemy import Integer, cast, func, select
 from hub.alerts import RULE_LABELS, recent_alerts
 from hub.ratings.flags import FLAG_LABELS
 from hub.ratings.periods import fold_heatmap
+from hub.screens import unseen_calls
 from hub.store import queries
 from hub.store.db import read
 from hub.store.tables import counter_state, devices, rating_presses, ratings, tickets, users
@@ -49,7 +50,7 @@ def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str)
     }
     trend_by = "day" if (end - start).days <= 100 else "month"
     trend = stats.satisfaction(start, end, trend_by, include_flagged=include_flagged)
-    now = hub.queue.clock()
+    now = hub.clock()
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
@@ -245,45 +246,16 @@ def live_queue(hub: Any, now: datetime) -> dict[str, Any]:
 
 
 def unseen(hub: Any, start: date, end: date, limit: int = 50) -> dict[str, Any]:
-    """Calls no screen showed in time (``display.unseen`` when present)."""
+    """Calls no screen showed in time."""
     lo, hi = local_bounds(start, end, _tz(hub))
     counters = {c.id: c.name for c in hub.config.counters}
-    try:
-        from hub.unseen import unseen_calls
-    except ModuleNotFoundError:
-        unseen_calls = None
-    items: list[dict[str, Any]] = []
-    if unseen_calls is not None:
-        calls_ = unseen_calls(
-            hub.engine, lo, until=hi, timeout_s=hub.config.display.ack_timeout_s, limit=1000
-        )
-        for call in calls_:
-            items.append(
-                {
-                    "number": call.number,
-                    "counter": call.counter_id,
-                    "at": call.at,
-                    "delay_s": call.delay_s,
-                }  # fmt: skip
-            )
-    else:
-        from hub.store.tables import calls
-
-        with read(hub.engine) as conn:
-            for row in conn.execute(
-                select(calls)
-                .where(calls.c.at >= lo, calls.c.at < hi, calls.c.shown_at.is_(None))
-                .where(calls.c.unseen_logged.is_(True))
-                .order_by(calls.c.seq)
-            ):
-                items.append(
-                    {
-                        "number": row.number,
-                        "counter": row.counter_id,
-                        "at": row.at,
-                        "delay_s": None,
-                    }  # fmt: skip
-                )
+    found = unseen_calls(
+        hub.engine, lo, until=hi, timeout_s=hub.config.display.ack_timeout_s, limit=1000
+    )
+    items = [
+        {"number": c.number, "counter": c.counter_id, "at": c.at, "delay_s": c.delay_s}
+        for c in found
+    ]
     latest = items[-limit:][::-1]
     return {
         "total": len(items),

@@ -15,6 +15,7 @@ from hub.dashboard import data
 from hub.dashboard.i18n import strings
 from hub.queue import site_day
 from hub.ratings.periods import PRESETS, preset_range
+from hub.reports import DEFAULT_BY, build_csv, build_xlsx, filename
 from hub.stats import check_range
 
 logger = logging.getLogger(__name__)
@@ -40,9 +41,9 @@ def _actor() -> Any:
     hub = current_hub()
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        return hub.auth.resolve(header[7:].strip())
+        return hub.tokens.resolve(header[7:].strip())
     token = session.get("token")
-    return hub.auth.resolve(token) if isinstance(token, str) else None
+    return hub.tokens.resolve(token) if isinstance(token, str) else None
 
 
 def _require(json_answer: bool) -> Any:
@@ -65,7 +66,7 @@ def _lang() -> str:
 def _range(hub: Any) -> tuple[date, date, str]:
     """``from``/``to`` from the query, else the ``period`` preset (default: this month)."""
     period = request.args.get("period", "month")
-    today = site_day(hub.queue.clock(), hub.config.site.timezone)
+    today = site_day(hub.clock(), hub.config.site.timezone)
     try:
         if request.args.get("from") and request.args.get("to"):
             start = date.fromisoformat(request.args["from"])
@@ -135,8 +136,6 @@ def overview() -> Any:
 @bp.get("/report")
 def report() -> Any:
     _require(json_answer=True)
-    from hub.reports import DEFAULT_BY, build_csv, build_xlsx, filename
-
     hub = current_hub()
     start, end, _ = _range(hub)
     kind = request.args.get("kind", "satisfaction")

@@ -15,10 +15,10 @@ from flask import Response, flash, redirect, request, stream_with_context, url_f
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
+from config.wire import DEVICE_KINDS, ROLES
 from hub import errors
 from hub.api import admin as ops
 from hub.audit import csv_lines
-from hub.auth import DEVICE_KINDS, ROLES
 from hub.context import current_hub, remote_address
 from hub.pages.common import page_blueprint, render_page
 from hub.pages.i18n import error_text, local_time
@@ -54,7 +54,7 @@ def _labels() -> dict[str, Any]:
 def counters_state() -> list[dict[str, Any]]:
     hub = current_hub()
     out = []
-    for c in hub.queue.counters():
+    for c in hub.views.counters():
         current = c.get("current")
         out.append(
             {
@@ -75,7 +75,7 @@ def counters_state() -> list[dict[str, Any]]:
 
 
 def devices_state() -> list[dict[str, Any]]:
-    rows = current_hub().auth.list_devices()
+    rows = current_hub().devices.list_devices()
     for d in rows:
         d["kind_label"] = label(DEVICE_KIND_LABELS, d["kind"])
         d["health_label"] = label(HEALTH_LABELS, d["health"])
@@ -100,7 +100,7 @@ def overview() -> Any:
         devices=devices_state(),
         recent=recent,
         action_labels={k: str(v) for k, v in ACTION_LABELS.items()},
-        now=hub.queue.clock().isoformat(),
+        now=hub.clock().isoformat(),
     )
 
 
@@ -111,7 +111,7 @@ def live() -> Any:
     return {
         "counters": counters_state(),
         "devices": devices_state(),
-        "server_time": current_hub().queue.clock().isoformat(),
+        "server_time": current_hub().clock().isoformat(),
     }
 
 
@@ -122,8 +122,8 @@ def close_counter(counter_id: str) -> Any:
     hub = current_hub()
     actor = current_actor()
     try:
-        view = next((c for c in hub.queue.counters() if c["id"] == counter_id), None)
-        hub.queue.close(counter_id, actor=actor)
+        view = next((c for c in hub.views.counters() if c["id"] == counter_id), None)
+        hub.counters.close(counter_id, actor=actor)
     except errors.HubError as err:
         flash(error_text(err), "error")
         return redirect(url_for("admin_pages.overview"))
@@ -137,7 +137,7 @@ def _users_page(status: int = 200, **extra: Any) -> Any:
     hub = current_hub()
     html = render_page(
         "admin/users.html",
-        users=hub.auth.list_users(),
+        users=hub.users.list_users(),
         labels=_labels(),
         config_min_password=hub.config.security.password_min_length,
         **extra,
@@ -189,7 +189,10 @@ def set_password(user_id: str) -> Any:
         flash(error_text(err), "error")
         return redirect(url_for("admin_pages.users"))
     flash(
-        _("Password changed; %(name)s must log in again.", name=hub.auth.get_user(uid)["username"]),
+        _(
+            "Password changed; %(name)s must log in again.",
+            name=hub.users.get_user(uid)["username"],
+        ),
         "ok",
     )
     return redirect(url_for("admin_pages.users"))
@@ -205,7 +208,7 @@ def set_active(user_id: str, change: str) -> Any:
     except errors.HubError as err:
         flash(error_text(err), "error")
         return redirect(url_for("admin_pages.users"))
-    name = hub.auth.get_user(uid)["username"]
+    name = hub.users.get_user(uid)["username"]
     message = (
         _("%(name)s can log in again.", name=name)
         if change == "enable"
@@ -267,7 +270,7 @@ def revoke_device(device_id: str) -> Any:
     hub = current_hub()
     did = ops.int_id(device_id, "device")
     ops.revoke_device(hub, current_actor().label, remote_address(), did)
-    flash(_("Device %(name)s revoked.", name=hub.auth.get_device(did)["name"]), "ok")
+    flash(_("Device %(name)s revoked.", name=hub.devices.get_device(did)["name"]), "ok")
     return redirect(url_for("admin_pages.devices"))
 
 
@@ -350,7 +353,7 @@ def audit_csv() -> Response:
     def local(value: Any) -> str:
         return local_time(value, "yyyy-MM-dd HH:mm:ss")
 
-    stamp = hub.queue.clock().strftime("%Y%m%d-%H%M")
+    stamp = hub.clock().strftime("%Y%m%d-%H%M")
     response = Response(
         stream_with_context(csv_lines(rows, local)), mimetype="text/csv; charset=utf-8"
     )

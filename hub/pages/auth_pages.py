@@ -62,7 +62,7 @@ def login() -> Any:
         if actor is not None:
             return redirect(next_path or home_for(actor.role))
         return render_page(
-            "login.html", next=next_path, username="", no_users=hub.auth.user_count() == 0
+            "login.html", next=next_path, username="", no_users=hub.users.user_count() == 0
         )
     username = request.form.get("username", "").strip()[:MAX_USERNAME]
     password = request.form.get("password", "")[:MAX_PASSWORD]
@@ -70,7 +70,7 @@ def login() -> Any:
     if not username or not password:
         return _login_failed(_("Enter your user name and password."), username, next_path, 400)
     try:
-        result = hub.auth.login(username, password, address, kind="session")
+        result = hub.tokens.login(username, password, address, kind="session")
     except HubError as err:
         hub.audit.record(
             "login_failed",
@@ -107,7 +107,7 @@ def logout() -> Any:
     actor = current_actor()
     token = session.get("token")
     if isinstance(token, str) and token:
-        hub.auth.logout(token)
+        hub.tokens.logout(token)
     if actor is not None:
         hub.audit.record(
             "logout", actor=actor.label, address=remote_address(), after={"via": "page"}

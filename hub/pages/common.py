@@ -71,7 +71,7 @@ def page_context() -> dict[str, Any]:
     user = None
     if actor is not None:
         try:
-            record = hub.auth.get_user(actor.id)
+            record = hub.users.get_user(actor.id)
         except HubError:
             record = {"display_name": None}
         user = {

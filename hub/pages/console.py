@@ -25,12 +25,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from hub import errors
+from hub.accounts import Actor
+from hub.clock import iso
 from hub.context import Hub, current_hub
 from hub.pages.common import page_blueprint, render_page
 from hub.pages.i18n import error_text
 from hub.pages.security import current_actor, requires
 from hub.queue import TicketStatus, site_day
-from hub.queue_service import Actor, iso
 from hub.store import queries
 from hub.store.db import read
 from hub.store.tables import counter_state, tickets
@@ -64,7 +65,7 @@ def _service_ref(hub: Hub, service_id: str) -> dict[str, str]:
 
 def counter_view(hub: Hub, counter_id: str) -> dict[str, Any]:
     """The counter as the console shows it (no ticket id, no citizen data)."""
-    view = next((c for c in hub.queue.counters() if c["id"] == counter_id), None)
+    view = next((c for c in hub.views.counters() if c["id"] == counter_id), None)
     if view is None:
         raise errors.NotFound(code="unknown_counter")
     current = view.get("current")
@@ -91,7 +92,7 @@ def console_state(hub: Hub, counter_id: str) -> dict[str, Any]:
     """Everything the console shows: counter, waiting counts, today's tally."""
     counter = counter_view(hub, counter_id)
     service_ids = [s["id"] for s in counter["services"]]
-    now = hub.queue.clock()
+    now = hub.clock()
     today = site_day(now, hub.config.site.timezone)
     with read(hub.engine) as conn:
         waiting = queries.waiting_counts(conn, service_ids)
@@ -140,7 +141,7 @@ def open_counter(counter_id: str) -> Any:
     hub = current_hub()
     actor = current_actor()
     try:
-        hub.queue.open(counter_id, actor=actor)
+        hub.counters.open(counter_id, actor=actor)
     except errors.HubError as err:
         flash(error_text(err), "error")
         return redirect(url_for("console.pick"))
@@ -177,7 +178,7 @@ def close_counter(counter_id: str) -> Any:
     hub = current_hub()
     actor = current_actor()
     try:
-        hub.queue.close(counter_id, actor=actor)
+        hub.counters.close(counter_id, actor=actor)
     except errors.HubError as err:
         flash(error_text(err), "error")
         return redirect(url_for("console.pick"))
@@ -206,7 +207,7 @@ def _check_call_gap(hub: Hub, counter: dict[str, Any]) -> None:
     if not current or not current.get("called_at"):
         return
     called = datetime.fromisoformat(current["called_at"].replace("Z", "+00:00"))
-    if (hub.queue.clock() - called).total_seconds() < MIN_CALL_GAP_S:
+    if (hub.clock() - called).total_seconds() < MIN_CALL_GAP_S:
         raise errors.Conflict("Vừa gọi số; chờ vài giây rồi gọi tiếp", code="too_soon")
 
 
@@ -227,7 +228,7 @@ def act(counter_id: str, action: str) -> Any:
 def _run(
     hub: Hub, actor: Actor, counter_id: str, action: str, before: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
-    queue = hub.queue
+    queue = hub.counters
     if action == "call-next":
         _check_call_gap(hub, before)
         ticket = queue.call_next(counter_id, actor=actor)

@@ -87,7 +87,7 @@ ERROR_MESSAGES: dict[str, Any] = {
 
 
 def password_error_text(err: Any) -> str:
-    """The translated reason a password was refused (``hub.auth.WeakPassword``)."""
+    """The translated reason a password was refused (``hub.accounts.WeakPassword``)."""
     reason = getattr(err, "reason", "")
     params = getattr(err, "params", {})
     if reason == "too_short":

@@ -3,7 +3,7 @@
 - **Session.** A signed cookie (HttpOnly, SameSite=Lax; Secure when
   ``security.secure_cookies`` is set or the request came over HTTPS) holding
   ``token`` — the user's login token (``session["token"]``, resolved with
-  ``hub.auth.resolve`` on every request, so logout, expiry, a disabled
+  ``hub.tokens.resolve`` on every request, so logout, expiry, a disabled
   account or a new password end the session at once) — and ``csrf``.
 - **CSRF.** Every state-changing request outside ``/api/`` (which takes bearer
   tokens, never cookies) must carry the session's CSRF token in the form field
@@ -31,7 +31,7 @@ from flask import Flask, Response, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from hub import errors
-from hub.queue_service import Actor
+from hub.accounts import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def current_actor() -> Actor | None:
         from hub.context import current_hub
 
         token = session.get("token")
-        actor = current_hub().auth.resolve(token) if isinstance(token, str) else None
+        actor = current_hub().tokens.resolve(token) if isinstance(token, str) else None
         if actor is not None and actor.kind != "user":
             actor = None
         if actor is not None:

@@ -22,19 +22,17 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, url_for
 from sqlalchemy import select
 
 from hub import errors
+from hub.context import Hub, current_hub
 from hub.fonts import font_response
 from hub.store.db import read
 from hub.store.tables import ratings
-from hub.ticket_pages.api import BOOKING_EXTENSION, booking_token
+from hub.ticket_pages.api import booking_token
 from hub.ticket_pages.api import bp as api_bp
-from hub.ticket_pages.booking import BookingService, start_expiry
 
 __all__ = ["CSP", "bp", "register", "weekdays_text"]
 
@@ -55,7 +53,6 @@ CSP = (
 _TICKET_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 _FONT_WEIGHTS = ("Medium", "SemiBold", "Bold", "ExtraBold")
-_STOP = threading.Event()
 #: Glossary wording of the hub's priority categories (as on the printed ticket).
 PRIORITY_LABELS = {
     "elderly": "Người cao tuổi",
@@ -84,8 +81,8 @@ def weekdays_text(days: tuple[int, ...]) -> str:
     return ", ".join(parts)
 
 
-def _hub() -> Any:
-    return current_app.extensions["motcua"]
+def _hub() -> Hub:
+    return current_hub()
 
 
 def _socket_script() -> str | None:
@@ -113,7 +110,7 @@ def ticket_status(ticket_id: str) -> Response:
     if not _TICKET_ID.match(ticket_id):
         return _missing("Không tìm thấy phiếu", "Mã phiếu không hợp lệ. Vui lòng quét lại mã QR.")
     try:
-        ticket = hub.queue.ticket(ticket_id)
+        ticket = hub.tickets.ticket(ticket_id)
     except errors.NotFound:
         return _missing(
             "Không tìm thấy phiếu",
@@ -145,7 +142,7 @@ def ticket_status(ticket_id: str) -> Response:
 def book_page() -> Response:
     """The remote-ticket form, or a 404 page while booking is off."""
     hub = _hub()
-    booking: BookingService = current_app.extensions[BOOKING_EXTENSION]
+    booking = hub.booking
     if not booking.enabled():
         return _missing(
             "Chưa mở lấy số từ xa",
@@ -185,15 +182,7 @@ def _headers(response: Response) -> Response:
     return response
 
 
-def register(app: Flask, hub: Any) -> None:
-    """Add the status page, the booking page and their API to the hub.
-
-    Raises:
-        ConfigError: ``[booking]`` is invalid.
-    """
-    booking = BookingService(hub)
-    app.extensions[BOOKING_EXTENSION] = booking
+def register(app: Flask) -> None:
+    """Add the status page, the booking page and their API to the hub."""
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
-    if not app.testing and getattr(hub.settings, "background", True):
-        start_expiry(booking, _STOP)

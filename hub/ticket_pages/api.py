@@ -4,7 +4,7 @@
   hours, priority categories and whether booking is on. A kiosk prints the name,
   the time in that timezone and a QR code of ``<public_url>/t/<id>``.
 - ``POST /api/v1/bookings`` (public, with the ``/book`` page's form token in
-  ``X-Booking-Token``): a remote ticket; see :mod:`hub.ticket_pages.booking`.
+  ``X-Booking-Token``): a remote ticket; see :mod:`hub.booking`.
   The token is signed with the hub's secret and lives 30 minutes, so only
   someone who opened the page can book; a missing or stale one is a 401.
 """
@@ -18,15 +18,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub import errors
+from hub.accounts import Actor
 from hub.api.models import Slug, TicketOut
 from hub.api.spec import PUBLIC, endpoint
 from hub.context import current_hub, remote_address
-from hub.queue_base import Actor
 
-__all__ = ["BOOKING_EXTENSION", "TOKEN_HEADER", "bp", "booking_token", "status_url"]
+__all__ = ["TOKEN_HEADER", "bp", "booking_token", "status_url"]
 
 bp = Blueprint("ticket_pages_api", __name__, url_prefix="/api/v1")
-BOOKING_EXTENSION = "motcua.booking"
 TOKEN_HEADER = "X-Booking-Token"
 TOKEN_MAX_AGE_S = 1800
 _SALT = "motcua.booking-form"
@@ -101,7 +100,6 @@ def site_info(*, actor: Actor | None) -> dict[str, Any]:
     hub = current_hub()
     site = hub.config.site
     hours = site.hours
-    booking = current_app.extensions.get(BOOKING_EXTENSION)
     return {
         "id": site.id,
         "name": site.name,
@@ -111,7 +109,7 @@ def site_info(*, actor: Actor | None) -> dict[str, Any]:
         if hours
         else None,
         "priority_categories": list(hub.config.queue.priority_categories),
-        "booking": bool(booking is not None and booking.enabled()),
+        "booking": hub.booking.enabled(),
     }
 
 
@@ -127,8 +125,5 @@ def site_info(*, actor: Actor | None) -> dict[str, Any]:
     errors_=(400, 401, 404, 409, 429),
 )
 def create_booking(*, actor: Actor | None, body: BookingIn) -> dict[str, Any]:
-    booking = current_app.extensions.get(BOOKING_EXTENSION)
-    if booking is None:
-        raise errors.NotFound("Trung tâm chưa mở lấy số từ xa", code="booking_disabled")
-    ticket = booking.book(body.service, body.phone, remote_address())
+    ticket = current_hub().booking.book(body.service, body.phone, remote_address())
     return {**ticket, "status_url": status_url(ticket["id"])}

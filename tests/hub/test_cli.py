@@ -35,15 +35,17 @@ def test_user_and_device_commands(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     token = r.stdout.strip().splitlines()[-1]
     assert len(token) >= 40 and " " not in token
-    from hub.auth import AuthService
+    from argon2 import PasswordHasher
+
+    from hub.accounts import TokenService
     from hub.store.db import make_test_engine
     from tests.conftest import FakeClock
 
     engine = make_test_engine(f"sqlite:///{tmp_path / 'motcua.db'}")
     from config import load_config
 
-    auth = AuthService(engine, load_config(DEMO).security, FakeClock())
-    actor = auth.resolve(token)
+    tokens = TokenService(engine, load_config(DEMO).security, FakeClock(), PasswordHasher())
+    actor = tokens.resolve(token)
     assert actor is not None and actor.kind == "device" and actor.counter_id == "1"
     engine.dispose()
 

@@ -64,7 +64,7 @@ def test_a_whole_service_cycle(api, hub) -> None:
     b = api.issue(kiosk, "tu-phap")
     c = api.issue(kiosk)
     assert api.post("/counters/3/open", staff).status_code == 200
-    hub.queue.sink.socketio = None  # keep events off the wire; we read MemorySink below
+    hub.sink.socketio = None  # keep events off the wire; we read MemorySink below
     called = api.post("/counters/3/call-next", staff)
     assert called.status_code == 200 and called.json["number"] == a["number"]
     assert "id" not in called.json  # staff never get the id that lets a holder rate
@@ -96,7 +96,7 @@ def test_events_are_published_after_commit(app, api, hub) -> None:
     from hub.events import MemorySink
 
     sink = MemorySink()
-    hub.queue.sink = sink
+    hub.tickets.sink = hub.counters.sink = sink
     kiosk = api.device("k1", "kiosk")
     staff = api.user("canbo1")
     api.issue(kiosk)
@@ -198,9 +198,9 @@ def test_yesterdays_waiting_tickets_are_never_called_and_expire(api, hub, clock)
     api.post("/counters/1/open", staff)
     assert api.post("/counters/1/call-next", staff).json["number"] == fresh["number"]
     assert api.post("/counters/1/call-next", staff).status_code == 204
-    assert hub.queue.expire_past_days() == 1
+    assert hub.tickets.expire_past_days() == 1
     assert api.get(f"/tickets/{old['id']}").json["status"] == "cancelled"
-    assert hub.queue.expire_past_days() == 0
+    assert hub.tickets.expire_past_days() == 0
     with read(hub.engine) as conn:
         kinds = [
             r.kind

@@ -102,7 +102,7 @@ def hub_tickets(hub: Any) -> list[Any]:
 
 def device_status(hub: Any, name: str) -> dict[str, Any]:
     """The status the hub keeps from a device's last heartbeat."""
-    return next(d["status"] for d in hub.auth.list_devices() if d["name"] == name)
+    return next(d["status"] for d in hub.devices.list_devices() if d["name"] == name)
 
 
 class RaisingDummy(Dummy):

@@ -64,7 +64,7 @@ def live(app) -> Iterator[str]:
 
 @pytest.fixture
 def token(hub) -> str:
-    return hub.auth.add_device("kiosk-test", "kiosk", None)
+    return hub.devices.add_device("kiosk-test", "kiosk", None)
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def test_print_failure_cancels_the_ticket_on_the_hub(live, hub, make_agent) -> N
     assert result.body["error"]["code"] == "printer_error"
     assert result.body["error"]["cancelled_number"] == "1001"
     assert [(t.number, t.status) for t in hub_tickets(hub)] == [("1001", "cancelled")]
-    assert hub.queue.services()[0]["waiting"] == 0
+    assert hub.tickets.services()[0]["waiting"] == 0
     assert "error" in error_led.history
     status = wait_until(
         lambda: (

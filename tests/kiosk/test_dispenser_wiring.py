@@ -43,7 +43,7 @@ def live(app) -> Iterator[str]:
 
 @pytest.fixture
 def token(hub) -> str:
-    return hub.auth.add_device("kiosk-test", "kiosk", None)
+    return hub.devices.add_device("kiosk-test", "kiosk", None)
 
 
 def _done(agent: Any, seq: int) -> None:

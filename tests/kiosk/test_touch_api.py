@@ -37,7 +37,7 @@ def hub_app(limited_config, sqlite_database, tmp_path, clock) -> Iterator[Any]:
 def kiosk(hub_app) -> Iterator[tuple[Any, Any, Any]]:
     """(touch client, agent, hub) with a fake printer, agent ready."""
     hub = hub_app.extensions["motcua"]
-    token = hub.auth.add_device("kiosk-test", "kiosk", None)
+    token = hub.devices.add_device("kiosk-test", "kiosk", None)
     with serve(hub_app) as url:
         printer = FakeTicketPrinter()
         printer.open()
@@ -129,7 +129,7 @@ def test_printer_error_is_a_503_with_the_ticket_cancelled(hub_app) -> None:
     """GIVEN a kiosk whose printer write fails WHEN /take is posted
     THEN 503 printer_error and the hub's ticket is already cancelled."""
     hub = hub_app.extensions["motcua"]
-    token = hub.auth.add_device("kiosk-test", "kiosk", None)
+    token = hub.devices.add_device("kiosk-test", "kiosk", None)
     with serve(hub_app) as url:
         printer = EscposTicketPrinter(RaisingDummy())
         printer.open()

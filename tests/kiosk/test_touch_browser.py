@@ -33,7 +33,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def touch(app, hub) -> Iterator[tuple[str, Dispenser]]:
-    token = hub.auth.add_device("kiosk-test", "kiosk", None)
+    token = hub.devices.add_device("kiosk-test", "kiosk", None)
     with serve(app) as hub_url:
         printer = FakeTicketPrinter()
         agent = Dispenser(

@@ -219,7 +219,7 @@ class Rig:
         return dict(response.json)
 
     def last_seq(self) -> int:
-        return int(self.hub.queue.snapshot()["last_seq"])
+        return int(self.hub.views.snapshot()["last_seq"])
 
     def audio_of(self, seq: int) -> bytes:
         r = self.http.get(f"{self.url}/display/audio/{seq}.wav", timeout=5)
@@ -239,7 +239,7 @@ class Rig:
             return {(r.seq, r.kind) for r in rows}
 
     def device_status(self, name: str = "sanh-pi") -> dict[str, Any]:
-        device = next(d for d in self.hub.auth.list_devices() if d["name"] == name)
+        device = next(d for d in self.hub.devices.list_devices() if d["name"] == name)
         return dict(device.get("status") or {})
 
 

@@ -204,7 +204,7 @@ def test_demo_agent_writes_each_announcement(live, tmp_path) -> None:
 
     rig = Rig(live.app, live.url)
     stop = threading.Event()
-    token = rig.hub.auth.add_device(agent_demo.DEVICE_NAME, "display", None)
+    token = rig.hub.devices.add_device(agent_demo.DEVICE_NAME, "display", None)
     lines = agent_demo.start(
         config=rig.hub.config,
         hub_url=live.url,

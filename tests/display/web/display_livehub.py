@@ -98,7 +98,7 @@ class Accounts:
 def add_staff(app: Any, counter: str) -> str:
     """Add the staff account ``canbo<counter>`` (password :data:`STAFF_PASSWORD`)."""
     name = f"canbo{counter}"
-    app.extensions["motcua"].auth.add_user(name, STAFF_PASSWORD, "staff", enforce_policy=False)
+    app.extensions["motcua"].users.add_user(name, STAFF_PASSWORD, "staff", enforce_policy=False)
     return name
 
 
@@ -109,7 +109,7 @@ def add_accounts(app: Any, counters: tuple[str, ...] = ("1", "2", "3")) -> Accou
     """
     hub = app.extensions["motcua"]
     staff = [add_staff(app, counter) for counter in counters]
-    return Accounts(kiosk_token=hub.auth.add_device("kiosk-test", "kiosk", None), staff=staff)
+    return Accounts(kiosk_token=hub.devices.add_device("kiosk-test", "kiosk", None), staff=staff)
 
 
 class HubClient:
@@ -186,7 +186,7 @@ class Caller:
         """Issue a ticket in ``service``, call the next at ``counter``; return the call."""
         self._post("/tickets", self.accounts.kiosk_token, {"service": service})
         ticket = self._post(f"/counters/{counter}/call-next", self.staff(counter))
-        call = self.hub.queue.snapshot(recent=1)["recent"][-1]
+        call = self.hub.views.snapshot(recent=1)["recent"][-1]
         if call["number"] != ticket["number"]:
             raise AssertionError(f"the newest call is {call}, not ticket {ticket}")
         return call

@@ -42,7 +42,7 @@ def test_audio_is_rendered_once_and_a_recall_reuses_it(
     first = _get(app, f"/display/audio/{call['seq']}.wav")
     second = _get(app, f"/display/audio/{call['seq']}.wav")
     caller._post("/counters/1/recall", caller.staff("1"))
-    recall = caller.hub.queue.snapshot(recent=1)["recent"][-1]
+    recall = caller.hub.views.snapshot(recent=1)["recent"][-1]
     assert recall["recall"] is True and recall["seq"] == call["seq"] + 1
     third = _get(app, f"/display/audio/{recall['seq']}.wav")
     assert first[0] == second[0] == third[0] == 200

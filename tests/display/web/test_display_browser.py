@@ -305,10 +305,10 @@ def test_screen_catches_up_after_the_server_restarts(
     )
     hub = sibling.extensions["motcua"]
     try:
-        actor = hub.auth.resolve(token)
-        old = hub.queue.call_next("1", actor=actor)
+        actor = hub.tokens.resolve(token)
+        old = hub.counters.call_next("1", actor=actor)
         offset[0] = timedelta(0)
-        new = hub.queue.call_next("1", actor=actor)
+        new = hub.counters.call_next("1", actor=actor)
     finally:
         hub.engine.dispose()
     assert old is not None and new is not None

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from display_livehub import Caller, FakeClock
 
+from hub.background import BACKGROUND_EXTENSION, start_background
+from hub.screens import check_unseen, flag_unseen, unseen_calls
 from hub.store.db import make_test_engine
-from hub.unseen import UNSEEN_EXTENSION, check_unseen, flag_unseen, unseen_calls, watch_unseen
 
 
 def _ack(app: Any, seq: int, kind: str = "shown", screen: str = "sanh-tv1") -> Any:
@@ -41,14 +42,14 @@ def test_calls_not_shown_in_time_are_logged_once(
     clock.advance(1)
     third = caller.call("1", "dat-dai")
     clock.advance(2)
-    with caplog.at_level(logging.WARNING, logger="hub.unseen"):
+    with caplog.at_level(logging.WARNING, logger="hub.screens.unseen"):
         found = check_unseen(hub.engine, timeout_s=3.0, now=clock())
         assert [c.seq for c in found] == [first["seq"]]
         clock.advance(10)
         later = check_unseen(hub.engine, timeout_s=3.0, now=clock())
         assert [c.seq for c in later] == [third["seq"]]
         assert check_unseen(hub.engine, timeout_s=3.0, now=clock()) == []
-    messages = [r.getMessage() for r in caplog.records if r.name == "hub.unseen"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "hub.screens.unseen"]
     assert len(messages) == 2
     assert f"number {first['number']} at counter 1" in messages[0]
     assert f"number {third['number']} at counter 1" in messages[1]
@@ -123,10 +124,10 @@ def test_watcher_thread_logs_an_unseen_call(
     """GIVEN a test app (which starts no watcher by itself) and one call nobody showed
     WHEN the watcher is started explicitly and the clock passes ack_timeout_s
     THEN its thread logs the call within a few ticks."""
-    assert UNSEEN_EXTENSION not in app.extensions
+    assert BACKGROUND_EXTENSION not in app.extensions
     call = caller.call("1", "dat-dai")
-    with caplog.at_level(logging.WARNING, logger="hub.unseen"):
-        watcher = watch_unseen(app, hub, interval_s=0.02)
+    with caplog.at_level(logging.WARNING, logger="hub.screens.unseen"):
+        watcher = start_background(app, only=["unseen-calls"], tick_s=0.02)
         try:
             clock.advance(hub.config.display.ack_timeout_s + 0.1)
             deadline = time.monotonic() + 5

@@ -171,8 +171,8 @@ def test_expired_and_revoked_tokens(api, clock) -> None:
 def test_revoked_device_is_401(api, hub) -> None:
     kiosk = api.device("k", "kiosk")
     assert api.post("/tickets", kiosk, json={"service": "dat-dai"}).status_code == 201
-    device_id = next(d["id"] for d in hub.auth.list_devices() if d["name"] == "k")
-    hub.auth.revoke_device(device_id)
+    device_id = next(d["id"] for d in hub.devices.list_devices() if d["name"] == "k")
+    hub.devices.revoke_device(device_id)
     assert api.post("/tickets", kiosk, json={"service": "dat-dai"}).status_code == 401
 
 

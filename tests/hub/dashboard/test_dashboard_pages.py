@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from werkzeug.serving import make_server
 
-from hub.demo_history import seed_history
+from hub.demo.history import seed_history
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_session_cookie_of_the_login_pages_is_accepted(app, api) -> None:
     """GIVEN the login pages' session (``session["token"]``) THEN the page is served."""
     hub = app.extensions["motcua"]
     api.user("sep", "manager")
-    token = hub.auth.login("sep", "mat-khau-thu-nghiem-2026", "127.0.0.1")["token"]
+    token = hub.tokens.login("sep", "mat-khau-thu-nghiem-2026", "127.0.0.1")["token"]
     client = app.test_client()
     with client.session_transaction() as session:
         session["token"] = token
@@ -113,7 +113,7 @@ def test_dashboard_in_chromium(app, hub, history, tmp_path) -> None:
     English switch are used THEN the page follows. A screenshot is saved."""
     from playwright.sync_api import expect, sync_playwright
 
-    token = hub.auth.login("sep", "mat-khau-thu-nghiem-2026", "127.0.0.1")["token"]
+    token = hub.tokens.login("sep", "mat-khau-thu-nghiem-2026", "127.0.0.1")["token"]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/dashboard?period=month"

@@ -66,7 +66,7 @@ def browser(app):
 
     def make(username: str, role: str = "staff", display_name: str | None = None) -> Browser:
         hub = app.extensions["motcua"]
-        hub.auth.add_user(username, PASSWORD, role, display_name=display_name)
+        hub.users.add_user(username, PASSWORD, role, display_name=display_name)
         b = Browser(app)
         answer = b.login(username)
         if answer.status_code != 302:

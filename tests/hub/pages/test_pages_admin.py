@@ -25,7 +25,7 @@ def audit(hub, action: str) -> list:
 
 
 def user_id(hub, name: str) -> int:
-    return next(u["id"] for u in hub.auth.list_users() if u["username"] == name)
+    return next(u["id"] for u in hub.users.list_users() if u["username"] == name)
 
 
 # ------------------------------------------------------------------ users
@@ -57,7 +57,7 @@ def test_add_reset_disable_enable_a_user(app, hub, browser) -> None:
     enabled = Browser(app).login("canbo9", "nam-sau-bay-tam-2026")
 
     assert added.headers["Location"] == "/admin/users"
-    assert hub.auth.get_user(uid)["display_name"] == "Lê Văn Chín"
+    assert hub.users.get_user(uid)["display_name"] == "Lê Văn Chín"
     assert reset.status_code == 302 and old_password.status_code == 401
     assert "Đã khoá tài khoản canbo9" in disabled.get_data(as_text=True)
     assert while_disabled.status_code == 401 and enabled.status_code == 302
@@ -94,7 +94,7 @@ def test_bad_new_users_are_refused_with_a_reason(app, hub, browser, form, messag
 
     assert answer.status_code in (400, 409)
     assert message in answer.get_data(as_text=True)
-    assert {u["username"] for u in hub.auth.list_users()} == {"quantri"}
+    assert {u["username"] for u in hub.users.list_users()} == {"quantri"}
 
 
 def test_an_admin_cannot_disable_themselves(app, hub, browser) -> None:
@@ -104,7 +104,7 @@ def test_an_admin_cannot_disable_themselves(app, hub, browser) -> None:
     answer = admin.post(f"/admin/users/{user_id(hub, 'quantri')}/disable", follow_redirects=True)
 
     assert "Không thể tự khoá tài khoản của mình." in answer.get_data(as_text=True)
-    assert hub.auth.get_user(user_id(hub, "quantri"))["active"] is True
+    assert hub.users.get_user(user_id(hub, "quantri"))["active"] is True
 
 
 # ---------------------------------------------------------------- devices
@@ -126,7 +126,7 @@ def test_register_a_device_and_see_it_come_alive(app, hub, browser, api) -> None
     )
     after = admin.get("/admin/live", headers={"Accept": "application/json"}).json
     listing = admin.get("/admin/devices").get_data(as_text=True)
-    did = next(d["id"] for d in hub.auth.list_devices() if d["name"] == "keypad-3")
+    did = next(d["id"] for d in hub.devices.list_devices() if d["name"] == "keypad-3")
     rekeyed = TOKEN.search(admin.post(f"/admin/devices/{did}/token").get_data(as_text=True))
     old_works = api.get("/devices/me", {"Authorization": f"Bearer {token}"}).status_code
     new = {"Authorization": f"Bearer {rekeyed.group(1)}"}
@@ -161,7 +161,7 @@ def test_register_a_device_and_see_it_come_alive(app, hub, browser, api) -> None
 def test_bad_devices_are_refused(app, hub, browser, form, message) -> None:
     """GIVEN an existing kiosk WHEN a device is registered with a bad field THEN the
     page says why and no token is shown."""
-    hub.auth.add_device("kiosk-cu", "kiosk", None)
+    hub.devices.add_device("kiosk-cu", "kiosk", None)
     admin = browser("quantri", "admin")
 
     answer = admin.post("/admin/devices", {"name": "moi", "kind": "kiosk", **form})
@@ -207,7 +207,7 @@ def test_reload_applies_the_file_without_a_restart(app, hub, browser, config_fil
 
     assert "Đã nạp lại cấu hình: thay đổi ở site, security." in reloaded.get_data(as_text=True)
     assert hub.config.site.name.endswith("phường Thạch Thang")
-    assert hub.auth.security.password_min_length == 12
+    assert hub.users.security.password_min_length == 12
     assert broken.status_code == 400
     html = broken.get_data(as_text=True)
     assert "Tệp cấu hình có lỗi" in html and "queue.priority_every" in html

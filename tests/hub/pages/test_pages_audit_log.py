@@ -68,7 +68,7 @@ def test_a_working_day_is_fully_audited(app, hub, browser, kiosk, api, clock) ->
             "password2": "mat-khau-tam-2026",
         },
     )
-    uid = next(u["id"] for u in hub.auth.list_users() if u["username"] == "canbo8")
+    uid = next(u["id"] for u in hub.users.list_users() if u["username"] == "canbo8")
     admin.post(
         f"/admin/users/{uid}/password",
         {"password": "mat-khau-chin-2026", "password2": "mat-khau-chin-2026"},
@@ -76,7 +76,7 @@ def test_a_working_day_is_fully_audited(app, hub, browser, kiosk, api, clock) ->
     admin.post(f"/admin/users/{uid}/disable")
     admin.post(f"/admin/users/{uid}/enable")
     admin.post("/admin/devices", {"name": "kp-1", "kind": "counter-keypad", "counter": "1"})
-    did = next(d["id"] for d in hub.auth.list_devices() if d["name"] == "kp-1")
+    did = next(d["id"] for d in hub.devices.list_devices() if d["name"] == "kp-1")
     admin.post(f"/admin/devices/{did}/token")
     admin.post(f"/admin/devices/{did}/revoke")
     admin.post("/admin/config/reload")

@@ -130,7 +130,7 @@ def test_a_second_user_cannot_open_the_same_counter(app, hub, browser) -> None:
     assert act.status_code == 403 and act.json["error"]["code"] == "not_your_counter"
     assert console.status_code == 302 and console.headers["Location"] == "/counter"
     assert "Anh/chị đang mở một quầy khác" in second.get_data(as_text=True)
-    (view,) = [c for c in hub.queue.counters() if c["id"] == "1"]
+    (view,) = [c for c in hub.views.counters() if c["id"] == "1"]
     assert view["staff"] == "canbo1"
     assert one.get("/counter").headers["Location"] == "/counter/1"
 

@@ -83,7 +83,7 @@ def test_staff_call_next_with_the_keyboard_reaches_the_screen(app, hub, live, ap
     refused, 0 resumes."""
     api.issue(kiosk)
     api.issue(kiosk)
-    hub.auth.add_user("canbo1", PASSWORD, "staff", display_name="Nguyễn Thị Lan")
+    hub.users.add_user("canbo1", PASSWORD, "staff", display_name="Nguyễn Thị Lan")
     screen = pages(1280, 720)
     screen.goto(f"{live}/display")
     screen.wait_for_selector("body[data-connected='1']")
@@ -114,7 +114,7 @@ def test_staff_call_next_with_the_keyboard_reaches_the_screen(app, hub, live, ap
     console.keyboard.press("Numpad0")
     console.wait_for_selector("#toast:has-text('Quầy tiếp tục làm việc.')")
     assert console.get_attribute("#console", "data-paused") == "0"
-    calls = [r for r in hub.queue.calls_after(0)]
+    calls = [r for r in hub.views.calls_after(0)]
     assert [c["number"] for c in calls] == ["1001"]
     assert console.js_errors == [] and screen.js_errors == []
 
@@ -125,7 +125,7 @@ def test_a_second_officer_cannot_take_the_same_counter(app, hub, live, api, page
     from canbo2's page is refused by the hub (403)."""
     staff = api.user("canbo1")
     api.post("/counters/1/open", staff)
-    hub.auth.add_user("canbo2", PASSWORD, "staff")
+    hub.users.add_user("canbo2", PASSWORD, "staff")
     page = pages(1440, 900)
 
     log_in(page, live, "canbo2")
@@ -151,7 +151,7 @@ def test_a_second_officer_cannot_take_the_same_counter(app, hub, live, api, page
 def test_a_manager_cannot_call(app, hub, live, pages) -> None:
     """GIVEN a manager logged in WHEN they open the console THEN they get the 403 page,
     and a call attempt from their page is refused."""
-    hub.auth.add_user("sep", PASSWORD, "manager")
+    hub.users.add_user("sep", PASSWORD, "manager")
     page = pages()
 
     log_in(page, live, "sep")

@@ -88,22 +88,22 @@ OWN_COUNTER = {"visitor": "3", "staff": "1", "manager": "3", "admin": "2"}
 
 def _reopen(hub) -> None:
     """Open the staff's and the admin's counters again (a close in the matrix shuts them)."""
-    from hub.queue_service import Actor
+    from hub.accounts import Actor
 
     for role in ("staff", "admin"):
-        user = next(u for u in hub.auth.list_users() if u["username"] == f"ma-{role}")
+        user = next(u for u in hub.users.list_users() if u["username"] == f"ma-{role}")
         actor = Actor("user", user["id"], user["username"], role)
-        hub.queue.open(OWN_COUNTER[role], actor=actor)
+        hub.counters.open(OWN_COUNTER[role], actor=actor)
 
 
 @pytest.fixture
 def clients(app, hub):
     for role in ROLES[1:]:
-        hub.auth.add_user(f"ma-{role}", PASSWORD, role)
-    hub.auth.add_user("target", PASSWORD, "staff")
+        hub.users.add_user(f"ma-{role}", PASSWORD, role)
+    hub.users.add_user("target", PASSWORD, "staff")
     ids = {
-        "user_id": str(next(u["id"] for u in hub.auth.list_users() if u["username"] == "target")),
-        "device_id": str(hub.auth.register_device("dev-1", "kiosk", None)[0]),
+        "user_id": str(next(u["id"] for u in hub.users.list_users() if u["username"] == "target")),
+        "device_id": str(hub.devices.register_device("dev-1", "kiosk", None)[0]),
         "counter_id": "1",
         "action": "recall",
         "change": "enable",

@@ -21,7 +21,7 @@ def test_login_puts_the_users_token_in_a_hardened_session(app, hub) -> None:
     """GIVEN a staff account WHEN it logs in through the page THEN the session cookie is
     HttpOnly and SameSite=Lax (not Secure over plain http), ``session["token"]`` resolves
     to the user, the login is audited with the address, and staff land on the console."""
-    hub.auth.add_user("canbo1", PASSWORD, "staff")
+    hub.users.add_user("canbo1", PASSWORD, "staff")
     b = Browser(app)
 
     answer = b.login("canbo1")
@@ -30,7 +30,7 @@ def test_login_puts_the_users_token_in_a_hardened_session(app, hub) -> None:
     cookie = next(h for h in answer.headers.getlist("Set-Cookie") if "motcua_session=" in h)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     with b.client.session_transaction() as session:
-        actor = hub.auth.resolve(session["token"])
+        actor = hub.tokens.resolve(session["token"])
     assert actor is not None and actor.name == "canbo1" and actor.role == "staff"
     (row,) = audit_rows(hub, "login")
     assert row.actor == "user:canbo1" and row.address == "127.0.0.1"
@@ -52,7 +52,7 @@ def test_cookies_are_secure_over_https(app, hub) -> None:
 def test_a_form_without_the_csrf_token_is_refused(app, hub) -> None:
     """GIVEN the login page WHEN the form is posted without its token, with a wrong one,
     or from another origin THEN 400 csrf_failed, and nobody is logged in."""
-    hub.auth.add_user("canbo1", PASSWORD, "staff")
+    hub.users.add_user("canbo1", PASSWORD, "staff")
     client = app.test_client()
     token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
     form = {"username": "canbo1", "password": PASSWORD}
@@ -99,7 +99,7 @@ def test_page_login_lockout_and_recovery(app, hub, clock) -> None:
     """GIVEN five wrong passwords on the page WHEN the right one follows THEN the page
     says the account is locked (429), every failure is audited with its reason, and
     after the lockout period the right password works again."""
-    hub.auth.add_user("canbo1", PASSWORD, "staff")
+    hub.users.add_user("canbo1", PASSWORD, "staff")
     b = Browser(app)
 
     wrong = [b.login("canbo1", "sai-mat-khau-roi") for _ in range(5)]
@@ -118,7 +118,7 @@ def test_page_login_lockout_and_recovery(app, hub, clock) -> None:
 def test_too_many_failures_from_one_address_are_rate_limited(app, hub) -> None:
     """GIVEN twenty failed logins for unknown names from one address WHEN anyone logs in
     from there THEN 429, even with a right password."""
-    hub.auth.add_user("canbo1", PASSWORD, "staff")
+    hub.users.add_user("canbo1", PASSWORD, "staff")
     b = Browser(app)
     for i in range(hub.config.security.login_max_attempts * 4):
         b.login(f"ghost{i}", "whatever-password")
@@ -136,7 +136,7 @@ def test_logout_revokes_the_token(app, hub, browser, api) -> None:
     answer = b.post("/logout")
 
     assert answer.status_code == 302 and answer.headers["Location"] == "/login"
-    assert hub.auth.resolve(token) is None
+    assert hub.tokens.resolve(token) is None
     assert api.post("/counters/1/open", {"Authorization": f"Bearer {token}"}).status_code == 401
     assert b.get("/counter").status_code == 302
     assert audit_rows(hub, "logout")[0].actor == "user:canbo1"
@@ -147,10 +147,10 @@ def test_disabling_a_user_or_resetting_a_password_ends_their_session(app, hub, b
     password THEN both are sent back to the login page on their next request."""
     one, two = browser("canbo1"), browser("canbo2")
     assert one.get("/counter").status_code == 200
-    ids = {u["username"]: u["id"] for u in hub.auth.list_users()}
+    ids = {u["username"]: u["id"] for u in hub.users.list_users()}
 
-    hub.auth.set_active(ids["canbo1"], False)
-    hub.auth.reset_password(ids["canbo2"], "mot-mat-khau-moi-2026")
+    hub.users.set_active(ids["canbo1"], False)
+    hub.users.reset_password(ids["canbo2"], "mot-mat-khau-moi-2026")
 
     for b in (one, two):
         answer = b.get("/counter")
@@ -204,7 +204,7 @@ def test_pages_carry_no_inline_script_or_style(app, browser, kiosk, api) -> None
 def test_next_never_leaves_the_site(app, hub) -> None:
     """GIVEN login links with a next= pointing elsewhere WHEN the user logs in THEN they
     land on their own start page, never on another site."""
-    hub.auth.add_user("canbo1", PASSWORD, "staff")
+    hub.users.add_user("canbo1", PASSWORD, "staff")
     for target in ("//evil.example/x", "https://evil.example", "/\\evil.example", "javascript:x"):
         b = Browser(app)
         answer = b.login("canbo1", next=target)

@@ -38,7 +38,7 @@ def tokens(api, hub, kiosk):
         found[role] = api.user(f"sk-{role}", role)["Authorization"].split()[1]
     for kind in DEVICES:
         counter = "1" if kind in ("rating-pad", "counter-keypad") else None
-        found[f"device:{kind}"] = hub.auth.add_device(f"sk-{kind}", kind, counter)
+        found[f"device:{kind}"] = hub.devices.add_device(f"sk-{kind}", kind, counter)
     # One call exists, so that an ack has something to acknowledge.
     api.issue(kiosk)
     staff = api.user("sk-caller", "staff")
@@ -125,7 +125,7 @@ def test_a_revoked_token_stops_working_on_the_open_socket(app, hub, tokens) -> N
     console = connect(app, NS_COUNTER, tokens["staff"])
     assert console.emit("watch", {"counter": "2"}, namespace=NS_COUNTER, callback=True)["ok"]
 
-    hub.auth.logout(tokens["staff"])
+    hub.tokens.logout(tokens["staff"])
     answer = console.emit("watch", {"counter": "2"}, namespace=NS_COUNTER, callback=True)
 
     assert answer["error"]["code"] == "unauthorized"
@@ -138,7 +138,7 @@ def test_the_console_connects_with_its_session_but_not_from_another_site(app, hu
     comes from a page of another site THEN refused."""
     from tests.conftest import PASSWORD
 
-    hub.auth.add_user("canbo1", PASSWORD, "staff")
+    hub.users.add_user("canbo1", PASSWORD, "staff")
     page = Browser(app)
     page.login("canbo1")
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from config import validate_section
 from config.alerts import AlertSettings
 from hub.alerts import check_periodic
+from hub.federation import OutboxSender
 from hub.store.db import read
 from hub.store.tables import alerts
-from hub.upstream import OutboxSender
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_low_rate_and_silent_pad(api, hub, clock) -> None:
     (Friday 09:00 local) THEN a silent-pad alert; outside opening hours none."""
     configure(hub, negative_streak=0, low_rate_below=0.8, low_rate_min_ratings=4, silent_pad_min=30)
     rated(api, clock, ["satisfied", "unsatisfied", "very_satisfied", "unsatisfied"])
-    silent = hub.auth.add_device("pad-silent", "rating-pad", "2")
+    silent = hub.devices.add_device("pad-silent", "rating-pad", "2")
     assert silent
     now = datetime(2026, 11, 27, 2, 45, tzinfo=UTC)  # Friday 09:45 in Hà Nội
     assert check_periodic(hub.engine, hub.config, now) >= 2

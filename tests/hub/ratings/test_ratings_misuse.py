@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from hub.ratings_service import rollup_add
+from hub.satisfaction import rollup_add
 from hub.store.db import read, write
 from hub.store.tables import rating_presses, rating_rollups, ratings
 
@@ -114,7 +114,7 @@ def test_one_level_far_above_its_usual_share(api, hub, clock) -> None:
         api.user("canbo1"),
         api.device("p", "rating-pad", "1"),
     )
-    staff_id = hub.auth.resolve(staff["Authorization"][7:]).id
+    staff_id = hub.tokens.resolve(staff["Authorization"][7:]).id
     today = date(2026, 11, 27)
     with write(hub.engine) as conn:
         for level, n, score in (

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from config.upstream import UpstreamSettings
+from hub.federation import OutboxSender, enqueue_queue_day, receive
 from hub.stats import roll_queue_days
 from hub.store.db import read
 from hub.store.tables import outbox, ratings
-from hub.upstream import OutboxSender, add_link
 from tests.conftest import Api, FakeClock, build_app
 
 
@@ -63,7 +63,7 @@ def test_centre_forwards_exactly_once_and_upstream_groups_by_site(
     queue figures give coverage, and the centre's outbox is empty."""
     up_app, up_url, _ = province
     up = up_app.extensions["motcua"]
-    token = add_link(up.engine, "demo", datetime.now(UTC))
+    token = up.devices.add_link("demo")
     clock = FakeClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
     app = centre_app(demo_config, tmp_path, up_url, token, clock)
     hub = app.extensions["motcua"]
@@ -114,7 +114,7 @@ def test_centre_forwards_exactly_once_and_upstream_groups_by_site(
 
     # The closed day's queue figures follow once rolled.
     clock.set(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))
-    assert roll_queue_days(hub.engine, hub.config, clock()) == 1
+    assert roll_queue_days(hub.engine, hub.config, clock(), on_rolled=enqueue_queue_day) == 1
     assert dead.flush_upstream() == 1 and pending(app) == 0
 
     manager = Api(up_app).user("tinh", "manager")
@@ -191,8 +191,6 @@ def test_receive_stores_in_bulk_on_both_backends(hub) -> None:
 
 
 def receive_now(hub: Any, items: list[Any]) -> list[dict[str, Any]]:
-    from hub.upstream import receive
-
     return receive(hub.engine, hub.config, items, [], datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
 
 
@@ -210,8 +208,6 @@ def test_a_resent_day_replaces_its_served_counts(hub) -> None:
                                  "issued": served, "done": served, "served": served}])  # fmt: skip
 
     now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
-    from hub.upstream import receive
-
     receive(hub.engine, hub.config, [], [day_in(5, 1)], now)
     receive(hub.engine, hub.config, [], [day_in(3, 2)], now)
     whole = hub.stats.satisfaction(date(2026, 10, 1), date(2026, 10, 31), "counter")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from config import EXAMPLES, parse_config
-from hub.ticket_pages.booking import expire_bookings, normalise_phone
+from hub.booking import expire_bookings, normalise_phone
 from tests.conftest import Api, build_app
 
 # The fake clock starts on Friday 27/11/2026 at 09:00 in Hà Nội (02:00 UTC).
@@ -150,15 +150,15 @@ def test_booked_tickets_expire_at_closing_time(make_app, clock) -> None:
     app = make_app({"enabled": True})
     client, api = app.test_client(), Api(app)
     hub = app.extensions["motcua"]
-    booking = app.extensions["motcua.booking"]
+    booking = app.extensions["motcua"].booking
     remote = _book(client, _token(client)).json
     kiosk_ticket = api.issue(api.device("kiosk-1", "kiosk"), "dat-dai")
     clock.set(datetime(2026, 11, 27, 9, 59, tzinfo=UTC))  # 16:59
     assert expire_bookings(booking) == 0
     clock.set(datetime(2026, 11, 27, 10, 0, 1, tzinfo=UTC))  # 17:00:01
     assert expire_bookings(booking) == 1
-    assert hub.queue.ticket(remote["id"])["status"] == "cancelled"
-    assert hub.queue.ticket(kiosk_ticket["id"])["status"] == "waiting"
+    assert hub.tickets.ticket(remote["id"])["status"] == "cancelled"
+    assert hub.tickets.ticket(kiosk_ticket["id"])["status"] == "waiting"
 
 
 def test_without_hours_booking_is_open_and_expires_at_midnight(make_app, clock) -> None:
@@ -168,11 +168,11 @@ def test_without_hours_booking_is_open_and_expires_at_midnight(make_app, clock) 
     client = app.test_client()
     clock.set(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))  # 22:00 in Hà Nội
     remote = _book(client, _token(client)).json
-    booking = app.extensions["motcua.booking"]
+    booking = app.extensions["motcua"].booking
     assert expire_bookings(booking) == 0
     clock.set(datetime(2026, 11, 27, 17, 0, 1, tzinfo=UTC))  # 00:00:01 next day
     assert expire_bookings(booking) == 1
-    assert app.extensions["motcua"].queue.ticket(remote["id"])["status"] == "cancelled"
+    assert app.extensions["motcua"].tickets.ticket(remote["id"])["status"] == "cancelled"
 
 
 def test_book_page_lists_fields_and_rules(make_app) -> None:

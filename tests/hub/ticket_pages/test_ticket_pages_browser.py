@@ -140,7 +140,7 @@ def test_cancel_from_the_phone(site, phone, tmp_path) -> None:
     except Exception:
         phone.screenshot(path=str(tmp_path / "cancel-failure.png"), full_page=True)
         raise
-    assert hub.queue.ticket(ticket["id"])["status"] == "cancelled"
+    assert hub.tickets.ticket(ticket["id"])["status"] == "cancelled"
 
 
 def test_book_from_a_phone(site, phone, tmp_path) -> None:
@@ -159,4 +159,4 @@ def test_book_from_a_phone(site, phone, tmp_path) -> None:
     except Exception:
         phone.screenshot(path=str(tmp_path / "book-failure.png"), full_page=True)
         raise
-    assert hub.queue.services()[2]["waiting"] == 1
+    assert hub.tickets.services()[2]["waiting"] == 1

@@ -104,7 +104,7 @@ def test_gpio_buttons_and_status_led_work_the_counter(app, hub, api, live) -> No
     kiosk = api.device("k", "kiosk")
     api.issue(kiosk)
     api.post("/counters/1/open", api.user("canbo1"))
-    token = hub.auth.add_device("kp-gpio", "counter-keypad", "1")
+    token = hub.devices.add_device("kp-gpio", "counter-keypad", "1")
     buttons = GpioButtons({"call_next": 17, "recall": 27}, pin_factory=factory)
     led = GpioIndicator(5, pin_factory=factory)
     agent = CounterKeypadAgent(HubClient(live, token), "1", ButtonSource(buttons), indicator=led)
@@ -122,5 +122,5 @@ def test_gpio_buttons_and_status_led_work_the_counter(app, hub, api, live) -> No
         factory.reset()
 
     assert (result.ok, result.number) == (True, "1001")
-    assert hub.queue.calls_after(0)[0]["counter"]["id"] == "1"
+    assert hub.views.calls_after(0)[0]["counter"]["id"] == "1"
     assert steady == "on" and led.current == "off"  # steady after the call, off once stopped

@@ -54,7 +54,7 @@ def rig(app, live, pipe_keypad):
 
     def make(counter: str = "1", **options: Any) -> Rig:
         hub = app.extensions["motcua"]
-        token = hub.auth.add_device(f"kp-{counter}-{len(made)}", "counter-keypad", counter)
+        token = hub.devices.add_device(f"kp-{counter}-{len(made)}", "counter-keypad", counter)
         device = pipe_keypad()
         found = iter([device])
         reader = EvdevKeypad(DEFAULT_KEYMAP, open_device=lambda: next(found, None), poll_s=0.05)
@@ -123,7 +123,7 @@ def test_a_day_at_a_counter_from_the_keypad(app, hub, api, rig) -> None:
         }
     assert statuses == {"1001": "done", "1002": "done"}
     assert actors == {"device:kp-1-0"}
-    assert [c["number"] for c in hub.queue.calls_after(0)] == ["1001", "1001", "1002"]
+    assert [c["number"] for c in hub.views.calls_after(0)] == ["1001", "1001", "1002"]
 
 
 def test_a_double_press_does_not_skip_a_citizen(app, hub, api, rig) -> None:
@@ -143,7 +143,7 @@ def test_a_double_press_does_not_skip_a_citizen(app, hub, api, rig) -> None:
     assert (second.ok, second.code, second.shown) == (False, "too_soon", "E")
     assert wait_for(lambda: r.board.shown.get("1") == "1001")
     assert r.board.frames[-3:] == [("1", "1001"), ("1", "E"), ("1", "1001")]
-    assert [c["number"] for c in hub.queue.calls_after(0)] == ["1001"]
+    assert [c["number"] for c in hub.views.calls_after(0)] == ["1001"]
 
 
 def test_a_closed_counter_or_a_revoked_token_shows_an_error(app, hub, api, rig) -> None:
@@ -152,8 +152,8 @@ def test_a_closed_counter_or_a_revoked_token_shows_an_error(app, hub, api, rig) 
     r = rig()
 
     closed = r.press("KEY_KPENTER")
-    device_id = next(d["id"] for d in hub.auth.list_devices() if d["name"] == "kp-1-0")
-    hub.auth.revoke_device(device_id)
+    device_id = next(d["id"] for d in hub.devices.list_devices() if d["name"] == "kp-1-0")
+    hub.devices.revoke_device(device_id)
     revoked = r.press("KEY_KPPLUS")
 
     assert (closed.status, closed.code, closed.shown) == (409, "counter_closed", "E")
@@ -172,7 +172,7 @@ def test_the_keypad_of_one_counter_cannot_work_another(app, hub, api, rig) -> No
     refused = r.press("KEY_KPENTER")
 
     assert (refused.status, refused.code) == (403, "not_your_counter")
-    assert hub.queue.calls_after(0) == []
+    assert hub.views.calls_after(0) == []
 
 
 def test_it_shows_the_counter_at_start_and_reports_its_health(app, hub, api, rig) -> None:
@@ -189,7 +189,7 @@ def test_it_shows_the_counter_at_start_and_reports_its_health(app, hub, api, rig
     assert wait_for(lambda: r.board.shown.get("1") == "1001")
 
     def seen() -> dict[str, Any] | None:
-        return next((d for d in hub.auth.list_devices() if d["name"] == "kp-1-0"), None)
+        return next((d for d in hub.devices.list_devices() if d["name"] == "kp-1-0"), None)
 
     assert wait_for(lambda: seen()["health"] == "online")
     assert seen()["status"] == {"keypad": "ok", "led_board": "ok"}
@@ -199,7 +199,7 @@ def test_it_shows_the_counter_at_start_and_reports_its_health(app, hub, api, rig
 def test_build_agent_checks_the_tokens_counter(app, hub, live) -> None:
     """GIVEN a keypad token bound to counter 2 WHEN the configuration says counter 1
     THEN build_agent refuses to start; without a counter it learns 2 from the hub."""
-    token = hub.auth.add_device("kp-2", "counter-keypad", "2")
+    token = hub.devices.add_device("kp-2", "counter-keypad", "2")
     keypad = KeypadSection(path="/dev/input/by-id/nothing-here")
 
     wrong = CounterKeypadSettings(hub_url=live, token=token, counter="1", keypad=keypad)
@@ -229,7 +229,7 @@ def test_started_before_the_hub_it_catches_up(app, hub, api, pipe_keypad) -> Non
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()
-    token = hub.auth.add_device("kp-late", "counter-keypad", "1")
+    token = hub.devices.add_device("kp-late", "counter-keypad", "1")
     board = FakeCounterDisplay(["1"])
     reader = EvdevKeypad(DEFAULT_KEYMAP, open_device=lambda: None, poll_s=0.05)
     client = HubClient(f"http://127.0.0.1:{port}", token, timeout_s=1)
@@ -242,7 +242,7 @@ def test_started_before_the_hub_it_catches_up(app, hub, api, pipe_keypad) -> Non
         threading.Thread(target=server.serve_forever, daemon=True).start()
 
         assert wait_for(lambda: board.shown.get("1") == "1001")
-        device = next(d for d in hub.auth.list_devices() if d["name"] == "kp-late")
+        device = next(d for d in hub.devices.list_devices() if d["name"] == "kp-late")
         assert device["health"] == "online"
         assert device["status"]["keypad"] == "offline"  # no keypad plugged in this test
     finally:

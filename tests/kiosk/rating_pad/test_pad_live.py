@@ -55,7 +55,7 @@ def test_pins_to_pad_to_hub(hub_live, pins, tmp_path) -> None:
     hài lòng" and then the first other button THEN the rating carries the first reason."""
     app, live = hub_live
     api = Api(app)
-    token = app.extensions["motcua"].auth.add_device("pad-1", "rating-pad", "1")
+    token = app.extensions["motcua"].devices.add_device("pad-1", "rating-pad", "1")
     kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
     settings = RatingPadSettings(
         hub_url=live.url,
@@ -100,7 +100,7 @@ def test_a_press_outside_the_window_is_kept_as_refused(hub_live, pins, tmp_path)
     """GIVEN no ticket completed at the counter WHEN the pad's button is pressed anyway
     THEN the press reaches the hub and is kept as a raw press refused with ``no_ticket``."""
     app, live = hub_live
-    token = app.extensions["motcua"].auth.add_device("pad-1", "rating-pad", "1")
+    token = app.extensions["motcua"].devices.add_device("pad-1", "rating-pad", "1")
     settings = RatingPadSettings(
         hub_url=live.url,
         device="pad-test",

@@ -49,7 +49,7 @@ def test_hub_down_pad_restarted_exactly_once(demo_config, sqlite_database, tmp_p
     live = LiveHub(app, free_port())
     live.start()
     api = Api(app)
-    token = hub.auth.add_device("pad-1", "rating-pad", "1")
+    token = hub.devices.add_device("pad-1", "rating-pad", "1")
     ticket = serve_ticket(api, api.device("k1", "kiosk"), api.user("canbo1"))
     live.stop()
     settings = RatingPadSettings(

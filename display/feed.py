@@ -1,0 +1,32 @@
+"""What the screen service needs from whoever serves it (the hub), as an interface.
+
+The display package never imports the hub: the hub hands :func:`display.web.register`
+and :class:`display.namespace.DisplayNamespace` an object of this shape.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from config import Config
+
+
+class ScreenFeed(Protocol):
+    """The calls and counters a hall screen shows, and where its acknowledgements go."""
+
+    @property
+    def config(self) -> Config:
+        """The configuration in force (site, counters, screens, voice)."""
+
+    def now(self) -> datetime:
+        """The server's time (aware UTC)."""
+
+    def snapshot(self, *, recent: int = 10) -> dict[str, Any]:
+        """The ``snapshot`` event: counters, recent calls, waiting counts, ``last_seq``."""
+
+    def calls_after(self, seq: int, *, limit: int = 200) -> list[dict[str, Any]]:
+        """Calls with a greater ``seq``, oldest first (a screen catching up)."""
+
+    def record_ack(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Record ``{seq, kind, screen}`` once; ``{"ok": true}`` or an error body."""

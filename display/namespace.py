@@ -1,0 +1,76 @@
+"""The ``/display`` Socket.IO namespace: read-only, open to the screens of the LAN.
+
+On connect a screen gets the ``snapshot``; then ``call`` and ``queue`` pushes (sent
+by the hub after each commit). A screen may ask ``since {seq}`` (catching up after
+a reconnect), ``snapshot``, and send ``ack {seq, kind, screen}``.
+
+Limits: each event's arguments are bounded by :data:`MAX_EVENT_BYTES` of JSON,
+answered with ``message_too_large``; bad input gets an error answer, never an
+exception.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask_socketio import Namespace, emit
+
+from config.wire import EV_SNAPSHOT, NS_DISPLAY, error_body
+from display.feed import ScreenFeed
+
+logger = logging.getLogger(__name__)
+
+MAX_INT = 2**53
+#: Upper bound of one event's arguments, as JSON (the events are tiny).
+MAX_EVENT_BYTES = 4096
+LIFECYCLE_EVENTS = ("connect", "disconnect")
+
+
+def _too_large(args: tuple[Any, ...]) -> bool:
+    try:
+        size = len(json.dumps(args, default=str))
+    except (TypeError, ValueError):
+        return True
+    return size > MAX_EVENT_BYTES
+
+
+class BoundedNamespace(Namespace):
+    """A namespace that refuses oversized event arguments before any handler runs."""
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        # args[0] is the client's sid; the rest is what the client sent.
+        if event not in LIFECYCLE_EVENTS and _too_large(args[1:]):
+            logger.warning(
+                "refused a %s event over %d bytes on %s", event, MAX_EVENT_BYTES, self.namespace
+            )
+            return error_body("message_too_large", "Thông điệp quá lớn")
+        return super().trigger_event(event, *args)
+
+
+class DisplayNamespace(BoundedNamespace):
+    """Read-only screens: snapshot on connect, then ``call`` and ``queue`` pushes."""
+
+    def __init__(self, feed: ScreenFeed) -> None:
+        super().__init__(NS_DISPLAY)
+        self.feed = feed
+
+    def on_connect(self, auth: Any = None) -> None:
+        emit(EV_SNAPSHOT, self.feed.snapshot())
+
+    def on_since(self, data: Any = None) -> Any:
+        """Calls after ``{"seq": n}``, oldest first (a screen catching up)."""
+        seq = data.get("seq") if isinstance(data, dict) else None
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < MAX_INT:
+            return error_body("invalid_seq", "seq phải là số nguyên không âm")
+        return {"calls": self.feed.calls_after(seq)}
+
+    def on_snapshot(self, data: Any = None) -> Any:
+        return self.feed.snapshot()
+
+    def on_ack(self, data: Any = None) -> Any:
+        """A screen reports a call as ``shown`` or ``spoken``."""
+        if not isinstance(data, dict):
+            return error_body("invalid_ack", "ack cần {seq, kind, screen}")
+        return self.feed.record_ack(data)

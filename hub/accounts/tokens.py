@@ -1,0 +1,166 @@
+"""Logging in and out, and resolving a bearer token to the user or device it belongs to.
+
+Tokens are random strings shown once; only their SHA-256 is stored, so a stolen
+database does not hand out working tokens. Login tokens expire and survive
+restarts. Failed logins lock the account after ``login_max_attempts`` and
+slow down an address that guesses at many accounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+
+from config.hub import Security
+from hub import errors
+from hub.accounts.actor import Actor
+from hub.clock import Clock
+from hub.store.db import read, write
+from hub.store.tables import auth_tokens, devices, login_failures, users
+
+logger = logging.getLogger(__name__)
+
+TOKEN_KINDS = ("api", "session")
+
+# Every request resolves its bearer token: built once, run with a parameter.
+_USER_BY_TOKEN = (
+    select(
+        users.c.id, users.c.username, users.c.role, users.c.active, auth_tokens.c.expires_at,
+        auth_tokens.c.revoked_at,
+    )
+    .select_from(auth_tokens.join(users, users.c.id == auth_tokens.c.user_id))
+    .where(auth_tokens.c.token_hash == bindparam("digest"))
+)  # fmt: skip
+_DEVICE_BY_TOKEN = select(devices.c.id, devices.c.name, devices.c.kind, devices.c.counter_id).where(
+    devices.c.token_hash == bindparam("digest"), devices.c.revoked_at.is_(None)
+)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class TokenService:
+    """Login tokens of users, and the resolution of any bearer token.
+
+    Args:
+        engine: the hub's database.
+        security: the ``[security]`` limits (lockout, token lifetime).
+        clock: UTC now.
+        hasher: the Argon2 hasher the users' passwords are hashed with.
+    """
+
+    def __init__(
+        self, engine: Engine, security: Security, clock: Clock, hasher: PasswordHasher
+    ) -> None:
+        self.engine = engine
+        self.security = security
+        self.clock = clock
+        self.hasher = hasher
+        # A real hash to verify against when the user does not exist, so a login
+        # for an unknown name costs the same time as one with a wrong password.
+        self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
+
+    def login(
+        self, username: str, password: str, address: str, *, kind: str = "api"
+    ) -> dict[str, Any]:
+        """Check a password and issue a login token (``kind``: api or session).
+
+        Failed attempts are counted per user (lockout after
+        ``login_max_attempts``) and per address (429), both for
+        ``lockout_s`` seconds.
+        """
+        if kind not in TOKEN_KINDS:
+            raise ValueError(f"token kind must be one of {TOKEN_KINDS}")
+        now = self.clock()
+        window_start = now - timedelta(seconds=self.security.lockout_s)
+        with read(self.engine) as conn:
+            recent = conn.execute(
+                select(func.count()).where(
+                    login_failures.c.address == address, login_failures.c.at >= window_start
+                )
+            ).scalar_one()
+            user = conn.execute(select(users).where(users.c.username == username)).first()
+        if recent >= self.security.login_max_attempts * 4:
+            raise errors.TooManyAttempts()
+        if user is not None and user.locked_until is not None and user.locked_until > now:
+            raise errors.TooManyAttempts(
+                "Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần; vui lòng thử lại sau",
+                code="account_locked",
+            )
+        ok = False
+        try:
+            ok = self.hasher.verify(user.password_hash if user else self._dummy_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+        if not ok or user is None or not user.active:
+            self._record_failure(username, address, user)
+            raise errors.Unauthorized("Sai tên đăng nhập hoặc mật khẩu", code="bad_credentials")
+        token = secrets.token_urlsafe(32)
+        expires = now + timedelta(seconds=self.security.token_ttl_s)
+        with write(self.engine) as conn:
+            conn.execute(
+                insert(auth_tokens).values(
+                    token_hash=token_hash(token),
+                    user_id=user.id,
+                    created_at=now,
+                    expires_at=expires,
+                    kind=kind,
+                )
+            )
+            conn.execute(
+                update(users)
+                .where(users.c.id == user.id)
+                .values(failed_logins=0, locked_until=None)
+            )
+        return {"token": token, "role": user.role, "expires_at": expires, "user_id": user.id}
+
+    def _record_failure(self, username: str, address: str, user: Any) -> None:
+        now = self.clock()
+        with write(self.engine) as conn:
+            conn.execute(
+                insert(login_failures).values(username=username[:64], address=address, at=now)
+            )
+            if user is not None:
+                failed = user.failed_logins + 1
+                values: dict[str, Any] = {"failed_logins": failed}
+                if failed >= self.security.login_max_attempts:
+                    values["locked_until"] = now + timedelta(seconds=self.security.lockout_s)
+                    values["failed_logins"] = 0
+                    logger.warning("user %s locked after %d failed logins", username, failed)
+                conn.execute(update(users).where(users.c.id == user.id).values(**values))
+            conn.execute(
+                delete(login_failures).where(login_failures.c.at < now - timedelta(days=1))
+            )
+
+    def logout(self, token: str) -> None:
+        with write(self.engine) as conn:
+            conn.execute(
+                update(auth_tokens)
+                .where(auth_tokens.c.token_hash == token_hash(token))
+                .values(revoked_at=self.clock())
+            )
+
+    def resolve(self, token: str) -> Actor | None:
+        """The user or device a bearer token belongs to, or ``None``."""
+        if not token or len(token) > 200:
+            return None
+        digest = token_hash(token)
+        now = self.clock()
+        with read(self.engine) as conn:
+            row = conn.execute(_USER_BY_TOKEN, {"digest": digest}).first()
+            if row is not None:
+                if row.revoked_at is not None or row.expires_at <= now or not row.active:
+                    return None
+                return Actor("user", row.id, row.username, row.role)
+            dev = conn.execute(_DEVICE_BY_TOKEN, {"digest": digest}).first()
+        if dev is None:
+            return None
+        return Actor("device", dev.id, dev.name, dev.kind, dev.counter_id)

@@ -1,0 +1,153 @@
+"""Every periodic job of a running hub, with one stop event.
+
+Whatever runs the hub (``motcua serve``, ``motcua demo``, the WSGI entry) starts
+it explicitly with :func:`start_background`; registering a blueprint never does,
+and a test's app runs none unless the test asks. Each job runs in its own
+thread, so a slow upstream cannot hold back the rating windows:
+
+- ``rating-windows``: close rating windows whose time has passed (every second);
+- ``day-expiry``: close tickets still waiting from an earlier day (every minute);
+- ``unseen-calls``: log calls no screen showed in time (every second);
+- ``outbox``: deliver upstream batches and alert webhooks (woken after each
+  commit that queued one, else every ``[upstream] interval_s``);
+- ``closing``: close finished days' queue figures and check the periodic
+  alert rules (every ``[alerts] check_every_s``);
+- ``booking-expiry``: cancel remote tickets at closing time (every minute).
+
+A job that raises is logged with its traceback and runs again at its next turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from flask import Flask
+
+from hub.alerts import check_periodic
+from hub.booking import expire_bookings
+from hub.context import Hub
+from hub.federation import OutboxSender, enqueue_queue_day
+from hub.screens import check_unseen
+from hub.stats import roll_queue_days
+
+logger = logging.getLogger(__name__)
+
+BACKGROUND_EXTENSION = "motcua.background"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One periodic job.
+
+    Attributes:
+        name: its name (and its thread's, prefixed ``motcua-``).
+        run: the work of one turn.
+        every_s: seconds until the next turn (read each turn: a reload applies).
+        wake: when set, starts the next turn at once.
+    """
+
+    name: str
+    run: Callable[[], object]
+    every_s: Callable[[], float]
+    wake: threading.Event | None = None
+
+
+class Background:
+    """The hub's periodic jobs, each in a daemon thread, all ended by :meth:`stop`."""
+
+    def __init__(self, jobs: Sequence[Job]) -> None:
+        self.jobs = list(jobs)
+        self.stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Start every job's thread (once)."""
+        if self._threads:
+            return
+        for job in self.jobs:
+            thread = threading.Thread(
+                target=self._loop, args=(job,), name=f"motcua-{job.name}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Ask every job to stop and wait for their threads."""
+        self.stopping.set()
+        for job in self.jobs:
+            if job.wake is not None:
+                job.wake.set()
+        for thread in self._threads:
+            thread.join(timeout_s)
+
+    def _loop(self, job: Job) -> None:
+        while not self.stopping.is_set():
+            try:
+                job.run()
+            except Exception:  # noqa: BLE001 - a failed turn is logged; the next one retries
+                logger.exception("background job %s failed; it runs again next turn", job.name)
+            if job.wake is None:
+                self.stopping.wait(job.every_s())
+            else:
+                job.wake.wait(job.every_s())
+                job.wake.clear()
+
+
+def hub_jobs(hub: Hub, *, tick_s: float = 1.0) -> list[Job]:
+    """The hub's periodic jobs (see the module doc); ``tick_s`` paces the fast ones."""
+    sender = OutboxSender(hub.engine, hub.config, hub.clock, hub.outbox)
+
+    def deliver() -> None:
+        sender.config = hub.config
+        sender.flush_upstream()
+        sender.flush_webhooks()
+
+    def close_days() -> None:
+        now = hub.clock()
+        roll_queue_days(hub.engine, hub.config, now, on_rolled=enqueue_queue_day)
+        if check_periodic(hub.engine, hub.config, now):
+            hub.outbox.wake.set()
+
+    def unseen() -> None:
+        check_unseen(hub.engine, timeout_s=hub.config.display.ack_timeout_s, now=hub.clock())
+
+    def bookings() -> None:
+        if hub.booking.enabled():
+            expire_bookings(hub.booking)
+
+    return [
+        Job("rating-windows", hub.ratings.expire_windows, lambda: tick_s),
+        Job("day-expiry", hub.tickets.expire_past_days, lambda: 60 * tick_s),
+        Job("unseen-calls", unseen, lambda: tick_s),
+        Job(
+            "outbox",
+            deliver,
+            lambda: upstream.interval_s if (upstream := hub.config.upstream) else 5.0,
+            wake=hub.outbox.wake,
+        ),
+        Job("closing", close_days, lambda: float(hub.config.alerts.check_every_s)),
+        Job("booking-expiry", bookings, lambda: 60 * tick_s),
+    ]
+
+
+def start_background(
+    app: Flask, *, only: Iterable[str] | None = None, tick_s: float = 1.0
+) -> Background:
+    """Start (once per app) the hub's periodic jobs, or only the named ones.
+
+    Returns:
+        The running :class:`Background` (call ``stop()`` to end it).
+    """
+    running: Background | None = app.extensions.get(BACKGROUND_EXTENSION)
+    if running is not None:
+        return running
+    hub: Hub = app.extensions["motcua"]
+    wanted = set(only) if only is not None else None
+    jobs = [job for job in hub_jobs(hub, tick_s=tick_s) if wanted is None or job.name in wanted]
+    background = Background(jobs)
+    background.start()
+    app.extensions[BACKGROUND_EXTENSION] = background
+    return background

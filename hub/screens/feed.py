@@ -1,0 +1,33 @@
+"""The hub as the screen service sees it (:class:`display.feed.ScreenFeed`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from config import Config
+from hub.context import Hub
+from hub.screens.acks import record_ack
+
+
+class HubScreenFeed:
+    """Calls and counters from the hub's views; acknowledgements into its database."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    @property
+    def config(self) -> Config:
+        return self.hub.config
+
+    def now(self) -> datetime:
+        return self.hub.clock()
+
+    def snapshot(self, *, recent: int = 10) -> dict[str, Any]:
+        return self.hub.views.snapshot(recent=recent)
+
+    def calls_after(self, seq: int, *, limit: int = 200) -> list[dict[str, Any]]:
+        return self.hub.views.calls_after(seq, limit=limit)
+
+    def record_ack(self, data: dict[str, Any]) -> dict[str, Any]:
+        return record_ack(self.hub.engine, self.hub.clock(), data)
