@@ -1,8 +1,9 @@
-"""Domain errors with their wire code and HTTP status, each defined once.
+"""Domain errors with their wire code and HTTP status, each defined once, and the
+one table of HTTP statuses the web server itself may answer.
 
 Web handlers never build error bodies themselves: they raise one of these and
-the error handlers in :mod:`hub.api.errors` turn it into
-``{"error": {"code", "message"}}``.
+the error handlers (:mod:`hub.responses`) turn it into
+``{"error": {"code", "message"}}`` or an error page.
 """
 
 from __future__ import annotations
@@ -52,12 +53,6 @@ class Conflict(HubError):
     message = "Trạng thái hiện tại không cho phép thao tác này"
 
 
-class PayloadTooLarge(HubError):
-    status = 413
-    code = "payload_too_large"
-    message = "Nội dung gửi lên quá lớn"
-
-
 class TooManyAttempts(HubError):
     status = 429
     code = "too_many_attempts"
@@ -68,3 +63,30 @@ class Unavailable(HubError):
     status = 503
     code = "unavailable"
     message = "Dịch vụ tạm thời không sẵn sàng"
+
+
+#: The one table of statuses the hub answers without a :class:`HubError` (routing,
+#: limits, the web server): wire code and Vietnamese message of each.
+HTTP_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("invalid_request", BadRequest.message),
+    401: ("unauthorized", Unauthorized.message),
+    403: ("forbidden", Forbidden.message),
+    404: ("not_found", NotFound.message),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ"),
+    409: ("conflict", Conflict.message),
+    413: ("payload_too_large", "Nội dung gửi lên quá lớn"),
+    414: ("uri_too_long", "Địa chỉ quá dài"),
+    415: ("unsupported_media_type", "Kiểu nội dung không được hỗ trợ"),
+    429: ("too_many_attempts", TooManyAttempts.message),
+    431: ("headers_too_large", "Tiêu đề yêu cầu quá lớn"),
+    500: ("internal_error", "Lỗi hệ thống; đã ghi nhật ký để xử lý"),
+    503: ("unavailable", Unavailable.message),
+}
+
+
+def http_error(status: int) -> HubError:
+    """The :class:`HubError` for an HTTP status the server answered by itself."""
+    code, message = HTTP_ERRORS.get(status, HTTP_ERRORS[400 if status < 500 else 500])
+    err = HubError(message, code=code)
+    err.status = status
+    return err

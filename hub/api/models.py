@@ -148,10 +148,6 @@ class StatsQuery(BaseModel):
     include_flagged: bool = False
 
 
-class ReportQuery(StatsQuery):
-    format: Literal["xlsx", "csv"] = "xlsx"
-
-
 # --------------------------------------------------------------- responses
 class ErrorBody(BaseModel):
     code: str

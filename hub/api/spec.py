@@ -34,10 +34,6 @@ class Access:
     public: bool = False
     note: str = ""
 
-    @property
-    def state_public_reason(self) -> str:
-        return self.note
-
 
 PUBLIC = Access(public=True)
 

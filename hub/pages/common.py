@@ -5,57 +5,42 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from hub import errors
-from hub.errors import HubError
+from hub.errors import HubError, http_error
 from hub.pages.i18n import error_text
 from hub.pages.labels import ROLE_LABELS, label
-from hub.pages.security import current_actor, no_store, wants_json
+from hub.pages.security import current_actor, no_store
+from hub.responses import error_json, wants_json
 
 logger = logging.getLogger(__name__)
 
-_HTTP_CODES = {
-    400: "invalid_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "invalid_request",
-    413: "payload_too_large",
-}
 
-
-def json_error(status: int, code: str, message: str) -> Response:
-    response = jsonify({"error": {"code": code, "message": message}})
-    response.status_code = status
-    return response
-
-
-def _error_page(status: int, code: str, message: str) -> Any:
+def error_page(err: HubError) -> Any:
+    """An error as a page in the visitor's language (JSON to the pages' own fetches;
+    a visitor who is not logged in goes to the login page)."""
+    translated = HubError(error_text(err), code=err.code)
+    translated.status = err.status
     if wants_json():
-        return json_error(status, code, message)
-    if status == 401:
+        return error_json(translated)
+    if err.status == 401:
         return redirect(url_for("pages_auth.login", next=request.path))
-    html = render_template("error.html", status=status, code=code, message=message)
-    return html, status
-
-
-def _hub_error(err: HubError) -> Any:
-    return _error_page(err.status, err.code, error_text(err))
+    html = render_template(
+        "error.html", status=err.status, code=err.code, message=translated.message
+    )
+    return html, err.status
 
 
 def _http_error(err: HTTPException) -> Any:
-    status = err.code or 500
-    code = _HTTP_CODES.get(status, "invalid_request")
-    return _error_page(status, code, error_text(errors.HubError(code=code)))
+    return error_page(http_error(err.code or 500))
 
 
 def page_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
     """A blueprint whose errors render as pages (or JSON for fetch) in the page's
     language, and whose answers are never cached."""
     bp = Blueprint(name, import_name, **kwargs)
-    bp.register_error_handler(HubError, _hub_error)
+    bp.register_error_handler(HubError, error_page)
     bp.register_error_handler(HTTPException, _http_error)
     bp.after_request(no_store)
     bp.context_processor(page_context)

@@ -32,6 +32,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from hub import errors
 from hub.accounts import Actor
+from hub.responses import wants_json
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +122,6 @@ def current_actor() -> Actor | None:
             session.pop("token", None)  # expired, revoked or disabled: forget it
         g.actor = actor
     return g.actor
-
-
-def wants_json() -> bool:
-    """True for the pages' own fetch() calls (they ask for JSON)."""
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" or request.is_json
 
 
 def requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

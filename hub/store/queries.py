@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
@@ -78,30 +77,3 @@ def open_counter_ids(conn: Connection) -> set[str]:
         )
     )
     return {r[0] for r in rows}
-
-
-def first_waiting(
-    conn: Connection, service_ids: Sequence[str], *, is_priority: bool, lock: bool, day: date
-) -> Any:
-    """The earliest waiting ticket of a class over some fields, issued on ``day``.
-
-    Tickets of earlier days are never called (see ``QueueService.expire_past_days``).
-
-    With ``lock`` on PostgreSQL the row is locked ``FOR UPDATE SKIP LOCKED``, so
-    two counters racing never pick the same ticket; SQLite ignores the clause
-    (its ``BEGIN IMMEDIATE`` already serialises writers).
-    """
-    query = (
-        select(tickets.c.id, tickets.c.issued_at, tickets.c.is_priority)
-        .where(
-            tickets.c.status == WAITING,
-            tickets.c.service_id.in_(list(service_ids)),
-            tickets.c.is_priority.is_(is_priority),
-            tickets.c.day == day,
-        )
-        .order_by(tickets.c.issued_at, tickets.c.id)
-        .limit(1)
-    )
-    if lock:
-        query = query.with_for_update(skip_locked=True)
-    return conn.execute(query).first()
