@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask_socketio import SocketIO
 
+from config import Config
 from display import web as display_web
 from hub import api, dashboard, pages, sockets, ticket_pages
 from hub.accounts import DeviceService, TokenService, UserService, cheap_hasher
@@ -79,13 +80,12 @@ def create_app(settings: Settings) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=settings.config.security.max_body_bytes,
         JSON_SORT_KEYS=False,
         TESTING=settings.testing,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.config.security.secure_cookies,
     )
+    _apply_limits(app, settings.config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     socketio = SocketIO(
@@ -99,6 +99,7 @@ def create_app(settings: Settings) -> Flask:
         ping_timeout=10,
     )
     hub = build_hub(settings, socketio)
+    hub.on_reconfigure.append(lambda config: _apply_limits(app, config))
     app.extensions["motcua"] = hub
     api.register(app)
     sockets.register(socketio, hub)
@@ -107,3 +108,9 @@ def create_app(settings: Settings) -> Flask:
     ticket_pages.register(app)
     display_web.register(app, HubScreenFeed(hub), Path(settings.data_dir) / "audio")
     return app
+
+
+def _apply_limits(app: Flask, config: Config) -> None:
+    """The web server's settings that follow ``[security]`` (also after a reload)."""
+    app.config["MAX_CONTENT_LENGTH"] = config.security.max_body_bytes
+    app.config["SESSION_COOKIE_SECURE"] = config.security.secure_cookies

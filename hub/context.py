@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask import current_app, request
 from flask_socketio import SocketIO
@@ -44,6 +45,8 @@ class Hub:
     tokens: TokenService
     audit: AuditLog
     socketio: SocketIO
+    on_reconfigure: list[Callable[[Config], None]] = field(default_factory=list)
+    """Called with each reloaded configuration (e.g. the web server's limits)."""
 
     def reconfigure(self, config: Config) -> None:
         """Apply a reloaded configuration without a restart."""
@@ -54,6 +57,8 @@ class Hub:
         self.tokens.security = config.security
         self.settings.config = config
         self.config = config
+        for hook in self.on_reconfigure:
+            hook(config)
 
 
 def current_hub() -> Hub:

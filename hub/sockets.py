@@ -23,11 +23,10 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import request, session
 from flask_socketio import SocketIO, disconnect, emit, join_room, leave_room, rooms
-from sqlalchemy import select
 
-from config.wire import error_body
+from config.wire import Role, error_body
 from display.namespace import BoundedNamespace, DisplayNamespace
 from hub.clock import iso
 from hub.events import (
@@ -38,8 +37,6 @@ from hub.events import (
     counter_room,
 )
 from hub.screens.feed import HubScreenFeed
-from hub.store.db import read
-from hub.store.tables import counter_state
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +59,7 @@ class DevicesNamespace(BoundedNamespace):
             raise ConnectionRefusedError("unauthorized")
         if actor.counter_id:
             join_room(counter_room(actor.counter_id))
-            with read(self.hub.engine) as conn:
-                until = conn.execute(
-                    select(counter_state.c.rating_until).where(
-                        counter_state.c.counter_id == actor.counter_id
-                    )
-                ).scalar()
+            until = self.hub.views.rating_until(actor.counter_id)
             if until is not None and until > self.hub.clock():
                 emit(EV_RATING_OPEN, {"counter": actor.counter_id, "until": iso(until)})
         logger.info("device %s connected from %s", actor.name, request.remote_addr)
@@ -94,8 +86,6 @@ class CounterNamespace(BoundedNamespace):
     def on_connect(self, auth: Any = None) -> bool:
         token = _token(auth)
         if not token:
-            from flask import session
-
             # The console page connects with its session cookie; a cookie rides
             # along on any site's request, so insist the page is ours.
             token = (session.get("token") if session else None) or ""
@@ -107,10 +97,7 @@ class CounterNamespace(BoundedNamespace):
         self._tokens[request.sid] = token  # type: ignore[attr-defined]
         join_room("staff")
         services = [s.id for s in self.hub.config.services]
-        with read(self.hub.engine) as conn:
-            from hub.store import queries
-
-            emit(EV_QUEUE, {"waiting": queries.waiting_counts(conn, services)})
+        emit(EV_QUEUE, {"waiting": self.hub.views.waiting(services)})
         return True
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -132,14 +119,9 @@ class CounterNamespace(BoundedNamespace):
         counter_id = data.get("counter") if isinstance(data, dict) else None
         if not isinstance(counter_id, str) or self.hub.config.counter(counter_id) is None:
             return error_body("unknown_counter", "Không có quầy này")
-        if actor.role == "staff":
-            with read(self.hub.engine) as conn:
-                state = conn.execute(
-                    select(counter_state.c.status, counter_state.c.user_id).where(
-                        counter_state.c.counter_id == counter_id
-                    )
-                ).first()
-            if state is not None and state.status == "open" and state.user_id != actor.id:
+        if actor.role == Role.STAFF:
+            operator = self.hub.views.operator_of(counter_id)
+            if operator is not None and operator != actor.id:
                 return error_body("not_your_counter", "Quầy này do cán bộ khác phụ trách")
             # A console follows one counter at a time.
             for room in rooms():

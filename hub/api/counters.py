@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from config.wire import DeviceKind, Role
 from hub.accounts import Actor
 from hub.api.models import CounterOut, CounterTicketOut, TransferIn
 from hub.api.spec import PUBLIC, Access, endpoint
@@ -13,11 +14,11 @@ from hub.context import current_hub
 from hub.queue import TicketStatus
 
 bp = Blueprint("counters", __name__, url_prefix="/api/v1")
-OPENERS = Access(roles=("staff", "admin"))
-CLOSERS = Access(roles=("staff", "admin"))
+OPENERS = Access(roles=(Role.STAFF, Role.ADMIN))
+CLOSERS = Access(roles=(Role.STAFF, Role.ADMIN))
 # The user who opened the counter (checked by the queue service), or the
 # counter keypad bound to that counter, acting for that user.
-OPERATOR = Access(roles=("staff", "admin"), devices=("counter-keypad",))
+OPERATOR = Access(roles=(Role.STAFF, Role.ADMIN), devices=(DeviceKind.COUNTER_KEYPAD,))
 COUNTER = "/counters/<string(maxlength=32):counter_id>"
 CONFLICTS = (401, 403, 404, 409)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from config.wire import ROLES
 from hub import errors
 from hub.accounts import Actor
 from hub.api.models import LoginIn, LoginOut
@@ -13,7 +14,7 @@ from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub, remote_address
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
-ANY_USER = Access(roles=("staff", "manager", "admin"))
+ANY_USER = Access(roles=ROLES)
 
 
 @endpoint(

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
+from config.wire import DeviceKind
 from hub import errors
 from hub.accounts import Actor
 from hub.api.models import RatingBatchIn, RatingBatchOut, RatingIn, RatingOut
@@ -15,9 +16,9 @@ from hub.federation import check_link, receive
 from hub.satisfaction import CREATED, DUPLICATE, RatingInput
 
 bp = Blueprint("ratings", __name__, url_prefix="/api/v1")
-PAD = Access(devices=("rating-pad",))
+PAD = Access(devices=(DeviceKind.RATING_PAD,))
 PAD_OR_LINK = Access(
-    devices=("rating-pad", "hub"),
+    devices=(DeviceKind.RATING_PAD, DeviceKind.HUB),
     note="a downstream hub's link (device kind 'hub') may send forwarded ratings",
 )
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from hub import errors
 from hub.accounts import Actor
+from hub.context import current_hub
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,6 @@ REGISTRY: list[Route] = []
 
 
 def _resolve_actor() -> Actor | None:
-    from hub.context import current_hub
-
     header = request.headers.get("Authorization", "")
     if not header:
         return None

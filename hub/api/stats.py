@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from config.wire import Role
 from hub import errors
 from hub.accounts import Actor
 from hub.api.models import QueueStatsOut, SatisfactionOut, StaffTodayOut, StatsQuery
@@ -13,8 +14,8 @@ from hub.api.spec import Access, endpoint
 from hub.context import current_hub
 
 bp = Blueprint("stats", __name__, url_prefix="/api/v1")
-MANAGERS = Access(roles=("manager", "admin"))
-STAFF = Access(roles=("staff",))
+MANAGERS = Access(roles=(Role.MANAGER, Role.ADMIN))
+STAFF = Access(roles=(Role.STAFF,))
 
 
 @endpoint(

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
+from config.wire import DeviceKind
 from hub.accounts import PUBLIC as PUBLIC_ACTOR
 from hub.accounts import Actor
 from hub.api.models import RatingOut, ServiceOut, TicketIn, TicketOut, TicketRatingIn
@@ -13,7 +14,7 @@ from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub
 
 bp = Blueprint("tickets", __name__, url_prefix="/api/v1")
-KIOSK = Access(devices=("kiosk",))
+KIOSK = Access(devices=(DeviceKind.KIOSK,))
 HOLDER = Access(public=True, note="capability URL: the ticket's long random id")
 TICKET_ID = "<string(maxlength=64):ticket_id>"
 

@@ -8,6 +8,7 @@ import logging
 import sys
 from typing import Any
 
+from config.wire import Role
 from hub.app import create_app
 from hub.background import start_background
 from hub.cli import CliError
@@ -58,6 +59,8 @@ def _first_admin(hub: Hub) -> None:
     password = getpass.getpass("Mật khẩu: ")
     if getpass.getpass("Nhập lại mật khẩu: ") != password:
         raise CliError("hai lần nhập mật khẩu không khớp")
-    hub.users.add_user(name, password, "admin")
-    hub.audit.record("user_add", actor="cli", target=f"user:{name}", after={"role": "admin"})
+    hub.users.add_user(name, password, Role.ADMIN)
+    hub.audit.record(
+        "user_add", actor="cli", target=f"user:{name}", after={"role": Role.ADMIN.value}
+    )
     print(f"Đã tạo tài khoản quản trị {name}.")

@@ -3,9 +3,10 @@ the calls made, and the screens' snapshot."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from config import Config
 from hub.clock import iso
@@ -105,3 +106,46 @@ class CounterViews:
             self.config, seq=row.seq, number=row.number, service_id=row.service_id,
             counter_id=row.counter_id, at=row.at, recall=row.recall,
         )  # fmt: skip
+
+    def open_counter_of(self, user_id: int | None) -> str | None:
+        """The counter a user has open, if any (one counter per user)."""
+        with read(self.engine) as conn:
+            found: str | None = conn.execute(
+                select(counter_state.c.counter_id).where(
+                    counter_state.c.user_id == user_id, counter_state.c.status == "open"
+                )
+            ).scalar()
+        return found
+
+    def operator_of(self, counter_id: str) -> int | None:
+        """The user who has ``counter_id`` open, or None when it is closed."""
+        with read(self.engine) as conn:
+            row = conn.execute(
+                select(counter_state.c.status, counter_state.c.user_id).where(
+                    counter_state.c.counter_id == counter_id
+                )
+            ).first()
+        return row.user_id if row is not None and row.status == "open" else None
+
+    def rating_until(self, counter_id: str) -> datetime | None:
+        """When the counter's open rating window closes (None: no window open)."""
+        with read(self.engine) as conn:
+            until: datetime | None = conn.execute(
+                select(counter_state.c.rating_until).where(counter_state.c.counter_id == counter_id)
+            ).scalar()
+        return until
+
+    def waiting(self, service_ids: list[str]) -> dict[str, int]:
+        """Waiting tickets per field (every given field appears)."""
+        with read(self.engine) as conn:
+            return queries.waiting_counts(conn, service_ids)
+
+    def finished_today(self, counter_id: str, day: date) -> dict[str, int]:
+        """How many tickets the counter finished on ``day``, by final status."""
+        with read(self.engine) as conn:
+            rows = conn.execute(
+                select(tickets.c.status, func.count())
+                .where(tickets.c.counter_id == counter_id, tickets.c.completed_day == day)
+                .group_by(tickets.c.status)
+            )
+            return {status: int(n) for status, n in rows}

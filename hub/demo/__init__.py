@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask
 
 from config import EXAMPLES, Config, load_config
-from config.wire import DeviceKind
+from config.wire import DeviceKind, Role
 from hub.app import create_app
 from hub.background import start_background
 from hub.context import Hub
@@ -35,11 +35,11 @@ logger = logging.getLogger(__name__)
 DEMO_GROUP = "motcua.demo"
 
 DEMO_USERS = (
-    ("admin", "demo-admin-2026", "admin", "Quản trị (demo)"),
-    ("quanly", "demo-quanly-2026", "manager", "Lãnh đạo Trung tâm (demo)"),
-    ("canbo1", "demo-canbo1-2026", "staff", "Nguyễn Thị Lan (demo)"),
-    ("canbo2", "demo-canbo2-2026", "staff", "Trần Văn Minh (demo)"),
-    ("canbo3", "demo-canbo3-2026", "staff", "Lê Thu Hà (demo)"),
+    ("admin", "demo-admin-2026", Role.ADMIN, "Quản trị (demo)"),
+    ("quanly", "demo-quanly-2026", Role.MANAGER, "Lãnh đạo Trung tâm (demo)"),
+    ("canbo1", "demo-canbo1-2026", Role.STAFF, "Nguyễn Thị Lan (demo)"),
+    ("canbo2", "demo-canbo2-2026", Role.STAFF, "Trần Văn Minh (demo)"),
+    ("canbo3", "demo-canbo3-2026", Role.STAFF, "Lê Thu Hà (demo)"),
 )
 
 

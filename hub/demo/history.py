@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 
+from config.wire import Role
 from hub.satisfaction import rollup_add_many
 from hub.stats import store_queue_day
 from hub.store.db import read, write
@@ -26,7 +27,7 @@ def seed_history(hub: Any, days: int = 42, seed: int = 7) -> int:
     with read(hub.engine) as conn:
         if conn.execute(select(func.count()).select_from(ratings)).scalar_one():
             return 0
-        staff = [r.id for r in conn.execute(select(users.c.id).where(users.c.role == "staff"))]
+        staff = [r.id for r in conn.execute(select(users.c.id).where(users.c.role == Role.STAFF))]
     if not staff:
         return 0
     rng = random.Random(seed)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import create_engine
 
 from hub.store.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only for `alembic` run by hand
-    from sqlalchemy import create_engine
-
     url = context.config.get_main_option("sqlalchemy.url") or "sqlite:///var/motcua.db"
     connection = create_engine(url).connect()
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask
 
+from hub.pages import admin, auth_pages, console, i18n, security
 from hub.pages.security import current_actor, requires
 
 __all__ = ["current_actor", "register", "requires"]
@@ -24,8 +25,6 @@ __all__ = ["current_actor", "register", "requires"]
 
 def register(app: Flask, hub: Any) -> None:
     """Install i18n and web security, and add the login, console and admin pages."""
-    from hub.pages import admin, auth_pages, console, i18n, security
-
     i18n.init(app, hub)
     security.init(app)
     for module in (auth_pages, console, admin):

@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 
 from config.wire import DEVICE_KINDS, ROLES
+from hub import admin as ops
 from hub import errors
-from hub.api import admin as ops
-from hub.audit import csv_lines
+from hub.audit import AuditFilter, AuditQuery, audit_filter, csv_lines
 from hub.context import current_hub, remote_address
 from hub.pages.common import page_blueprint, render_page
 from hub.pages.i18n import error_text, local_time
@@ -91,7 +91,6 @@ def devices_state() -> list[dict[str, Any]]:
 def overview() -> Any:
     """Counters and their state, device health, the latest audit rows."""
     hub = current_hub()
-    from hub.audit import AuditFilter
 
     recent = hub.audit.search(AuditFilter(), limit=8)
     return render_page(
@@ -314,12 +313,12 @@ def reload_config() -> Any:
 
 
 # ------------------------------------------------------------------ audit
-def _audit_query() -> tuple[ops.AuditQuery, str | None]:
+def _audit_query() -> tuple[AuditQuery, str | None]:
     raw = {k: v for k, v in request.args.items() if v and k in (*AUDIT_FILTERS, "before_id")}
     try:
-        return ops.AuditQuery.model_validate(raw), None
+        return AuditQuery.model_validate(raw), None
     except ValidationError:
-        return ops.AuditQuery(), _("Some filters were not valid and were ignored.")
+        return AuditQuery(), _("Some filters were not valid and were ignored.")
 
 
 @bp.get("/audit")
@@ -327,7 +326,7 @@ def _audit_query() -> tuple[ops.AuditQuery, str | None]:
 def audit() -> Any:
     hub = current_hub()
     query, problem = _audit_query()
-    rows = hub.audit.search(ops.audit_filter(hub, query), limit=AUDIT_PAGE)
+    rows = hub.audit.search(audit_filter(query, hub.config.site.timezone), limit=AUDIT_PAGE)
     older = rows[-1]["id"] if len(rows) == AUDIT_PAGE else None
     args = {k: v for k, v in request.args.items() if k in AUDIT_FILTERS and v}
     return render_page(
@@ -348,7 +347,7 @@ def audit_csv() -> Response:
     """The filtered audit log as CSV (UTF-8 with BOM), streamed."""
     hub = current_hub()
     query, _problem = _audit_query()
-    rows = hub.audit.iter_rows(ops.audit_filter(hub, query))
+    rows = hub.audit.iter_rows(audit_filter(query, hub.config.site.timezone))
 
     def local(value: Any) -> str:
         return local_time(value, "yyyy-MM-dd HH:mm:ss")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from hub.context import current_hub
 from hub.errors import HubError, http_error
 from hub.pages.i18n import error_text
 from hub.pages.labels import ROLE_LABELS, label
@@ -49,8 +50,6 @@ def page_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
 
 def page_context() -> dict[str, Any]:
     """The site and the logged-in user, for the layout of every page."""
-    from hub.context import current_hub
-
     hub = current_hub()
     actor = current_actor()
     user = None
@@ -70,8 +69,6 @@ def page_context() -> dict[str, Any]:
 
 def has_route(prefix: str) -> bool:
     """True when some blueprint serves pages under ``prefix`` (e.g. the dashboard)."""
-    from flask import current_app
-
     return any(rule.rule.startswith(prefix) for rule in current_app.url_map.iter_rules())
 
 

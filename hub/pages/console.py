@@ -22,8 +22,8 @@ from typing import Any
 
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
+from config.wire import Role
 from hub import errors
 from hub.accounts import Actor
 from hub.clock import iso
@@ -32,14 +32,11 @@ from hub.pages.common import page_blueprint, render_page
 from hub.pages.i18n import error_text
 from hub.pages.security import current_actor, requires
 from hub.queue import TicketStatus, site_day
-from hub.store import queries
-from hub.store.db import read
-from hub.store.tables import counter_state, tickets
 
 logger = logging.getLogger(__name__)
 
 bp = page_blueprint("console", __name__)
-OPERATORS = ("staff", "admin")
+OPERATORS = (Role.STAFF, Role.ADMIN)
 COUNTER = "/counter/<string(maxlength=32):counter_id>"
 #: A second "call next" this soon after a call is refused: a double press would
 #: otherwise complete a citizen who has not even reached the counter.
@@ -50,12 +47,7 @@ ACTIONS = ("call-next", "recall", "no-show", "complete", "transfer", "pause", "r
 # ------------------------------------------------------------------ state
 def own_counter(hub: Hub, actor: Actor) -> str | None:
     """The counter ``actor`` has open, if any (one counter per user)."""
-    with read(hub.engine) as conn:
-        return conn.execute(
-            select(counter_state.c.counter_id).where(
-                counter_state.c.user_id == actor.id, counter_state.c.status == "open"
-            )
-        ).scalar()
+    return hub.views.open_counter_of(actor.id)
 
 
 def _service_ref(hub: Hub, service_id: str) -> dict[str, str]:
@@ -94,14 +86,8 @@ def console_state(hub: Hub, counter_id: str) -> dict[str, Any]:
     service_ids = [s["id"] for s in counter["services"]]
     now = hub.clock()
     today = site_day(now, hub.config.site.timezone)
-    with read(hub.engine) as conn:
-        waiting = queries.waiting_counts(conn, service_ids)
-        rows = conn.execute(
-            select(tickets.c.status, func.count())
-            .where(tickets.c.counter_id == counter_id, tickets.c.completed_day == today)
-            .group_by(tickets.c.status)
-        )
-        tally = {status: int(n) for status, n in rows}
+    waiting = hub.views.waiting(service_ids)
+    tally = hub.views.finished_today(counter_id, today)
     return {
         "counter": counter,
         "waiting": waiting,
@@ -129,8 +115,7 @@ def pick() -> Any:
     if mine is not None:
         return redirect(url_for("console.console", counter_id=mine))
     counters = [counter_view(hub, c.id) for c in hub.config.counters]
-    with read(hub.engine) as conn:
-        waiting = queries.waiting_counts(conn, [s.id for s in hub.config.services])
+    waiting = hub.views.waiting([s.id for s in hub.config.services])
     return render_page("counter/pick.html", counters=counters, waiting=waiting)
 
 

@@ -19,6 +19,7 @@ import logging
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, Response, current_app, request
@@ -136,8 +137,6 @@ def local_time(value: datetime | None, fmt: str = "dd/MM/yyyy HH:mm") -> str:
     """``value`` (UTC) in the site's timezone, e.g. ``27/11/2026 14:05``."""
     if value is None:
         return ""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(current_app.extensions["motcua"].config.site.timezone)
     return babel_format_datetime(value, fmt, tzinfo=zone, locale=str(get_locale() or "vi"))
 

@@ -30,8 +30,10 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
+from config.wire import ROLES
 from hub import errors
 from hub.accounts import Actor
+from hub.context import current_hub
 from hub.responses import wants_json
 
 logger = logging.getLogger(__name__)
@@ -51,7 +53,6 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
-ALL_ROLES = ("staff", "manager", "admin")
 #: Endpoints (``blueprint.view``) that take a state-changing request without a
 #: CSRF token. Empty: nothing outside /api/ needs to.
 CSRF_EXEMPT: set[str] = set()
@@ -110,8 +111,6 @@ def check_csrf() -> None:
 def current_actor() -> Actor | None:
     """The logged-in user of this request (from ``session["token"]``), or None."""
     if "actor" not in g:
-        from hub.context import current_hub
-
         token = session.get("token")
         actor = current_hub().tokens.resolve(token) if isinstance(token, str) else None
         if actor is not None and actor.kind != "user":
@@ -130,7 +129,7 @@ def requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     No role means anyone, logged in or not. A visitor who is not logged in is
     sent to the login page (a fetch gets 401); a wrong role gets 403.
     """
-    unknown = set(roles) - set(ALL_ROLES)
+    unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}")
 

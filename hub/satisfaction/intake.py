@@ -30,7 +30,7 @@ from hub.ratings import flags as fl
 from hub.satisfaction.listeners import RatingListener
 from hub.satisfaction.misuse import check_share, flag_burst, flag_rules, is_burst
 from hub.satisfaction.rollups import rollup_add
-from hub.store.db import write
+from hub.store.db import read, write
 from hub.store.tables import (
     counter_state,
     rating_presses,
@@ -358,6 +358,12 @@ class RatingService:
         self.sink.publish(events)
         self.on_commit()
         return {"id": rating_id, "ticket_id": ticket_id}
+
+    def is_rated(self, ticket_id: str) -> bool:
+        """True when the ticket holds a rating (from whichever channel)."""
+        with read(self.engine) as conn:
+            found = conn.execute(select(ratings.c.id).where(ratings.c.ticket_id == ticket_id))
+            return found.first() is not None
 
     def expire_windows(self) -> None:
         """Close rating windows whose ``until`` has passed (run every second)."""

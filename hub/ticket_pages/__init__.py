@@ -24,13 +24,10 @@ import logging
 import re
 
 from flask import Blueprint, Flask, Response, current_app, render_template, url_for
-from sqlalchemy import select
 
 from hub import errors
 from hub.context import Hub, current_hub
 from hub.fonts import font_response
-from hub.store.db import read
-from hub.store.tables import ratings
 from hub.ticket_pages.api import booking_token
 from hub.ticket_pages.api import bp as api_bp
 
@@ -97,12 +94,6 @@ def _missing(title: str, text: str, status: int = 404) -> Response:
     return Response(html, status=status, mimetype="text/html")
 
 
-def _rated(ticket_id: str) -> bool:
-    with read(_hub().engine) as conn:
-        found = conn.execute(select(ratings.c.id).where(ratings.c.ticket_id == ticket_id))
-        return found.first() is not None
-
-
 @bp.get("/t/<ticket_id>")
 def ticket_status(ticket_id: str) -> Response:
     """The status page of one ticket."""
@@ -120,7 +111,7 @@ def ticket_status(ticket_id: str) -> Response:
     page = {
         "ticket": ticket,
         "api": f"/api/v1/tickets/{ticket_id}",
-        "rated": _rated(ticket_id),
+        "rated": _hub().ratings.is_rated(ticket_id),
         "site": {"name": config.site.name, "timezone": config.site.timezone},
         "levels": [
             {"id": level.id, "label": level.label, "positive": level.positive}
