@@ -73,7 +73,7 @@ class GpioButtons:
         pin_factory: Factory | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        # why: gpiozero loads only when real buttons are built (fakes and tests of the core skip it)
+        # why: gpiozero loads only when real buttons are built, never with fakes
         from gpiozero import Button, GPIOZeroError
 
         self._names = tuple(pins)

@@ -69,7 +69,7 @@ class KeypadDecoder:
     """
 
     def __init__(self, keymap: Mapping[str, str]) -> None:
-        # why: evdev loads only when a keymap is checked (not for fakes)
+        # why: evdev loads only when a real keypad is built, never with fakes
         from evdev import ecodes
 
         self._ev_key = ecodes.EV_KEY

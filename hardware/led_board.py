@@ -323,7 +323,7 @@ class SerialLedBoard:
             raise ValueError(f"no LED board for counter {counter_id!r}") from None
 
     def _send(self, address: int, frame: bytes) -> None:
-        # why: pyserial is loaded by open() already; kept out of module scope
+        # why: for its exceptions; pyserial stays out of processes without LED boards
         import serial
 
         with self._lock:

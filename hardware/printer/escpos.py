@@ -287,7 +287,7 @@ class EscposTicketPrinter:
     def _render_job(self, image: Image.Image) -> bytes:
         # Build the whole job first and send it in one write, so an encoding
         # problem shows before a byte reaches the printer.
-        # why: python-escpos is loaded by the constructor already; kept out of module scope
+        # why: python-escpos stays out of module scope, which fake printers import too
         from escpos.exceptions import Error as EscposError
         from escpos.printer import Dummy
 
