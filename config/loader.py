@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from config import upstream
 from config.alerts import AlertSettings
@@ -58,13 +59,13 @@ RAW_SECTIONS = ("kiosk", "rating_pad", "display_agent", "counter_keypad")
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 
-def _adapter(kind: Any) -> TypeAdapter[Any]:
+def _adapter(kind: type[T]) -> TypeAdapter[T]:
     if kind not in _ADAPTERS:
         _ADAPTERS[kind] = TypeAdapter(kind)
     return _ADAPTERS[kind]
 
 
-def _loc(prefix: str, loc: Iterable[Any]) -> str:
+def _loc(prefix: str, loc: Iterable[int | str]) -> str:
     key = prefix
     for part in loc:
         if isinstance(part, int):
@@ -76,7 +77,7 @@ def _loc(prefix: str, loc: Iterable[Any]) -> str:
     return key
 
 
-def _known_fields(kind: Any, loc: tuple[Any, ...]) -> list[str]:
+def _known_fields(kind: Any, loc: tuple[int | str, ...]) -> list[str]:
     """Field names of the dataclass a location points into, for "did you mean"."""
     current = _dataclass_in(kind)
     for part in loc[:-1]:
@@ -108,7 +109,7 @@ def _dataclass_in(kind: Any) -> Any:
     return None
 
 
-def _message(error: Mapping[str, Any], kind: Any) -> str:
+def _message(error: ErrorDetails, kind: Any) -> str:
     kind_code = error["type"]
     if kind_code in ("extra_forbidden", "unexpected_keyword_argument"):
         unknown = str(error["loc"][-1])
@@ -129,7 +130,7 @@ def _message(error: Mapping[str, Any], kind: Any) -> str:
 SLUG_PATTERNS = ("^[a-z0-9][a-z0-9_-]{0,63}$", "^[a-z0-9][a-z0-9_-]*$")
 
 
-def _pattern_message(pattern: str, loc: Iterable[Any]) -> str:
+def _pattern_message(pattern: str, loc: Iterable[int | str]) -> str:
     parts = list(loc)
     if parts and parts[-1] == "prefix":
         return "must be up to 3 capital letters A–Z"
@@ -273,6 +274,7 @@ def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
     if problems:
         raise ConfigError(name, problems)
     sections = {key: raw[key] for key in RAW_SECTIONS if key in raw}
+    assert site is not None  # a missing [site] is a problem above
     return Config(
         path=name,
         site=site,

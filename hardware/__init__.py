@@ -9,7 +9,6 @@
   (gpiozero), :mod:`hardware.keypad` (evdev), :mod:`hardware.led_board`
   (pyserial), :mod:`hardware.audio` (aplay).
 - :mod:`hardware.fakes`: a ``Fake*`` per port, for ``motcua demo`` and tests.
-- :mod:`hardware.escpos_decode`: ESC/POS bytes back into events and PNGs.
 
 Device libraries are imported only when a real adapter is built, so the core
 (and the fakes) work without the ``pi`` extra.

@@ -23,10 +23,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hardware.errors import DeviceUnavailable
 from hardware.ports import PATTERNS, LedPattern
+
+if TYPE_CHECKING:
+    from gpiozero import Button
+    from gpiozero.pins import Factory
 
 __all__ = ["GpioButtons", "GpioIndicator"]
 
@@ -66,9 +70,10 @@ class GpioButtons:
         pull_up: bool = True,
         debounce_ms: float = 250,
         hold_s: float | None = None,
-        pin_factory: Any = None,
+        pin_factory: Factory | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        # why: gpiozero loads only when real buttons are built, never with fakes
         from gpiozero import Button, GPIOZeroError
 
         self._names = tuple(pins)
@@ -78,7 +83,7 @@ class GpioButtons:
         self._last_press: dict[str, float] = {}
         self._on_press: Callable[[str], None] | None = None
         self._on_hold: Callable[[str], None] | None = None
-        self._buttons: list[Any] = []
+        self._buttons: list[Button] = []
         try:
             for name, pin in pins.items():
                 button = Button(
@@ -161,7 +166,10 @@ class GpioIndicator:
         DeviceUnavailable: The pin is in use or no pin factory works.
     """
 
-    def __init__(self, pin: PinId, *, active_high: bool = True, pin_factory: Any = None) -> None:
+    def __init__(
+        self, pin: PinId, *, active_high: bool = True, pin_factory: Factory | None = None
+    ) -> None:
+        # why: gpiozero loads only when a real LED is built
         from gpiozero import LED, GPIOZeroError
 
         try:

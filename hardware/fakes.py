@@ -3,13 +3,14 @@
 Each fake keeps what it was asked to do (images, frames, WAVs, LED states) and
 can be told to fail with a :mod:`hardware.errors` exception, so an agent's
 error handling can be tested without a device. Their behaviour is pinned to the
-real adapters' by the contract tests in ``tests/hardware/test_contracts.py``.
+real adapters' by the contract tests in ``tests/hardware/test_hw_contracts.py``.
 They import no device library.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -47,7 +48,7 @@ class FakeTicketPrinter:
         out_dir: Directory for ``ticket-0001.png``, … (created); None keeps memory only.
     """
 
-    def __init__(self, paper_mm: int = 80, out_dir: str | Path | None = None) -> None:
+    def __init__(self, paper_mm: int = 80, out_dir: str | os.PathLike[str] | None = None) -> None:
         if paper_mm not in PAPER_DOTS:
             raise ValueError(f"paper_mm must be one of {sorted(PAPER_DOTS)}, not {paper_mm!r}")
         self._dots = PAPER_DOTS[paper_mm]

@@ -23,9 +23,12 @@ import os
 import select
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-__all__ = ["EventSource", "EvdevKeypad", "KeypadDecoder", "pump"]
+if TYPE_CHECKING:
+    from evdev import InputDevice, InputEvent
+
+__all__ = ["EventSource", "EvdevKeypad", "KeypadDecoder", "KeypadDevice", "pump"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +36,25 @@ logger = logging.getLogger(__name__)
 class EventSource(Protocol):
     """What :func:`pump` reads: an ``evdev.InputDevice`` or any ``evdev.eventio.EventIO``."""
 
-    def fileno(self) -> int: ...
+    def fileno(self) -> int:
+        """The file descriptor to wait on."""
+        ...
 
-    def read(self) -> Iterable[Any]: ...
+    def read(self) -> Iterable[InputEvent]:
+        """The events available now (raises BlockingIOError when there are none)."""
+        ...
+
+
+class KeypadDevice(EventSource, Protocol):
+    """What :class:`EvdevKeypad` opens: an ``evdev.InputDevice`` (tests use a pipe)."""
+
+    def grab(self) -> None:
+        """Take the device for this process alone (``EVIOCGRAB``)."""
+        ...
+
+    def close(self) -> None:
+        """Release the device."""
+        ...
 
 
 class KeypadDecoder:
@@ -50,6 +69,7 @@ class KeypadDecoder:
     """
 
     def __init__(self, keymap: Mapping[str, str]) -> None:
+        # why: evdev loads only when a real keypad is built, never with fakes
         from evdev import ecodes
 
         self._ev_key = ecodes.EV_KEY
@@ -63,7 +83,7 @@ class KeypadDecoder:
                 raise ValueError(f"unknown key name {key_name!r}{hint}")
             self._commands[code] = command
 
-    def feed(self, event: Any) -> str | None:
+    def feed(self, event: InputEvent) -> str | None:
         """The command for a key-down ``event`` of a mapped key, else None."""
         if event.type == self._ev_key and event.value == 1:
             return self._commands.get(event.code)
@@ -105,7 +125,8 @@ def pump(
                 logger.exception("keypad callback failed for %s", command)
 
 
-def _find_device(name: str | None, path: str | None) -> Any:
+def _find_device(name: str | None, path: str | None) -> InputDevice[str] | None:
+    # why: evdev loads only when a real keypad is looked for
     from evdev import InputDevice, list_devices
 
     if path is not None:
@@ -149,7 +170,7 @@ class EvdevKeypad:
         path: str | None = None,
         grab: bool = True,
         poll_s: float = 2.0,
-        open_device: Callable[[], Any] | None = None,
+        open_device: Callable[[], KeypadDevice | None] | None = None,
     ) -> None:
         if open_device is None and (name is None) == (path is None):
             raise ValueError("give the keypad's name or its path, not both and not neither")

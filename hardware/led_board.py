@@ -19,13 +19,17 @@ path, ``socket://…``, ``rfc2217://…``, or ``loop://`` in tests.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hardware.errors import DeviceTimeout, DeviceUnavailable, HardwareError
 from hardware.ports import DisplayHealth
+
+if TYPE_CHECKING:
+    import serial
 
 __all__ = ["Framing", "ModbusRtuFraming", "SerialLedBoard", "StxEtxFraming", "crc16_modbus"]
 
@@ -260,7 +264,7 @@ class SerialLedBoard:
         for address in self.address_map.values():
             self.framing.check_address(address)
         self.timeout = timeout
-        self._port: Any = None
+        self._port: serial.Serial | None = None
         self._wanted_open = False  # open() was called and close() was not
         self._lock = threading.Lock()
         self._consecutive = 0
@@ -278,12 +282,13 @@ class SerialLedBoard:
             self._wanted_open = True
             self._open_locked()
 
-    def _open_locked(self) -> None:
+    def _open_locked(self) -> serial.Serial:
+        # why: pyserial loads only when real LED boards are opened
         import serial
 
         self._close_port()
         try:
-            self._port = serial.serial_for_url(
+            port = serial.serial_for_url(
                 self.url,
                 baudrate=self.baudrate,
                 timeout=self.timeout,
@@ -293,9 +298,11 @@ class SerialLedBoard:
             self._last_error = str(err)
             raise DeviceUnavailable(f"LED boards on {self.url}: {err}", device=_DEV) from err
         logger.info("LED boards on %s open (%d boards)", self.url, len(self.address_map))
+        self._port = port
+        return port
 
     @property
-    def port(self) -> Any:
+    def port(self) -> serial.Serial | None:
         """The open pyserial port, or None (for diagnostics and tests)."""
         return self._port
 
@@ -316,22 +323,24 @@ class SerialLedBoard:
             raise ValueError(f"no LED board for counter {counter_id!r}") from None
 
     def _send(self, address: int, frame: bytes) -> None:
+        # why: for its exceptions; pyserial stays out of processes without LED boards
         import serial
 
         with self._lock:
-            if self._port is None:
+            port = self._port
+            if port is None:
                 if not self._wanted_open:
                     raise DeviceUnavailable(f"LED boards on {self.url} are not open", device=_DEV)
                 logger.info("LED boards on %s: reconnecting", self.url)
-                self._open_locked()
+                port = self._open_locked()
             gap = self.framing.min_gap_s(self.baudrate) - (time.monotonic() - self._last_sent)
             if gap > 0:
                 time.sleep(gap)
             try:
-                self._port.reset_input_buffer()  # a late ACK must not answer this frame
-                self._port.write(frame)
+                port.reset_input_buffer()  # a late ACK must not answer this frame
+                port.write(frame)
                 if self.framing.expects_reply:
-                    self.framing.read_reply(address, self._port.read)
+                    self.framing.read_reply(address, port.read)
             except DeviceTimeout as err:
                 self._count_timeout(err)
                 raise
@@ -373,7 +382,7 @@ class SerialLedBoard:
             return
         # pyserial 3.5's socket:// close() skips socket.close() when shutdown()
         # fails (peer already gone) and leaks the socket: close it ourselves.
-        sock = getattr(port, "_socket", None)
+        sock: socket.socket | None = getattr(port, "_socket", None)
         try:
             port.close()
         except (OSError, ValueError) as err:

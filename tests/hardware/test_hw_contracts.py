@@ -18,7 +18,6 @@ from PIL import Image
 from hardware.audio import AplayAudioOutput, NullAudioOutput
 from hardware.buttons import GpioButtons, GpioIndicator
 from hardware.errors import DeviceTimeout, DeviceUnavailable, HardwareError, PaperOut
-from hardware.escpos_decode import decode_tickets
 from hardware.fakes import (
     FakeAudioOutput,
     FakeButtonPanel,
@@ -39,6 +38,7 @@ from hardware.ports import (
     PrinterStatus,
     TicketPrinter,
 )
+from tests.support.escpos_decode import decode_tickets
 
 
 @dataclass

@@ -9,7 +9,6 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw
 
 from hardware.errors import DeviceTimeout, PaperOut
-from hardware.escpos_decode import write_ticket_pngs
 from hardware.fakes import (
     FakeAudioOutput,
     FakeButtonPanel,
@@ -19,6 +18,7 @@ from hardware.fakes import (
     FakeTicketPrinter,
 )
 from hardware.ports import PrinterStatus
+from tests.support.escpos_decode import write_ticket_pngs
 
 
 def grey_ticket() -> Image.Image:

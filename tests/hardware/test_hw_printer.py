@@ -13,10 +13,10 @@ from escpos.printer import Dummy
 from PIL import Image
 
 from hardware.errors import DeviceUnavailable, PaperOut
-from hardware.escpos_decode import Cut, Init, Raster, StatusQuery, decode, decode_tickets
 from hardware.fakes import FakeTicketPrinter
 from hardware.ports import PrinterStatus, TicketPrinter
 from hardware.printer import EscposTicketPrinter, build_printer, open_printer, parse_status
+from tests.support.escpos_decode import Cut, Init, Raster, StatusQuery, decode, decode_tickets
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "hardware"
 CUT = b"\x1dV\x00"

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from kiosk_support import CUT, PipeKeypad, hub_tickets, serve, settings, wait_until
 
-from hardware.escpos_decode import decode_tickets
 from kiosk.settings import (
     ButtonSettings,
     KeypadSettings,
@@ -19,6 +18,7 @@ from kiosk.settings import (
     PriorityButtonSettings,
     build_agent,
 )
+from tests.support.escpos_decode import decode_tickets
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""Decode ESC/POS byte streams back into events: for tests and for the demo.
+"""Decode ESC/POS byte streams back into events, for the tests.
 
 The tests assert on what a printer would receive (raster header, width, pixels,
-cut) and the demo turns the bytes a ``file`` printer wrote back into PNG files
-(:func:`decode_tickets`). It knows every command python-escpos emits for text,
-images, QR codes, barcodes and cuts; anything else is a :class:`DecodeError`
-naming the offset. Decoding is one pass that always advances and checks every
-length against the bytes left, so bad input can never make it hang or read past
-the end.
+cut) and turn the bytes a ``file`` printer or python-escpos's ``Dummy`` got back
+into images (:func:`decode_tickets`) or PNG files (:func:`write_ticket_pngs`).
+It knows every command python-escpos emits for text, images, QR codes, barcodes
+and cuts; anything else is a :class:`DecodeError` naming the offset. Decoding is
+one pass that always advances and checks every length against the bytes left,
+so bad input can never make it hang or read past the end.
 
 Raster images come back as mode ``"1"`` Pillow images, black (0) where the
 printer would burn a dot, ``width_bytes * 8`` dots wide (ESC/POS pads each row
@@ -316,8 +316,8 @@ def _stack(images: list[Image.Image]) -> Image.Image:
 def write_ticket_pngs(data: bytes, out_dir: str | Path, prefix: str = "ticket") -> list[Path]:
     """Decode a printed stream and write each ticket as ``<prefix>-0001.png``, … .
 
-    For the demo: what a ``file`` printer received, as pictures. Creates
-    ``out_dir``; returns the paths written, in print order.
+    What a ``file`` printer received, as pictures. Creates ``out_dir``; returns
+    the paths written, in print order.
 
     Raises:
         DecodeError: As :func:`decode`.

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from hardware.escpos_decode import (
+from tests.support.escpos_decode import (
     Code2D,
     Command,
     Cut,
