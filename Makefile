@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint typecheck format bench clean
+.PHONY: demo test lint typecheck contracts format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# The package edges of the README's table (pyproject.toml [tool.importlinter]).
+contracts: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
+
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint typecheck
+test: lint typecheck contracts
 	GPIOZERO_PIN_FACTORY=mock $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -26,6 +26,7 @@ from hub.booking import BookingService
 from hub.context import Hub
 from hub.counters import CounterService, CounterViews
 from hub.federation import Forwarder
+from hub.jsonio import HubJSONProvider
 from hub.outbox import Outbox
 from hub.satisfaction import RatingService
 from hub.screens.feed import HubScreenFeed
@@ -78,6 +79,7 @@ def build_hub(settings: Settings, socketio: SocketIO) -> Hub:
 def create_app(settings: Settings) -> Flask:
     """Build the hub: database (migrated), services, API, pages and Socket.IO."""
     app = Flask(__name__)
+    app.json = HubJSONProvider(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         JSON_SORT_KEYS=False,
@@ -86,8 +88,6 @@ def create_app(settings: Settings) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     _apply_limits(app, settings.config)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     socketio = SocketIO(
         app,
         async_mode="threading",

@@ -6,14 +6,42 @@ Requests are strict: unknown fields, wrong types and absurd sizes are 400s.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Key = Annotated[str, Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _plausible_time(value: datetime) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("must be a time between 2000 and 2099")
+    return value
+
+
+def _plausible_day(value: date) -> date:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise ValueError("must be a day between 2000 and 2099")
+    return value
+
+
+WireTime = Annotated[AwareDatetime, AfterValidator(_plausible_time)]
+"""A time a client sends: ISO 8601 with its offset (``…Z`` or ``+07:00``), 2000–2099."""
+WireDay = Annotated[date, AfterValidator(_plausible_day)]
 
 
 class Strict(BaseModel):
@@ -50,7 +78,7 @@ class TransferIn(Strict):
 class RatingIn(Strict):
     key: Key
     level: Slug
-    at: datetime | None = None
+    at: WireTime | None = None
     reasons: Annotated[list[Slug], Field(max_length=10)] = []
     clock_offset_s: Annotated[float, Field(ge=-4e9, le=4e9)] | None = None
     """Hub clock minus pad clock (s), measured by the pad at its last answer."""
@@ -69,8 +97,8 @@ class ForwardedRatingIn(Strict):
     level: Slug
     score: Annotated[float, Field(ge=0, le=100)]
     positive: bool
-    at: datetime
-    day: date
+    at: WireTime
+    day: WireDay
     counter: CounterKey | None = None
     counter_name: Name | None = None
     staff_name: Name | None = None
@@ -107,7 +135,7 @@ class QueueDayIn(Strict):
     key: Key
     site: Slug
     site_name: Name
-    day: date
+    day: WireDay
     rows: Annotated[list[QueueDayRowIn], Field(max_length=5000)]
     counter_names: dict[str, Name] = {}
     service_names: dict[str, Name] = {}

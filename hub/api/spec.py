@@ -7,7 +7,6 @@ description, so the description cannot drift from the behaviour.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import wraps
@@ -16,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from hub import errors
+from hub import errors, jsonio
 from hub.accounts import Actor
 from hub.context import current_hub
 
@@ -116,7 +115,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise errors.BadRequest("Nội dung phải là application/json", code="invalid_json")
     try:
-        json.loads(raw)
+        jsonio.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise errors.BadRequest("Nội dung không phải JSON hợp lệ", code="invalid_json") from None
     try:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from hub.api.models import CounterOut, ServiceOut, TicketOut
 from hub.store.db import read
-from hub.store.tables import tickets
+from hub.store.tables import rating_presses, tickets
 
 
 @pytest.fixture
@@ -160,3 +160,35 @@ def test_openapi_describes_every_api_route(app, api) -> None:
 def test_healthz(api) -> None:
     r = api.client.get("/healthz")
     assert r.status_code == 200 and r.json == {"status": "ok"}
+
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize("path", ["/tickets", "/devices/heartbeat", "/auth/login"])
+def test_json_nested_thousands_of_levels_is_a_400(api, hub, kiosk, path) -> None:
+    """GIVEN a body nested 50,000 levels deep WHEN posted (with or without a token)
+    THEN 400 invalid_json, and no ticket appears."""
+    before = ticket_count(hub)
+    token = None if path == "/auth/login" else kiosk
+    r = api.post(path, token, data=DEEP, content_type="application/json")
+    assert_error(r, 400, "invalid_json")
+    assert ticket_count(hub) == before
+
+
+@pytest.mark.parametrize(
+    "at",
+    ["2026-12-04T10:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1999-12-31T23:59:59Z"],
+)
+def test_rating_times_without_timezone_or_out_of_range_are_400(api, hub, at) -> None:
+    """GIVEN a pad WHEN it sends a rating whose ``at`` has no timezone or is out of range,
+    alone or inside a batch THEN 400 invalid_body, and nothing is stored."""
+    pad = api.device("pad1", "rating-pad", "1")
+    one = api.post("/ratings", pad, json={"key": "pad1-k-0001", "level": "satisfied", "at": at})
+    assert_error(one, 400, "invalid_body")
+    items = [{"key": "pad1-k-0002", "level": "satisfied"}, {"key": "pad1-k-0003", "at": at,
+             "level": "satisfied"}]  # fmt: skip
+    batch = api.post("/ratings/batch", pad, json={"ratings": items})
+    assert_error(batch, 400, "invalid_body")
+    with read(hub.engine) as conn:
+        assert conn.execute(select(func.count()).select_from(rating_presses)).scalar_one() == 0
