@@ -23,7 +23,7 @@ from hub.accounts import DeviceService, TokenService, UserService, cheap_hasher
 from hub.alerts import StreakRule
 from hub.audit import AuditLog
 from hub.booking import BookingService
-from hub.context import Hub
+from hub.context import EXTENSION, Hub
 from hub.counters import CounterService, CounterViews
 from hub.federation import Forwarder
 from hub.jsonio import HubJSONProvider
@@ -100,7 +100,7 @@ def create_app(settings: Settings) -> Flask:
     )
     hub = build_hub(settings, socketio)
     hub.on_reconfigure.append(lambda config: _apply_limits(app, config))
-    app.extensions["motcua"] = hub
+    app.extensions[EXTENSION] = hub
     api.register(app)
     sockets.register(socketio, hub)
     pages.register(app, hub)

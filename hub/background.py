@@ -28,7 +28,7 @@ from flask import Flask
 
 from hub.alerts import check_periodic
 from hub.booking import expire_bookings
-from hub.context import Hub
+from hub.context import Hub, hub_of
 from hub.federation import OutboxSender, enqueue_queue_day
 from hub.screens import check_unseen
 from hub.stats import roll_queue_days
@@ -144,7 +144,7 @@ def start_background(
     running: Background | None = app.extensions.get(BACKGROUND_EXTENSION)
     if running is not None:
         return running
-    hub: Hub = app.extensions["motcua"]
+    hub = hub_of(app)
     wanted = set(only) if only is not None else None
     jobs = [job for job in hub_jobs(hub, tick_s=tick_s) if wanted is None or job.name in wanted]
     background = Background(jobs)

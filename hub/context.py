@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_socketio import SocketIO
 from sqlalchemy import Engine
 
@@ -61,10 +61,18 @@ class Hub:
             hook(config)
 
 
+EXTENSION = "motcua"
+
+
+def hub_of(app: Flask) -> Hub:
+    """The hub an app built by :func:`hub.app.create_app` serves."""
+    hub: Hub = app.extensions[EXTENSION]
+    return hub
+
+
 def current_hub() -> Hub:
     """The hub of the app serving this request."""
-    hub: Hub = current_app.extensions["motcua"]
-    return hub
+    return hub_of(current_app)
 
 
 def remote_address() -> str:

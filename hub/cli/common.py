@@ -6,7 +6,7 @@ import argparse
 
 from config import Config, config_path, load_config
 from hub.app import create_app
-from hub.context import Hub
+from hub.context import Hub, hub_of
 from hub.settings import Settings
 
 
@@ -18,4 +18,4 @@ def load(args: argparse.Namespace) -> Config:
 def open_services(args: argparse.Namespace) -> Hub:
     """The hub's services without a web server (for user/device/report commands)."""
     settings = Settings.from_env(load(args))
-    return create_app(settings).extensions["motcua"]
+    return hub_of(create_app(settings))

@@ -13,7 +13,7 @@ from hub.app import create_app
 from hub.background import start_background
 from hub.cli import CliError
 from hub.cli.common import load
-from hub.context import Hub
+from hub.context import Hub, hub_of
 from hub.settings import Settings
 
 logger = logging.getLogger("motcua")
@@ -30,7 +30,7 @@ def add_command(sub: Any) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     config = load(args)
     app = create_app(Settings.from_env(config))
-    hub: Hub = app.extensions["motcua"]
+    hub = hub_of(app)
     _first_admin(hub)
     background = start_background(app)
     url = f"http://{args.host}:{args.port}"

@@ -23,7 +23,7 @@ from config import EXAMPLES, Config, load_config
 from config.wire import DeviceKind, Role
 from hub.app import create_app
 from hub.background import start_background
-from hub.context import Hub
+from hub.context import Hub, hub_of
 from hub.demo.history import seed_history
 from hub.settings import Settings
 
@@ -59,7 +59,7 @@ def prepare(data_dir: Path) -> tuple[Flask, Hub, dict[str, str]]:
     config = load_config(EXAMPLES / "demo.toml")
     settings = Settings.from_env(config, data_dir)
     app = create_app(settings)
-    hub = app.extensions["motcua"]
+    hub = hub_of(app)
     for username, password, role, name in DEMO_USERS:
         hub.users.add_user(username, password, role, display_name=name, enforce_policy=False)
     last = config.counters[-1].id

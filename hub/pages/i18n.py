@@ -26,6 +26,7 @@ from flask import Flask, Response, current_app, request
 from flask_babel import Babel, get_locale, lazy_gettext
 from flask_babel import gettext as _
 
+from hub.context import current_hub
 from hub.errors import HubError
 
 logger = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ def local_time(value: datetime | None, fmt: str = "dd/MM/yyyy HH:mm") -> str:
     """``value`` (UTC) in the site's timezone, e.g. ``27/11/2026 14:05``."""
     if value is None:
         return ""
-    zone = ZoneInfo(current_app.extensions["motcua"].config.site.timezone)
+    zone = ZoneInfo(current_hub().config.site.timezone)
     return babel_format_datetime(value, fmt, tzinfo=zone, locale=str(get_locale() or "vi"))
 
 

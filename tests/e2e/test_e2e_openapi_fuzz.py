@@ -199,8 +199,14 @@ def fuzz(api: LiveApi, operation: Any) -> list[str]:
             continue  # e.g. no invalid request exists for a GET without parameters
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect, report all
             where = f" with {fixed}" if fixed else ""
-            failures.append(f"{operation.label} [{mode.value}{where}]:\n{exc}")
+            failures.append(f"{operation.label} [{mode.value}{where}]:\n{_describe(exc)}")
     return failures
+
+
+def _describe(exc: BaseException) -> str:
+    """The failure and, for a group (Hypothesis' "unreliable results"), each inner one."""
+    inner = getattr(exc, "exceptions", ())
+    return "\n".join([str(exc), *(f"  - {type(e).__name__}: {e}" for e in inner)])
 
 
 def sweep(api: LiveApi, wanted: Callable[[Any], bool]) -> None:
