@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, session
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from hub import errors
 from hub.context import current_hub
 from hub.dashboard import data
 from hub.dashboard.i18n import strings
+from hub.fonts import font_response
+from hub.pages.security import current_actor, requires
 from hub.queue import site_day
 from hub.ratings.periods import PRESETS, preset_range
 from hub.reports import DEFAULT_BY, build_csv, build_xlsx, filename
+from hub.responses import error_json
 from hub.stats import check_range
 
 logger = logging.getLogger(__name__)
@@ -28,33 +30,12 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
-ROLES = ("manager", "admin")
 LANG_COOKIE = "motcua_lang"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-
-
-def _actor() -> Any:
-    """The caller from a bearer token or the login pages' session cookie."""
-    hub = current_hub()
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return hub.tokens.resolve(header[7:].strip())
-    token = session.get("token")
-    return hub.tokens.resolve(token) if isinstance(token, str) else None
-
-
-def _require(json_answer: bool) -> Any:
-    actor = _actor()
-    if actor is None:
-        if json_answer:
-            raise errors.Unauthorized()
-        return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/?=&')}")
-    if actor.kind != "user" or actor.role not in ROLES:
-        raise errors.Forbidden("Chỉ lãnh đạo và quản trị viên xem được trang này")
-    return actor
+REFUSED = "Chỉ lãnh đạo và quản trị viên xem được trang này"
 
 
 def _lang() -> str:
@@ -96,11 +77,16 @@ def _headers(response: Response) -> Response:
     return response
 
 
+@bp.errorhandler(errors.Forbidden)
+def _refused(err: errors.Forbidden) -> Response:
+    """A wrong role: the dashboard says who may see it (as JSON, like every error here)."""
+    return error_json(errors.Forbidden(REFUSED))
+
+
 @bp.get("", strict_slashes=False)
+@requires("manager", "admin", bearer=True)
 def page() -> Any:
-    checked = _require(json_answer=False)
-    if not hasattr(checked, "role"):
-        return checked
+    """The page; its figures come from :func:`overview` (fetched by ``dashboard.js``)."""
     hub = current_hub()
     lang = _lang()
     start, end, period = _range(hub)
@@ -110,7 +96,7 @@ def page() -> Any:
             t=strings(lang),
             lang=lang,
             site=hub.config.site,
-            user=checked,
+            user=current_actor(bearer=True),
             start=start,
             end=end,
             period=period,
@@ -124,8 +110,9 @@ def page() -> Any:
 
 
 @bp.get("/data")
+@requires("manager", "admin", bearer=True, json_only=True)
 def overview() -> Any:
-    _require(json_answer=True)
+    """The period's figures as JSON (:func:`hub.dashboard.data.overview`)."""
     hub = current_hub()
     start, end, period = _range(hub)
     body = data.overview(hub, start, end, _flag_toggle(), _lang())
@@ -134,8 +121,9 @@ def overview() -> Any:
 
 
 @bp.get("/report")
+@requires("manager", "admin", bearer=True, json_only=True)
 def report() -> Any:
-    _require(json_answer=True)
+    """The satisfaction or queue report of the period as XLSX or CSV."""
     hub = current_hub()
     start, end, _ = _range(hub)
     kind = request.args.get("kind", "satisfaction")
@@ -172,10 +160,6 @@ FONTS = ("Regular", "Medium", "SemiBold", "Bold")
 @bp.get("/fonts/BeVietnamPro-<weight>.ttf")
 def font(weight: str) -> Any:
     """Be Vietnam Pro from its Python package (a dependency), so no CDN is needed."""
-    from flask import abort
-
-    from hub.fonts import font_response
-
     found = font_response(weight) if weight in FONTS else None
     if found is None:
         abort(404)
