@@ -1,4 +1,9 @@
-"""Routes of the dashboard: the page, its JSON data and report downloads."""
+"""Routes of the dashboard: the page, its JSON data and report downloads.
+
+The language is the pages' (:func:`hub.pages.i18n.select_locale`: ``?lang=``,
+remembered in the same cookie); who may come in is declared with the pages'
+:func:`hub.pages.security.requires`.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from hub import errors
 from hub.context import current_hub
 from hub.dashboard import data
-from hub.dashboard.i18n import strings
+from hub.dashboard.labels import PRESET_LABELS, script_strings
 from hub.fonts import font_response
+from hub.pages.i18n import current_locale
 from hub.pages.security import current_actor, requires
 from hub.queue import site_day
 from hub.ratings.periods import PRESETS, preset_range
@@ -30,18 +36,11 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
-LANG_COOKIE = "motcua_lang"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 REFUSED = "Chỉ lãnh đạo và quản trị viên xem được trang này"
-
-
-def _lang() -> str:
-    wanted = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
-    # Vietnamese first: English only when asked for (a browser's language is not asked).
-    return "en" if wanted == "en" else "vi"
 
 
 def _range(hub: Any) -> tuple[date, date, str]:
@@ -64,14 +63,15 @@ def _range(hub: Any) -> tuple[date, date, str]:
 
 
 def _flag_toggle() -> bool:
+    """``?flagged=1``: count the flagged ratings in the rates too."""
     return request.args.get("flagged") in ("1", "true", "on")
 
 
 @bp.after_request
 def _headers(response: Response) -> Response:
+    """The dashboard's own CSP and no caching of its page and data; the other headers are
+    every page's (:func:`hub.pages.security.security_headers`)."""
     response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype in ("text/html", "application/json"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -88,25 +88,19 @@ def _refused(err: errors.Forbidden) -> Response:
 def page() -> Any:
     """The page; its figures come from :func:`overview` (fetched by ``dashboard.js``)."""
     hub = current_hub()
-    lang = _lang()
     start, end, period = _range(hub)
-    response = Response(
-        render_template(
-            "dashboard.html",
-            t=strings(lang),
-            lang=lang,
-            site=hub.config.site,
-            user=current_actor(bearer=True),
-            start=start,
-            end=end,
-            period=period,
-            presets=PRESETS,
-            flagged=_flag_toggle(),
-        )
+    return render_template(
+        "dashboard.html",
+        script_strings=script_strings(),
+        lang=current_locale(),
+        site=hub.config.site,
+        user=current_actor(bearer=True),
+        start=start,
+        end=end,
+        period=period,
+        presets=PRESET_LABELS,
+        flagged=_flag_toggle(),
     )
-    if request.args.get("lang") in ("vi", "en"):
-        response.set_cookie(LANG_COOKIE, lang, samesite="Lax", httponly=True, max_age=365 * 86400)
-    return response
 
 
 @bp.get("/data")
@@ -115,7 +109,7 @@ def overview() -> Any:
     """The period's figures as JSON (:func:`hub.dashboard.data.overview`)."""
     hub = current_hub()
     start, end, period = _range(hub)
-    body = data.overview(hub, start, end, _flag_toggle(), _lang())
+    body = data.overview(hub, start, end, _flag_toggle(), current_locale())
     body["period"] = period
     return jsonify(body)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,7 @@ from openpyxl import load_workbook
 from werkzeug.serving import make_server
 
 from hub.demo.history import seed_history
-
-
-@pytest.fixture
-def database(sqlite_database):
-    return sqlite_database
+from tests.hub.dashboard.conftest import page_login
 
 
 @pytest.fixture
@@ -98,6 +95,21 @@ def test_refusals(client, api) -> None:
     assert r.status_code == 302 and r.headers["Location"].startswith("/login?next=/dashboard")
 
 
+def test_headers_of_the_page_and_its_data(api) -> None:
+    """The page and its data carry the dashboard's CSP (no inline script, no framing),
+    nosniff, a same-origin referrer policy and no caching; downloads may be cached."""
+    manager = api.user("sep", "manager")
+    for path in ("/dashboard", "/dashboard/data"):
+        headers = api.client.get(path, headers=manager).headers
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src")
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["Cache-Control"] == "no-store"
+    report = api.client.get("/dashboard/report?kind=queue&format=csv", headers=manager)
+    assert report.status_code == 200 and "Cache-Control" not in report.headers
+
+
 def test_bearer_token_comes_before_the_session(manager_session, api) -> None:
     """GIVEN a manager's session WHEN a request also carries a staff bearer token THEN the
     token decides (as before); a manager's session alone opens the data."""
@@ -113,6 +125,19 @@ def test_session_cookie_of_the_login_pages_is_accepted(manager_session) -> None:
     assert r.status_code == 200 and "Tỷ lệ hài lòng tại quầy" in r.get_data(as_text=True)
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert "<script>" not in r.get_data(as_text=True)
+
+
+def test_logout_from_the_dashboard(app, api) -> None:
+    """GIVEN a manager logged in through the page WHEN the dashboard's log-out button is
+    used (a form post with the session's CSRF token) THEN the session ends."""
+    api.user("sep", "manager")
+    client = app.test_client()
+    page_login(client, "sep")
+    page = client.get("/dashboard").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="([^"]+)">\s*<input[^>]*value="([^"]+)"', page)
+    assert form and form.group(1) == "/logout"
+    assert client.post("/logout", data={"csrf_token": unescape(form.group(2))}).status_code == 302
+    assert client.get("/dashboard").status_code == 302
 
 
 def test_data_for_the_month(api, history) -> None:
