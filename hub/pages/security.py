@@ -11,8 +11,8 @@
   origin. Templates get ``csrf_token()``; pages put it in a ``<meta>`` for JS.
 - **Roles.** Each page view is declared with :func:`requires`; the role matrix
   test walks the URL map and fails on a page view that is not. A view may also
-  take a user's ``Authorization: Bearer`` token (``bearer=True``: a browser never
-  sends one by itself, so no CSRF question) and may answer JSON only
+  take a user's ``Authorization: Bearer`` token (``bearer=True``, as the API
+  does; a browser never sends one by itself) and may answer JSON only
   (``json_only=True``: no login is a 401, never the login page).
 - **Headers.** A Content-Security-Policy with no inline script, nosniff,
   frame denial, a strict referrer policy, and HSTS over HTTPS, on every
@@ -139,6 +139,7 @@ def _bearer_token() -> str | None:
 
 
 def _resolve(token: str) -> Actor | None:
+    """Whoever ``token`` belongs to (user or device), or None."""
     from hub.context import current_hub
 
     return current_hub().tokens.resolve(token)
