@@ -1,4 +1,9 @@
-"""What the dashboard shows, as JSON-ready dicts (no Flask here)."""
+"""What the dashboard shows, as JSON-ready dicts.
+
+Codes get their words from :mod:`hub.dashboard.labels` in the request's language
+(Flask-Babel); the rating levels' words come from the configuration (``label``,
+``label_en``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, cast, func, select
 
-from hub.alerts import RULE_LABELS, recent_alerts
-from hub.ratings.flags import FLAG_LABELS
+from config import Level
+from hub.alerts import recent_alerts
+from hub.dashboard.labels import DEVICE_KIND_LABELS, FLAG_LABELS, REFUSAL_LABELS, RULE_LABELS
+from hub.pages.labels import label
+from hub.queue import site_day
 from hub.ratings.periods import fold_heatmap
 from hub.screens import unseen_calls
 from hub.store import queries
@@ -20,13 +28,6 @@ from hub.store.tables import counter_state, devices, rating_presses, ratings, ti
 logger = logging.getLogger(__name__)
 
 ONLINE_S = 180
-REFUSAL_LABELS = {
-    "no_ticket": ("Không có lượt phục vụ", "No ticket"),
-    "already_rated": ("Đã được đánh giá", "Already rated"),
-    "invalid_time": ("Thời điểm không hợp lệ", "Invalid time"),
-    "unknown_level": ("Mức không hợp lệ", "Unknown level"),
-    "unknown_reason": ("Lý do không hợp lệ", "Unknown reason"),
-}
 
 
 def local_bounds(start: date, end: date, timezone: str) -> tuple[datetime, datetime]:
@@ -37,8 +38,9 @@ def local_bounds(start: date, end: date, timezone: str) -> tuple[datetime, datet
     return lo, hi
 
 
-def _lang(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
+def level_label(level: Level, lang: str) -> str:
+    """A rating level's words from the configuration: English when there are some."""
+    return (level.label_en or level.label) if lang == "en" else level.label
 
 
 def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str)
         "levels": [
             {
                 "id": lv.id,
-                "label": (lv.label_en or lv.label) if lang == "en" else lv.label,
+                "label": level_label(lv, lang),
                 "positive": lv.positive,
                 "score": lv.score,
             }
@@ -70,12 +72,12 @@ def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str)
         "trend": {"by": trend_by, "rows": trend["rows"]},
         "heatmap": heatmap(hub, start, end, include_flagged),
         "flagged": flagged_ratings(hub, start, end, lang),
-        "refused": refused_presses(hub, start, end, lang),
+        "refused": refused_presses(hub, start, end),
         "live": live_queue(hub, now),
         "unseen": unseen(hub, start, end),
-        "devices": device_health(hub, now, lang),
+        "devices": device_health(hub, now),
         "alerts": [
-            {**a, "rule_label": _lang(RULE_LABELS.get(a["rule"], (a["rule"], a["rule"])), lang)}
+            {**a, "rule_label": label(RULE_LABELS, a["rule"])}
             for a in recent_alerts(hub.engine, local_bounds(start, end, _tz(hub))[0], 20)
         ],
         "generated_at": now.isoformat(),
@@ -149,23 +151,21 @@ def flagged_ratings(hub: Any, start: date, end: date, lang: str, limit: int = 50
                 "at": _local(hub, row.at),
                 "counter": counters.get(row.counter_id or "", row.counter_id or ""),
                 "staff": people.get(row.staff_id or 0, ""),
-                "level": (level.label_en or level.label)
-                if level and lang == "en"
-                else (level.label if level else row.level),
-                "flags": [_lang(FLAG_LABELS.get(f, (f, f)), lang) for f in row.flags or []],
+                "level": level_label(level, lang) if level else row.level,
+                "flags": [label(FLAG_LABELS, f) for f in row.flags or []],
             }
         )
     return {
         "total": len(rows),
         "by_flag": [
-            {"flag": f, "label": _lang(FLAG_LABELS.get(f, (f, f)), lang), "n": n}
+            {"flag": f, "label": label(FLAG_LABELS, f), "n": n}
             for f, n in sorted(by_flag.items(), key=lambda kv: -kv[1])
         ],
         "items": items,
     }
 
 
-def refused_presses(hub: Any, start: date, end: date, lang: str) -> dict[str, Any]:
+def refused_presses(hub: Any, start: date, end: date) -> dict[str, Any]:
     """Raw presses the hub refused in the period, per reason and per counter."""
     lo, hi = local_bounds(start, end, _tz(hub))
     p = rating_presses
@@ -187,7 +187,7 @@ def refused_presses(hub: Any, start: date, end: date, lang: str) -> dict[str, An
             {
                 "counter": counters.get(c or "", c or ""),
                 "code": code,
-                "label": _lang(REFUSAL_LABELS.get(code or "", (code or "", code or "")), lang),
+                "label": label(REFUSAL_LABELS, code or ""),
                 "n": int(n),
             }
             for c, code, n in sorted(rows, key=lambda r: (-int(r[2]), r[0] or ""))
@@ -197,8 +197,6 @@ def refused_presses(hub: Any, start: date, end: date, lang: str) -> dict[str, An
 
 def live_queue(hub: Any, now: datetime) -> dict[str, Any]:
     """Waiting per field, open counters and today's waits, right now."""
-    from hub.queue import site_day
-
     config = hub.config
     today = site_day(now, config.site.timezone)
     with read(hub.engine) as conn:
@@ -270,15 +268,8 @@ def unseen(hub: Any, start: date, end: date, limit: int = 50) -> dict[str, Any]:
     }
 
 
-def device_health(hub: Any, now: datetime, lang: str) -> list[dict[str, Any]]:
+def device_health(hub: Any, now: datetime) -> list[dict[str, Any]]:
     """Every device with its last heartbeat and reported status."""
-    kinds = {
-        "kiosk": ("Máy lấy số", "Ticket kiosk"),
-        "rating-pad": ("Thiết bị đánh giá", "Rating pad"),
-        "display": ("Màn hình", "Screen"),
-        "counter-keypad": ("Bàn phím quầy", "Counter keypad"),
-        "hub": ("Liên kết hub", "Hub link"),
-    }
     out = []
     with read(hub.engine) as conn:
         rows = conn.execute(
@@ -290,7 +281,7 @@ def device_health(hub: Any, now: datetime, lang: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": r.name,
-                "kind": _lang(kinds.get(r.kind, (r.kind, r.kind)), lang),
+                "kind": label(DEVICE_KIND_LABELS, r.kind),
                 "counter": r.counter_id,
                 "last_seen": _local(hub, seen) if seen else None,
                 "online": online,

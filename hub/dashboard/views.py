@@ -1,24 +1,34 @@
-"""Routes of the dashboard: the page, its JSON data and report downloads."""
+"""Routes of the dashboard: the page, its JSON data and report downloads.
+
+The language is the pages' (:func:`hub.pages.i18n.select_locale`: ``?lang=``,
+remembered in the same cookie); who may come in is declared with the pages'
+:func:`hub.pages.security.requires`.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, session
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
+from config.wire import Role
 from hub import errors
 from hub.context import current_hub
 from hub.dashboard import data
-from hub.dashboard.i18n import strings
+from hub.dashboard.labels import PRESET_LABELS, script_strings
+from hub.fonts import font_response
+from hub.pages.i18n import current_locale
+from hub.pages.security import current_actor, requires
 from hub.queue import site_day
 from hub.ratings.periods import PRESETS, preset_range
 from hub.reports import DEFAULT_BY, build_csv, build_xlsx, filename
+from hub.responses import error_json
 from hub.stats import check_range
 
 logger = logging.getLogger(__name__)
+MANAGERS = (Role.MANAGER, Role.ADMIN)
 
 bp = Blueprint(
     "dashboard",
@@ -28,39 +38,11 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
-ROLES = ("manager", "admin")
-LANG_COOKIE = "motcua_lang"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-
-
-def _actor() -> Any:
-    """The caller from a bearer token or the login pages' session cookie."""
-    hub = current_hub()
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return hub.tokens.resolve(header[7:].strip())
-    token = session.get("token")
-    return hub.tokens.resolve(token) if isinstance(token, str) else None
-
-
-def _require(json_answer: bool) -> Any:
-    actor = _actor()
-    if actor is None:
-        if json_answer:
-            raise errors.Unauthorized()
-        return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/?=&')}")
-    if actor.kind != "user" or actor.role not in ROLES:
-        raise errors.Forbidden("Chỉ lãnh đạo và quản trị viên xem được trang này")
-    return actor
-
-
-def _lang() -> str:
-    wanted = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
-    # Vietnamese first: English only when asked for (a browser's language is not asked).
-    return "en" if wanted == "en" else "vi"
+REFUSED = "Chỉ lãnh đạo và quản trị viên xem được trang này"
 
 
 def _range(hub: Any) -> tuple[date, date, str]:
@@ -83,59 +65,61 @@ def _range(hub: Any) -> tuple[date, date, str]:
 
 
 def _flag_toggle() -> bool:
+    """``?flagged=1``: count the flagged ratings in the rates too."""
     return request.args.get("flagged") in ("1", "true", "on")
 
 
 @bp.after_request
 def _headers(response: Response) -> Response:
+    """The dashboard's own CSP and no caching of its page and data; the other headers are
+    every page's (:func:`hub.pages.security.security_headers`)."""
     response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype in ("text/html", "application/json"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
+@bp.errorhandler(errors.Forbidden)
+def _refused(err: errors.Forbidden) -> Response:
+    """A wrong role: the dashboard says who may see it (as JSON, like every error here)."""
+    return error_json(errors.Forbidden(REFUSED))
+
+
 @bp.get("", strict_slashes=False)
+@requires(*MANAGERS, bearer=True)
 def page() -> Any:
-    checked = _require(json_answer=False)
-    if not hasattr(checked, "role"):
-        return checked
+    """The page; its figures come from :func:`overview` (fetched by ``dashboard.js``)."""
     hub = current_hub()
-    lang = _lang()
     start, end, period = _range(hub)
-    response = Response(
-        render_template(
-            "dashboard.html",
-            t=strings(lang),
-            lang=lang,
-            site=hub.config.site,
-            user=checked,
-            start=start,
-            end=end,
-            period=period,
-            presets=PRESETS,
-            flagged=_flag_toggle(),
-        )
+    return render_template(
+        "dashboard.html",
+        script_strings=script_strings(),
+        lang=current_locale(),
+        site=hub.config.site,
+        user=current_actor(bearer=True),
+        start=start,
+        end=end,
+        period=period,
+        presets=PRESET_LABELS,
+        flagged=_flag_toggle(),
     )
-    if request.args.get("lang") in ("vi", "en"):
-        response.set_cookie(LANG_COOKIE, lang, samesite="Lax", httponly=True, max_age=365 * 86400)
-    return response
 
 
 @bp.get("/data")
+@requires(*MANAGERS, bearer=True, json_only=True)
 def overview() -> Any:
-    _require(json_answer=True)
+    """The period's figures as JSON (:func:`hub.dashboard.data.overview`)."""
     hub = current_hub()
     start, end, period = _range(hub)
-    body = data.overview(hub, start, end, _flag_toggle(), _lang())
+    body = data.overview(hub, start, end, _flag_toggle(), current_locale())
     body["period"] = period
     return jsonify(body)
 
 
 @bp.get("/report")
+@requires(*MANAGERS, bearer=True, json_only=True)
 def report() -> Any:
-    _require(json_answer=True)
+    """The satisfaction or queue report of the period as XLSX or CSV."""
     hub = current_hub()
     start, end, _ = _range(hub)
     kind = request.args.get("kind", "satisfaction")
@@ -172,10 +156,6 @@ FONTS = ("Regular", "Medium", "SemiBold", "Bold")
 @bp.get("/fonts/BeVietnamPro-<weight>.ttf")
 def font(weight: str) -> Any:
     """Be Vietnam Pro from its Python package (a dependency), so no CDN is needed."""
-    from flask import abort
-
-    from hub.fonts import font_response
-
     found = font_response(weight) if weight in FONTS else None
     if found is None:
         abort(404)

@@ -10,7 +10,10 @@
   ``csrf_token`` or the ``X-CSRF-Token`` header, and must not come from another
   origin. Templates get ``csrf_token()``; pages put it in a ``<meta>`` for JS.
 - **Roles.** Each page view is declared with :func:`requires`; the role matrix
-  test walks the URL map and fails on a page view that is not.
+  test walks the URL map and fails on a page view that is not. A view may also
+  take a user's ``Authorization: Bearer`` token (``bearer=True``, as the API
+  does; a browser never sends one by itself) and may answer JSON only
+  (``json_only=True``: no login is a 401, never the login page).
 - **Headers.** A Content-Security-Policy with no inline script, nosniff,
   frame denial, a strict referrer policy, and HSTS over HTTPS, on every
   response that did not set its own.
@@ -108,26 +111,55 @@ def check_csrf() -> None:
 
 
 # ------------------------------------------------------------------ roles
-def current_actor() -> Actor | None:
-    """The logged-in user of this request (from ``session["token"]``), or None."""
+def current_actor(*, bearer: bool = False) -> Actor | None:
+    """The logged-in user of this request, or None.
+
+    The user comes from ``session["token"]``; with ``bearer`` (views declared
+    ``requires(..., bearer=True)``) an ``Authorization: Bearer`` header, when
+    there is one, decides instead, as on the API. Only users count: a device's
+    token is no login.
+    """
+    token = _bearer_token() if bearer else None
+    if token is not None:
+        if "bearer_actor" not in g:
+            g.bearer_actor = _user(_resolve(token))
+        return g.bearer_actor
     if "actor" not in g:
         token = session.get("token")
-        actor = current_hub().tokens.resolve(token) if isinstance(token, str) else None
-        if actor is not None and actor.kind != "user":
-            actor = None
-        if actor is not None:
-            actor = replace(actor, address=(request.remote_addr or "unknown")[:64])
+        actor = _user(_resolve(token)) if isinstance(token, str) else None
         if actor is None and token:
             session.pop("token", None)  # expired, revoked or disabled: forget it
         g.actor = actor
     return g.actor
 
 
-def requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer`` header, or None without one."""
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
+def _resolve(token: str) -> Actor | None:
+    """Whoever ``token`` belongs to (user or device), or None."""
+    return current_hub().tokens.resolve(token)
+
+
+def _user(actor: Actor | None) -> Actor | None:
+    """``actor`` when it is a user (with the request's address), else None."""
+    if actor is None or actor.kind != "user":
+        return None
+    return replace(actor, address=(request.remote_addr or "unknown")[:64])
+
+
+def requires(
+    *roles: str, bearer: bool = False, json_only: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare who may open a page view: a logged-in user with one of ``roles``.
 
     No role means anyone, logged in or not. A visitor who is not logged in is
-    sent to the login page (a fetch gets 401); a wrong role gets 403.
+    sent to the login page (a fetch, and any visitor of a ``json_only`` view,
+    gets 401); a wrong role gets 403. With ``bearer`` the view also takes a
+    user's bearer token (see :func:`current_actor`).
     """
     unknown = set(roles) - set(ROLES)
     if unknown:
@@ -137,9 +169,9 @@ def requires(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @wraps(view)
         def guarded(**kwargs: Any) -> Any:
             if roles:
-                actor = current_actor()
+                actor = current_actor(bearer=bearer)
                 if actor is None:
-                    if wants_json() or request.method in STATE_CHANGING:
+                    if json_only or wants_json() or request.method in STATE_CHANGING:
                         raise errors.Unauthorized()
                     return redirect(url_for("pages_auth.login", next=_next_path()))
                 if actor.role not in roles:

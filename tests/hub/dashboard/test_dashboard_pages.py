@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,7 @@ from openpyxl import load_workbook
 from werkzeug.serving import make_server
 
 from hub.demo.history import seed_history
-
-
-@pytest.fixture
-def database(sqlite_database):
-    return sqlite_database
+from tests.hub.dashboard.conftest import page_login
 
 
 @pytest.fixture
@@ -37,6 +34,18 @@ def history(hub, api, clock):
     return api.user("sep", "manager")
 
 
+@pytest.fixture
+def manager_session(app, api):
+    """A client holding the login pages' session (``session["token"]``) of a manager."""
+    hub = app.extensions["motcua"]
+    api.user("sep", "manager")
+    token = hub.tokens.login("sep", "mat-khau-thu-nghiem-2026", "127.0.0.1")["token"]
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["token"] = token
+    return client
+
+
 def test_without_login_the_page_redirects_and_data_is_401(client) -> None:
     r = client.get("/dashboard?period=year")
     assert r.status_code == 302 and r.headers["Location"].startswith("/login?next=/dashboard")
@@ -50,18 +59,85 @@ def test_staff_are_refused(api) -> None:
     assert api.client.get("/dashboard/data", headers=staff).status_code == 403
 
 
-def test_session_cookie_of_the_login_pages_is_accepted(app, api) -> None:
+def test_every_route_declares_its_roles_with_the_pages_security(app) -> None:
+    """GIVEN the URL map WHEN the dashboard's routes are inspected THEN the page, its data
+    and its reports are declared with ``hub.pages.security.requires`` for managers and
+    admins (the font alone is public)."""
+    declared = {
+        rule.endpoint: getattr(app.view_functions[rule.endpoint], "page_roles", None)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("dashboard.")
+    }
+    assert declared == {
+        "dashboard.page": ("manager", "admin"),
+        "dashboard.overview": ("manager", "admin"),
+        "dashboard.report": ("manager", "admin"),
+        "dashboard.font": None,
+        "dashboard.static": None,
+    }
+
+
+def test_refusals(client, api) -> None:
+    """Without a login the JSON routes answer 401 (never the login page); a wrong role,
+    by bearer token or by session, gets 403 saying who may see the page; a device's
+    token is no login."""
+    assert client.get("/dashboard/report?kind=queue&format=csv").status_code == 401
+    staff = api.user("canbo1")
+    refused = api.client.get("/dashboard/data", headers=staff)
+    assert refused.status_code == 403
+    assert refused.json["error"] == {
+        "code": "forbidden",
+        "message": "Chỉ lãnh đạo và quản trị viên xem được trang này",
+    }
+    pad = api.device("pad-1", "rating-pad", "1")
+    assert api.client.get("/dashboard/data", headers=pad).status_code == 401
+    r = api.client.get("/dashboard?period=month", headers=pad)
+    assert r.status_code == 302 and r.headers["Location"].startswith("/login?next=/dashboard")
+
+
+def test_headers_of_the_page_and_its_data(api) -> None:
+    """The page and its data carry the dashboard's CSP (no inline script, no framing),
+    nosniff, a same-origin referrer policy and no caching; downloads may be cached."""
+    manager = api.user("sep", "manager")
+    for path in ("/dashboard", "/dashboard/data"):
+        headers = api.client.get(path, headers=manager).headers
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src")
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["Cache-Control"] == "no-store"
+    report = api.client.get("/dashboard/report?kind=queue&format=csv", headers=manager)
+    assert report.status_code == 200 and "Cache-Control" not in report.headers
+
+
+def test_bearer_token_comes_before_the_session(manager_session, api) -> None:
+    """GIVEN a manager's session WHEN a request also carries a staff bearer token THEN the
+    token decides (as before); a manager's session alone opens the data."""
+    client = manager_session
+    assert client.get("/dashboard/data").status_code == 200
+    assert client.get("/dashboard/data", headers=api.user("canbo1")).status_code == 403
+
+
+def test_session_cookie_of_the_login_pages_is_accepted(manager_session) -> None:
     """GIVEN the login pages' session (``session["token"]``) THEN the page is served."""
-    hub = app.extensions["motcua"]
-    api.user("sep", "manager")
-    token = hub.tokens.login("sep", "mat-khau-thu-nghiem-2026", "127.0.0.1")["token"]
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["token"] = token
+    client = manager_session
     r = client.get("/dashboard")
     assert r.status_code == 200 and "Tỷ lệ hài lòng tại quầy" in r.get_data(as_text=True)
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert "<script>" not in r.get_data(as_text=True)
+
+
+def test_logout_from_the_dashboard(app, api) -> None:
+    """GIVEN a manager logged in through the page WHEN the dashboard's log-out button is
+    used (a form post with the session's CSRF token) THEN the session ends."""
+    api.user("sep", "manager")
+    client = app.test_client()
+    page_login(client, "sep")
+    page = client.get("/dashboard").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="([^"]+)">\s*<input[^>]*value="([^"]+)"', page)
+    assert form and form.group(1) == "/logout"
+    assert client.post("/logout", data={"csrf_token": unescape(form.group(2))}).status_code == 302
+    assert client.get("/dashboard").status_code == 302
 
 
 def test_data_for_the_month(api, history) -> None:

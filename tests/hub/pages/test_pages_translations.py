@@ -19,7 +19,15 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[3]
 TRANSLATIONS = ROOT / "hub" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
@@ -34,12 +42,13 @@ def _method_map() -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def source_messages() -> set[str]:
+def source_messages() -> set[tuple[str, str | None]]:
+    """``(message id, context)`` of every message the code and templates use."""
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         ROOT, _method_map(), keywords=KEYWORDS
     ):
-        found.add(message if isinstance(message, str) else message[0])
+        found.add((message if isinstance(message, str) else message[0], context))
     return found
 
 
@@ -53,8 +62,8 @@ def test_every_message_of_the_code_has_its_vietnamese(source_messages) -> None:
     catalogue THEN each is there, translated, not fuzzy, with the same placeholders."""
     catalog = _catalog("vi")
     problems = []
-    for msgid in sorted(source_messages):
-        entry = catalog.get(msgid)
+    for msgid, context in sorted(source_messages, key=lambda m: (m[0], m[1] or "")):
+        entry = catalog.get(msgid, context)
         if entry is None or not entry.string:
             problems.append(f"untranslated: {msgid!r}")
         elif entry.fuzzy:
@@ -69,7 +78,7 @@ def test_no_stale_messages(source_messages) -> None:
     """GIVEN the catalogues WHEN compared with the code THEN they hold no message the
     code no longer uses (so the catalogue stays the list of what the pages say)."""
     for locale in ("vi", "en"):
-        stale = {m.id for m in _catalog(locale) if m.id} - source_messages
+        stale = {(m.id, m.context) for m in _catalog(locale) if m.id} - source_messages
         assert not stale, f"{locale}: {sorted(stale)}"
 
 
@@ -80,10 +89,10 @@ def test_compiled_catalogues_match_their_sources(locale) -> None:
     po = _catalog(locale)
     with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
         mo = read_mo(fh)
-    compiled = {m.id: m.string for m in mo if m.id}
+    compiled = {(m.id, m.context): m.string for m in mo if m.id}
     for message in po:
         if message.id:
-            assert compiled.get(message.id) == message.string, message.id
+            assert compiled.get((message.id, message.context)) == message.string, message.id
 
 
 def test_vietnamese_uses_the_glossary_words() -> None:
