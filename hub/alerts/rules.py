@@ -37,11 +37,6 @@ from hub.store.tables import alerts, devices, rating_rollups, ratings
 logger = logging.getLogger(__name__)
 
 NEGATIVE_STREAK, LOW_RATE, SILENT_PAD = "negative_streak", "low_rate", "silent_pad"
-RULE_LABELS = {
-    NEGATIVE_STREAK: ("Nhiều đánh giá không hài lòng liên tiếp", "Streak of negative ratings"),
-    LOW_RATE: ("Tỷ lệ hài lòng dưới ngưỡng", "Satisfaction rate under threshold"),
-    SILENT_PAD: ("Thiết bị đánh giá không hoạt động", "Silent rating pad"),
-}
 DEFAULT_OPEN, DEFAULT_CLOSE, DEFAULT_WEEKDAYS = time(7, 30), time(17, 0), (1, 2, 3, 4, 5)
 
 

@@ -28,13 +28,6 @@ LEVEL_SHARE = "level_share"
 CLOCK = "clock"
 ALL_FLAGS = (BURST, NO_TICKET, LEVEL_SHARE, CLOCK)
 
-FLAG_LABELS = {
-    BURST: ("Bấm liên tiếp bất thường", "Burst of presses"),
-    NO_TICKET: ("Bấm khi không có lượt phục vụ", "Press with no ticket"),
-    LEVEL_SHARE: ("Tỷ lệ một mức cao bất thường", "One level far above its usual share"),
-    CLOCK: ("Đồng hồ thiết bị lệch", "Pad clock off"),
-}
-
 
 @dataclass(frozen=True)
 class FlagRules:

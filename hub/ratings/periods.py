@@ -13,15 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 PRESETS = ("day", "week", "month", "quarter", "half", "nine_months", "year")
-PRESET_LABELS = {
-    "day": ("Hôm nay", "Today"),
-    "week": ("Tuần này", "This week"),
-    "month": ("Tháng này", "This month"),
-    "quarter": ("Quý này", "This quarter"),
-    "half": ("6 tháng", "6 months"),
-    "nine_months": ("9 tháng", "9 months"),
-    "year": ("Năm nay", "This year"),
-}
 
 
 def month_end(day: date) -> date:
