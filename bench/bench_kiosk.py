@@ -129,7 +129,7 @@ def measure_latency(presses: int) -> dict[str, Any]:
     from hardware.buttons import GpioButtons
     from hardware.printer import EscposTicketPrinter
     from kiosk.dispenser import Dispenser
-    from kiosk.hub_client import HubClient
+    from kiosk.kit.hub_client import HubClient
     from kiosk.settings import ButtonSettings, KioskSettings, PrinterSettings
 
     with (

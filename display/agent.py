@@ -41,7 +41,7 @@ from display.agent_devices import BoardLine, Speaker
 from display.agent_reports import AckOutbox, HealthReporter
 from display.agent_settings import AnnouncementSource, DisplayAgentSettings
 from hardware.ports import AudioOutput
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 
 __all__ = [
     "BoardLine",

@@ -25,7 +25,7 @@ def build_agent(settings: DisplayAgentSettings) -> DisplayAgent:
     from display.agent import DisplayAgent
     from display.agent_devices import BoardLine
     from display.agent_settings import make_audio, make_board
-    from kiosk.hub_client import HubClient
+    from kiosk.kit.hub_client import HubClient
 
     token = read_token(settings.token, settings.token_file)
     lines = [

@@ -16,7 +16,7 @@ from config import Config
 from display.agent import BoardLine, DisplayAgent
 from display.agent_settings import DisplayAgentSettings
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 
 __all__ = ["DEVICE_NAME", "start"]
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from config.wire import EV_ACK, NS_DISPLAY
 from display.agent_devices import Report
-from kiosk.hub_client import HubClient, HubClientError, agent_version
+from kiosk.kit.hub_client import HubClient, HubClientError, agent_version
 
 __all__ = ["EV_ACK", "AckOutbox", "HealthReporter"]
 

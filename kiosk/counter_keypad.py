@@ -21,7 +21,7 @@ Example::
     # buttons = { pins = { call_next = 17, recall = 27, no_show = 22, complete = 23, pause = 24 }, led = 5 }
 
 Design: the key reader only enqueues; one loop thread owns the state, talks to
-the hub through :class:`~kiosk.hub_client.HubClient`, drives the LED board and
+the hub through :class:`~kiosk.kit.hub_client.HubClient`, drives the LED board and
 sends a heartbeat (``keypad`` and ``led_board`` health) every ``heartbeat_s``.
 A request that fails is never retried by itself: a retried call-next could
 skip a citizen. A second call-next within ``min_call_gap_s`` of the last call
@@ -47,7 +47,7 @@ from config.base import STRICT, CounterId
 from config.tokens import read_token
 from hardware.errors import DeviceTimeout, HardwareError
 from hardware.ports import CounterDisplay, Indicator
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
+from kiosk.kit.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
 
 logger = logging.getLogger(__name__)
 

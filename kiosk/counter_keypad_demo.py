@@ -17,7 +17,7 @@ from typing import Any
 from config import Config
 from hardware.fakes import FakeCounterDisplay, FakeKeypad
 from kiosk.counter_keypad import DEFAULT_KEYMAP, CounterKeypadAgent
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 
 __all__ = ["start"]
 

@@ -49,7 +49,13 @@ from kiosk.dispenser_state import (
 )
 from kiosk.dispenser_ticket import TicketMaker
 from kiosk.dispenser_view import HUB_DOWN, PRINTER_MESSAGES, PanelLights, build_snapshot, firewall
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version, maybe_delivered
+from kiosk.kit.hub_client import (
+    HubClient,
+    HubRejected,
+    HubUnreachable,
+    agent_version,
+    maybe_delivered,
+)
 from kiosk.settings import KioskSettings, SiteDefaults
 
 __all__ = ["PRIORITY_BUTTON", "Dispenser", "TakeResult", "add_command", "main", "run_kiosk"]

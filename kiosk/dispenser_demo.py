@@ -16,7 +16,7 @@ from typing import Any
 from config import Config
 from hardware.fakes import FakeButtonPanel, FakeIndicator, FakeTicketPrinter
 from kiosk.dispenser import Dispenser
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 from kiosk.settings import KioskSettings, PrinterSettings, SiteDefaults
 from kiosk.touch import TouchServer
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.dispenser_state import DispenserState
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable
+from kiosk.kit.hub_client import HubClient, HubRejected, HubUnreachable
 from kiosk.settings import KioskSettings, SiteDefaults, SiteInfo, site_info
 
 __all__ = ["HubLink"]

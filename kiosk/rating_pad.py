@@ -9,7 +9,7 @@ the window is still sent: the hub keeps it as a raw press with its refusal
 reason. After a negative press the other buttons ask for a reason for
 ``reason_s`` seconds. Three quick flashes thank the citizen.
 
-Every press goes to the on-disk outbox (:mod:`kiosk.outbox`) before anything
+Every press goes to the on-disk outbox (:mod:`kiosk.kit.outbox`) before anything
 else; a sender thread delivers the outbox in batches with backoff and deletes
 a press only when the hub has answered for it.
 
@@ -54,8 +54,8 @@ from config.base import STRICT, CounterId, Slug
 from config.tokens import read_token
 from hardware.errors import HardwareError
 from hardware.ports import ButtonPanel, Indicator
-from kiosk.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
-from kiosk.outbox import Outbox
+from kiosk.kit.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
+from kiosk.kit.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from werkzeug.wrappers import Request, Response
 
 from config import Config
 from hardware.fakes import FakeButtonPanel, FakeIndicator
-from kiosk.hub_client import HubClient
-from kiosk.outbox import Outbox
+from kiosk.kit.hub_client import HubClient
+from kiosk.kit.outbox import Outbox
 from kiosk.rating_pad import CounterPad, PadCounter, RatingPad, RatingPadSettings
 
 __all__ = ["DEMO_PORT", "start"]

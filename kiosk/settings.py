@@ -418,7 +418,7 @@ def build_agent(
     from hardware.errors import DeviceUnavailable
     from hardware.printer import build_printer, open_printer
     from kiosk.dispenser import PRIORITY_BUTTON, Dispenser
-    from kiosk.hub_client import HubClient
+    from kiosk.kit.hub_client import HubClient
 
     def problem(key: str, err: Exception) -> ConfigError:
         return ConfigError(config_path, [ConfigProblem(f"kiosk.{key}", str(err))])

@@ -34,7 +34,7 @@ from hardware.escpos_decode import decode_tickets
 from hardware.fakes import FakeIndicator, FakeTicketPrinter
 from hardware.printer import EscposTicketPrinter
 from kiosk.dispenser import Dispenser
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 from kiosk.settings import ButtonSettings, SiteDefaults
 
 GOLDEN = Path(__file__).parent / "golden" / "kiosk_ticket_1001.png"

@@ -137,7 +137,7 @@ def test_presses_while_printing_are_one_ticket(live, hub, token, mock_pins, tmp_
     THEN only the first press gives a ticket."""
     from hardware.fakes import FakeTicketPrinter
     from kiosk.dispenser import Dispenser
-    from kiosk.hub_client import HubClient
+    from kiosk.kit.hub_client import HubClient
 
     gate = threading.Event()
 

@@ -13,7 +13,7 @@ from config import EXAMPLES, parse_config
 from hardware.fakes import FakeTicketPrinter
 from hardware.printer import EscposTicketPrinter
 from kiosk.dispenser import Dispenser
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 from kiosk.touch import create_touch_app
 from tests.conftest import build_app
 

@@ -10,7 +10,7 @@ from kiosk_support import CHROMIUM_ARGS, hub_tickets, serve, settings, wait_unti
 
 from hardware.fakes import FakeTicketPrinter
 from kiosk.dispenser import Dispenser
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 from kiosk.touch import TouchServer
 
 pytestmark = pytest.mark.browser

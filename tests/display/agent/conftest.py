@@ -10,7 +10,7 @@ from display_agent_rig import LiveServer, OffsetClock, PtyLine
 
 from display.agent import BoardLine, DisplayAgent
 from display.agent_settings import DisplayAgentSettings, make_board
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kiosk.counter_keypad import (
     CounterKeypadAgent,
     CounterKeypadSettings,
 )
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 
 GOOD = """
 [counter_keypad]

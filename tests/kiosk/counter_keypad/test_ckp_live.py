@@ -26,7 +26,7 @@ from kiosk.counter_keypad import (
     Result,
     build_agent,
 )
-from kiosk.hub_client import HubClient
+from kiosk.kit.hub_client import HubClient
 
 
 class Rig:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from hardware.fakes import FakeButtonPanel, FakeIndicator
 from hub.store.db import read
 from hub.store.tables import rating_presses, ratings
-from kiosk.hub_client import HubClient
-from kiosk.outbox import Outbox
+from kiosk.kit.hub_client import HubClient
+from kiosk.kit.outbox import Outbox
 from kiosk.rating_pad import CounterPad, PadCounter, RatingPad, RatingPadSettings
 from tests.conftest import Api, build_app
 

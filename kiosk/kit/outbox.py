@@ -1,4 +1,4 @@
-"""The rating pad's on-disk outbox: a press is on disk before anything else happens.
+"""The on-disk outbox of the rating pad's presses: a press is on disk before anything else happens.
 
 A SQLite file (``synchronous=FULL``: a committed press survives a power cut)
 holds every press until the hub has answered for it. Each press gets a key

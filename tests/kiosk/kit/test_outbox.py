@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from kiosk.outbox import Outbox
+from kiosk.kit.outbox import Outbox
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
