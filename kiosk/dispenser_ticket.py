@@ -2,7 +2,7 @@
 
 :class:`TicketMaker` turns the body of ``POST /tickets`` into the image the
 kiosk loop (:class:`kiosk.dispenser.Dispenser`) prints, with
-:mod:`kiosk.ticket_render`. The QR code points at the site's ``public_url``,
+:mod:`kiosk.ticket.render`. The QR code points at the site's ``public_url``,
 else at the kiosk's ``hub_url``.
 """
 
@@ -17,7 +17,7 @@ from PIL import Image
 
 from hardware.ports import TicketPrinter
 from kiosk.settings import KioskSettings, SiteInfo
-from kiosk.ticket_render import TicketContent, TicketLayout, render_ticket
+from kiosk.ticket.render import TicketContent, TicketLayout, render_ticket
 
 __all__ = ["TicketMaker"]
 

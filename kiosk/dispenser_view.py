@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from hardware.ports import Indicator, PrinterStatus
-from kiosk import text_vi
 from kiosk.dispenser_state import PRINTER_BLOCKING, PRIORITY_BUTTON, DispenserState
 from kiosk.settings import SiteDefaults
+from kiosk.ticket import text_vi
 
 __all__ = [
     "HUB_DOWN",

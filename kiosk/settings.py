@@ -50,10 +50,10 @@ from pydantic.dataclasses import dataclass
 from config import ConfigError, ConfigProblem, validate_section
 from config.base import STRICT, Slug
 from config.loader import read_toml
-from kiosk.text_vi import PRIORITY_LABELS
+from kiosk.ticket.text_vi import PRIORITY_LABELS
 
 if TYPE_CHECKING:
-    from kiosk.ticket_layout import TicketLayout
+    from kiosk.ticket.layout import TicketLayout
 
 __all__ = [
     "ButtonSettings",
@@ -200,7 +200,7 @@ class KeypadSettings:
 
 @dataclass(frozen=True, config=STRICT)
 class TicketSettings:
-    """How this kiosk's tickets look (see :class:`kiosk.ticket_layout.TicketLayout`)."""
+    """How this kiosk's tickets look (see :class:`kiosk.ticket.layout.TicketLayout`)."""
 
     header_lines: tuple[Annotated[str, Field(max_length=80)], ...] = ()
     logo: str | None = None
@@ -211,7 +211,7 @@ class TicketSettings:
 
     def layout(self, paper_dots: int) -> TicketLayout:
         """The ticket layout for a printer ``paper_dots`` wide."""
-        from kiosk.ticket_layout import TicketLayout
+        from kiosk.ticket.layout import TicketLayout
 
         return TicketLayout.for_paper(
             paper_dots,

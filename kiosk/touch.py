@@ -84,7 +84,7 @@ def create_touch_app(agent: Any) -> Flask:
         weight = name.removeprefix("BeVietnamPro-")
         if weight not in FONT_WEIGHTS:
             abort(404)
-        from kiosk.ticket_layout import font_path
+        from kiosk.ticket.layout import font_path
 
         return send_file(font_path(weight), mimetype="font/ttf", max_age=86400)
 

@@ -25,7 +25,7 @@
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
   }
 
-  // Mirrors kiosk/text_vi.py format_wait: precision drops as the wait grows.
+  // Mirrors kiosk/ticket/text_vi.py format_wait: precision drops as the wait grows.
   function formatWait(seconds, lang) {
     var vi = lang !== "en";
     if (seconds === null || seconds === undefined) { return vi ? "chưa xác định" : "not yet known"; }

@@ -2,7 +2,7 @@
 
 A centre changes its ticket by overriding fields of :class:`TicketLayout`
 (``TicketLayout.for_paper(576, header_lines=("UBND XÃ TÂN PHÚ",))``); the
-drawing code in :mod:`kiosk.ticket_render` holds no magic numbers of its own.
+drawing code in :mod:`kiosk.ticket.render` holds no magic numbers of its own.
 This module also holds the shipped fonts and the text measuring, wrapping and
 fitting the drawing code relies on. Font objects are shared: call these
 helpers from one thread at a time (``render_ticket`` serialises itself).
@@ -21,7 +21,7 @@ from typing import Any
 import fontpkg_be_vietnam_pro
 from PIL import ImageFont
 
-from kiosk.text_vi import LANGS
+from kiosk.ticket.text_vi import LANGS
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Unit tests for the ticket's Vietnamese/English wording (kiosk.text_vi)."""
+"""Unit tests for the ticket's Vietnamese/English wording (kiosk.ticket.text_vi)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from kiosk import text_vi
+from kiosk.ticket import text_vi
 
 
 @pytest.mark.parametrize(

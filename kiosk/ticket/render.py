@@ -7,7 +7,7 @@ normalised to NFC and laid out with Pillow's basic engine, so the same ticket
 gives the same pixels on every machine with the same Pillow (golden tests).
 
 Public API: :class:`TicketContent`, :func:`render_ticket`,
-:func:`missing_glyphs`, and re-exported from :mod:`kiosk.ticket_layout`:
+:func:`missing_glyphs`, and re-exported from :mod:`kiosk.ticket.layout`:
 :class:`TicketLayout`, :func:`font_path`, :data:`FONT_WEIGHTS`.
 """
 
@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import qrcode
 from PIL import Image, ImageDraw
 
-from kiosk import text_vi
-from kiosk.ticket_layout import (
+from kiosk.ticket import text_vi
+from kiosk.ticket.layout import (
     FONT_WEIGHTS,
     TicketLayout,
     fit_size,

@@ -1,8 +1,8 @@
-"""Tests for the ticket raster (kiosk.ticket_render).
+"""Tests for the ticket raster (kiosk.ticket.render).
 
-Golden images live in ``tests/kiosk/golden/``. After an intended change,
+Golden images live in ``tests/kiosk/ticket/golden/``. After an intended change,
 look at the new rendering, then rewrite them with
-``MOTCUA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/kiosk/test_ticket_render.py``.
+``MOTCUA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/kiosk/ticket/test_ticket_render.py``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import zxingcpp
 from escpos.printer import Dummy
 from PIL import Image, ImageChops
 
-from kiosk import text_vi
-from kiosk.ticket_render import (
+from kiosk.ticket import text_vi
+from kiosk.ticket.render import (
     FONT_WEIGHTS,
     TicketContent,
     TicketLayout,
@@ -243,7 +243,7 @@ def test_unreadable_logo_is_skipped_with_a_warning(
     """GIVEN a layout whose logo file does not exist
     WHEN rendered THEN the ticket still prints, without logo, and a warning is logged."""
     layout = _layout(576, logo_path=tmp_path / "missing.png")
-    with caplog.at_level(logging.WARNING, logger="kiosk.ticket_render"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.ticket.render"):
         img = render_ticket(GOLDEN_CONTENT, layout)
     assert img.height == render_ticket(GOLDEN_CONTENT, _layout(576)).height
     assert "missing.png" in caplog.text
