@@ -35,11 +35,12 @@ import time
 from datetime import datetime
 from typing import Any
 
+from config.display_agent import DisplayAgentSettings
 from config.wire import EV_CALL, EV_SINCE, EV_SNAPSHOT, NS_DISPLAY
 from display.agent_cli import add_command, build_agent, run_display_agent
 from display.agent_devices import BoardLine, Speaker
 from display.agent_reports import AckOutbox, HealthReporter
-from display.agent_settings import AnnouncementSource, DisplayAgentSettings
+from display.agent_settings import AnnouncementSource
 from hardware.ports import AudioOutput
 from kiosk.kit.hub_client import HubClient
 

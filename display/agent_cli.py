@@ -13,8 +13,8 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from config.display_agent import DisplayAgentSettings
     from display.agent import DisplayAgent
-    from display.agent_settings import DisplayAgentSettings
 
 __all__ = ["add_command", "build_agent", "run_display_agent"]
 

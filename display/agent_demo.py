@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from config import Config
+from config.display_agent import DisplayAgentSettings
 from display.agent import BoardLine, DisplayAgent
-from display.agent_settings import DisplayAgentSettings
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
 from kiosk.kit.hub_client import HubClient
 

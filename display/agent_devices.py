@@ -15,7 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from display.agent_settings import AnnouncementSource, DisplayAgentSettings
+from config.display_agent import DisplayAgentSettings
+from display.agent_settings import AnnouncementSource
 from hardware.errors import DeviceTimeout, DeviceUnavailable, HardwareError
 from hardware.ports import AudioOutput, CounterDisplay
 

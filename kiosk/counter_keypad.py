@@ -8,17 +8,7 @@ that counter. The counter's LED board shows the result: the number called,
 ``---`` when nobody waits, ``P`` while paused, ``E`` for a moment after a
 refused action (texts configurable).
 
-Example::
-
-    [counter_keypad]
-    hub_url = "http://10.0.0.2:8080"
-    token_file = "/etc/motcua/keypad-3.token"
-    keypad = { name = "Numeric Keypad" }      # or path = "/dev/input/by-id/…"
-    # keymap defaults: KEY_KPENTER call_next, KEY_KPPLUS recall, KEY_KPMINUS no_show,
-    #                  KEY_KPASTERISK complete, KEY_KP0 pause (toggles pause/resume)
-    led_board = { port = "/dev/ttyUSB0", address = 3 }
-    # or GPIO buttons instead of a keypad, with an optional status LED:
-    # buttons = { pins = { call_next = 17, recall = 27, no_show = 22, complete = 23, pause = 24 }, led = 5 }
+The section and an example: :mod:`config.counter_keypad`.
 
 Design: the key reader only enqueues; one loop thread owns the state, talks to
 the hub through :class:`~kiosk.kit.hub_client.HubClient`, drives the LED board and
@@ -26,7 +16,7 @@ sends a heartbeat (``keypad`` and ``led_board`` health) every ``heartbeat_s``.
 A request that fails is never retried by itself: a retried call-next could
 skip a citizen. A second call-next within ``min_call_gap_s`` of the last call
 is dropped for the same reason.
-"""  # noqa: E501
+"""
 
 from __future__ import annotations
 
@@ -38,12 +28,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass as plain_dataclass
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import Field, model_validator
-from pydantic.dataclasses import dataclass
-
-from config.base import STRICT, CounterId
+from config.counter_keypad import COMMANDS, CounterKeypadSettings, LedBoardSection
 from config.tokens import read_token
 from hardware.errors import DeviceTimeout, HardwareError
 from hardware.ports import CounterDisplay, Indicator
@@ -53,91 +40,12 @@ logger = logging.getLogger(__name__)
 
 VERSION = agent_version("counter-keypad")
 RETRY_S = 3.0
-Command = Literal["call_next", "recall", "no_show", "complete", "pause"]
-COMMANDS: tuple[str, ...] = ("call_next", "recall", "no_show", "complete", "pause")
-DEFAULT_KEYMAP: dict[str, str] = {
-    "KEY_KPENTER": "call_next",
-    "KEY_KPPLUS": "recall",
-    "KEY_KPMINUS": "no_show",
-    "KEY_KPASTERISK": "complete",
-    "KEY_KP0": "pause",
-}
-PATHS = {
+ENDPOINTS = {
     "call_next": "call-next",
     "recall": "recall",
     "no_show": "no-show",
     "complete": "complete",
 }
-PinId = int | str
-BoardText = Annotated[str, Field(max_length=8, pattern=r"^[ -~]*$")]
-
-
-# ------------------------------------------------------------------ config
-@dataclass(frozen=True, config=STRICT)
-class KeypadSection:
-    """A USB keypad: found by name substring or by path; evdev key name → command."""
-
-    name: str | None = None
-    path: str | None = None
-    grab: bool = True
-    keymap: dict[str, Command] = Field(default_factory=lambda: dict(DEFAULT_KEYMAP))
-
-    @model_validator(mode="after")
-    def _one_way_to_find_it(self) -> KeypadSection:
-        if (self.name is None) == (self.path is None):
-            raise ValueError("give the keypad's `name` or its `path` (one of the two)")
-        return self
-
-
-@dataclass(frozen=True, config=STRICT)
-class ButtonsSection:
-    """GPIO push buttons, one per command, and an optional status LED."""
-
-    pins: dict[Command, PinId]
-    pull_up: bool = True
-    debounce_ms: Annotated[int, Field(ge=0, le=2000)] = 250
-    led: PinId | None = None
-
-
-@dataclass(frozen=True, config=STRICT)
-class LedBoardSection:
-    """The counter's LED number board on a serial line."""
-
-    port: str
-    address: Annotated[int, Field(ge=0, le=247)] = 1
-    baudrate: Annotated[int, Field(ge=1200, le=115200)] = 9600
-    protocol: Literal["stx-etx", "modbus"] = "stx-etx"
-    digits: Annotated[int, Field(ge=1, le=8)] = 4
-    register: Annotated[int, Field(ge=0, le=65535)] = 0
-    timeout_s: Annotated[float, Field(gt=0, le=10)] = 0.5
-
-
-@dataclass(frozen=True, config=STRICT)
-class CounterKeypadSettings:
-    """The ``[counter_keypad]`` section."""
-
-    hub_url: Annotated[str, Field(pattern=r"^https?://\S+$")]
-    token: str | None = None
-    token_file: str | None = None
-    counter: CounterId | None = None
-    keypad: KeypadSection | None = None
-    buttons: ButtonsSection | None = None
-    led_board: LedBoardSection | None = None
-    heartbeat_s: Annotated[float, Field(ge=5, le=3600)] = 30.0
-    min_call_gap_s: Annotated[float, Field(ge=0, le=60)] = 3.0
-    error_show_s: Annotated[float, Field(gt=0, le=60)] = 3.0
-    timeout_s: Annotated[float, Field(gt=0, le=60)] = 5.0
-    nobody_text: BoardText = "---"
-    paused_text: BoardText = "P"
-    error_text: BoardText = "E"
-
-    @model_validator(mode="after")
-    def _complete(self) -> CounterKeypadSettings:
-        if (self.keypad is None) == (self.buttons is None):
-            raise ValueError("give a `keypad` or GPIO `buttons` (one of the two)")
-        if not (self.token or self.token_file):
-            raise ValueError("give `token` or `token_file`")
-        return self
 
 
 @plain_dataclass(frozen=True)
@@ -360,7 +268,7 @@ class CounterKeypadAgent:
             else:
                 self._set_steady(self.texts.paused)
             return Result(command, True, 200, "resume" if paused else "pause", shown=self._steady)
-        answer = self.client.post(f"{base}/{PATHS[command]}")
+        answer = self.client.post(f"{base}/{ENDPOINTS[command]}")
         number = answer.data.get("number") if isinstance(answer.data, dict) else None
         if command == "call_next":
             if number is None:
@@ -510,7 +418,7 @@ def run_counter_keypad(args: argparse.Namespace) -> int:
     from config import config_path, load_section
 
     path = config_path(getattr(args, "config", None))
-    settings = load_section(path, "counter_keypad", CounterKeypadSettings)
+    settings = load_section(path, "counter_keypad")
     if args.check:
         print(f"{path}: [counter_keypad] is valid")
         return 0

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from config import Config
+from config.counter_keypad import DEFAULT_KEYMAP
 from hardware.fakes import FakeCounterDisplay, FakeKeypad
-from kiosk.counter_keypad import DEFAULT_KEYMAP, CounterKeypadAgent
+from kiosk.counter_keypad import CounterKeypadAgent
 from kiosk.kit.hub_client import HubClient
 
 __all__ = ["start"]

@@ -33,6 +33,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from config.kiosk import KioskSettings
 from hardware.errors import HardwareError
 from hardware.ports import ButtonPanel, Indicator, KeypadReader, PrinterStatus, TicketPrinter
 from kiosk.dispenser_cli import add_command, main, run_kiosk
@@ -56,7 +57,7 @@ from kiosk.kit.hub_client import (
     agent_version,
     maybe_delivered,
 )
-from kiosk.settings import KioskSettings, SiteDefaults
+from kiosk.settings import SiteDefaults
 
 __all__ = ["PRIORITY_BUTTON", "Dispenser", "TakeResult", "add_command", "main", "run_kiosk"]
 

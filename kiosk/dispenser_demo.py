@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from config import Config
+from config.kiosk import KioskSettings, PrinterSettings
 from hardware.fakes import FakeButtonPanel, FakeIndicator, FakeTicketPrinter
 from kiosk.dispenser import Dispenser
 from kiosk.kit.hub_client import HubClient
-from kiosk.settings import KioskSettings, PrinterSettings, SiteDefaults
+from kiosk.settings import SiteDefaults
 from kiosk.touch import TouchServer
 
 __all__ = ["DEMO_PORT", "start"]

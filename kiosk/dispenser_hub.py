@@ -14,9 +14,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from config.kiosk import KioskSettings
 from kiosk.dispenser_state import DispenserState
 from kiosk.kit.hub_client import HubClient, HubRejected, HubUnreachable
-from kiosk.settings import KioskSettings, SiteDefaults, SiteInfo, site_info
+from kiosk.settings import SiteDefaults, SiteInfo, site_info
 
 __all__ = ["HubLink"]
 

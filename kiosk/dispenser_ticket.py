@@ -15,8 +15,9 @@ from typing import Any
 
 from PIL import Image
 
+from config.kiosk import KioskSettings
 from hardware.ports import TicketPrinter
-from kiosk.settings import KioskSettings, SiteInfo
+from kiosk.settings import SiteInfo, ticket_layout
 from kiosk.ticket.render import TicketContent, TicketLayout, render_ticket
 
 __all__ = ["TicketMaker"]
@@ -78,5 +79,5 @@ class TicketMaker:
 
     def _ticket_layout(self) -> TicketLayout:
         if self._layout is None:
-            self._layout = self.settings.ticket.layout(self.printer.paper_dots)
+            self._layout = ticket_layout(self.settings.ticket, self.printer.paper_dots)
         return self._layout

@@ -13,24 +13,8 @@ Every press goes to the on-disk outbox (:mod:`kiosk.kit.outbox`) before anything
 else; a sender thread delivers the outbox in batches with backoff and deletes
 a press only when the hub has answered for it.
 
-Example::
-
-    [rating_pad]
-    hub_url = "http://10.0.0.2:8080"
-    device = "pad-sanh-a"
-    outbox = "/var/lib/motcua/rating-pad.sqlite"
-
-    [[rating_pad.counters]]
-    counter = "1"
-    token_file = "/etc/motcua/pad-1.token"
-    buttons = { very_satisfied = 17, satisfied = 27, unsatisfied = 22 }
-    leds = { very_satisfied = 5, satisfied = 6, unsatisfied = 13 }
-
-    [[rating_pad.counters]]
-    counter = "2"
-    token_file = "/etc/motcua/pad-2.token"
-    keypad = { name = "USB Keypad", keymap = { KEY_KP1 = "very_satisfied", KEY_KP2 = "satisfied", KEY_KP3 = "unsatisfied" } }
-"""  # noqa: E501
+The section and an example: :mod:`config.rating_pad`.
+"""
 
 from __future__ import annotations
 
@@ -38,19 +22,15 @@ import argparse
 import logging
 import queue
 import signal
-import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass as plain_dataclass
 from dataclasses import field
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field, model_validator
-from pydantic.dataclasses import dataclass
-
-from config.base import STRICT, CounterId, Slug
+from config.rating_pad import RatingPadSettings
 from config.tokens import read_token
 from hardware.errors import HardwareError
 from hardware.ports import ButtonPanel, Indicator
@@ -61,60 +41,6 @@ logger = logging.getLogger(__name__)
 
 VERSION = agent_version("rating-pad")
 THANK_YOU_S = 1.5
-DEFAULT_REASONS = ("attitude", "long_wait", "unclear_guidance", "slow_handling")
-
-
-# ------------------------------------------------------------------ settings
-@dataclass(frozen=True, config=STRICT)
-class PadKeypad:
-    """A USB keypad for one counter: evdev key name → level id."""
-
-    keymap: dict[str, Slug]
-    name: str | None = None
-    path: str | None = None
-
-
-@dataclass(frozen=True, config=STRICT)
-class PadCounter:
-    """The buttons of one counter and the token that speaks for it."""
-
-    counter: CounterId
-    token: str | None = None
-    token_file: str | None = None
-    buttons: dict[Slug, int | str] = field(default_factory=dict)
-    leds: dict[Slug, int | str] = field(default_factory=dict)
-    keypad: PadKeypad | None = None
-
-    @model_validator(mode="after")
-    def _wired(self) -> PadCounter:
-        if not self.buttons and self.keypad is None:
-            raise ValueError("give `buttons` (GPIO pins) or a `keypad`")
-        if not (self.token or self.token_file):
-            raise ValueError("give `token` or `token_file`")
-        return self
-
-
-@dataclass(frozen=True, config=STRICT)
-class RatingPadSettings:
-    """The ``[rating_pad]`` section."""
-
-    hub_url: Annotated[str, Field(pattern=r"^https?://\S+$")]
-    counters: Annotated[tuple[PadCounter, ...], Field(min_length=1)]
-    device: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$")] | None = None
-    outbox: str = "var/rating-pad.sqlite"
-    levels: tuple[Slug, ...] = ("very_satisfied", "satisfied", "unsatisfied")
-    negative: tuple[Slug, ...] = ("unsatisfied",)
-    reasons: tuple[Slug, ...] = DEFAULT_REASONS
-    invite_s: Annotated[float, Field(gt=0, le=600)] = 30.0
-    reason_s: Annotated[float, Field(gt=0, le=120)] = 10.0
-    debounce_ms: Annotated[float, Field(ge=0, le=5000)] = 250.0
-    pull_up: bool = True
-    heartbeat_s: Annotated[float, Field(ge=5, le=3600)] = 60.0
-    retry_max_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
-
-    @property
-    def device_name(self) -> str:
-        return self.device or socket.gethostname().split(".")[0][:48] or "pad"
 
 
 # --------------------------------------------------------------------- agent
@@ -503,7 +429,7 @@ def run_rating_pad(args: argparse.Namespace) -> int:
     from config import config_path, load_section
 
     path = config_path(getattr(args, "config", None))
-    settings = load_section(path, "rating_pad", RatingPadSettings)
+    settings = load_section(path, "rating_pad")
     if args.check:
         print(f"{path}: [rating_pad] is valid ({len(settings.counters)} counter(s))")
         return 0

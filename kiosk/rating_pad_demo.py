@@ -24,17 +24,17 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from config import Config
+from config.rating_pad import LEVELS, PadCounter, RatingPadSettings
 from hardware.fakes import FakeButtonPanel, FakeIndicator
 from kiosk.kit.hub_client import HubClient
 from kiosk.kit.outbox import Outbox
-from kiosk.rating_pad import CounterPad, PadCounter, RatingPad, RatingPadSettings
+from kiosk.rating_pad import CounterPad, RatingPad
 
 __all__ = ["DEMO_PORT", "start"]
 
 logger = logging.getLogger(__name__)
 
 DEMO_PORT = 8091
-LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
 
 
 def start(

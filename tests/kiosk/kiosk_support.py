@@ -25,9 +25,9 @@ from evdev.eventio import EventIO
 from sqlalchemy import select as sql_select
 from werkzeug.serving import make_server
 
+from config.kiosk import KioskSettings, PrinterSettings
 from hub.store.db import read
 from hub.store.tables import tickets
-from kiosk.settings import KioskSettings, PrinterSettings
 
 CHROMIUM_ARGS = [
     "--headless=new",

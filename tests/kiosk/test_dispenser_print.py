@@ -29,13 +29,14 @@ from kiosk_support import (
 )
 from PIL import Image, ImageChops
 
+from config.kiosk import ButtonSettings
 from hardware.buttons import GpioButtons, GpioIndicator
 from hardware.escpos_decode import decode_tickets
 from hardware.fakes import FakeIndicator, FakeTicketPrinter
 from hardware.printer import EscposTicketPrinter
 from kiosk.dispenser import Dispenser
 from kiosk.kit.hub_client import HubClient
-from kiosk.settings import ButtonSettings, SiteDefaults
+from kiosk.settings import SiteDefaults
 
 GOLDEN = Path(__file__).parent / "golden" / "kiosk_ticket_1001.png"
 UPDATE_GOLDEN = os.environ.get("MOTCUA_UPDATE_GOLDEN") == "1"

@@ -11,14 +11,9 @@ from typing import Any
 import pytest
 from kiosk_support import CUT, PipeKeypad, hub_tickets, serve, settings, wait_until
 
+from config.kiosk import ButtonSettings, KeypadSettings, PrinterSettings, PriorityButtonSettings
 from hardware.escpos_decode import decode_tickets
-from kiosk.settings import (
-    ButtonSettings,
-    KeypadSettings,
-    PrinterSettings,
-    PriorityButtonSettings,
-    build_agent,
-)
+from kiosk.settings import build_agent
 
 
 @pytest.fixture

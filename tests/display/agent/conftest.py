@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from display_agent_rig import LiveServer, OffsetClock, PtyLine
 
+from config.display_agent import DisplayAgentSettings
 from display.agent import BoardLine, DisplayAgent
-from display.agent_settings import DisplayAgentSettings, make_board
+from display.agent_settings import make_board
 from kiosk.kit.hub_client import HubClient
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from display_agent_rig import Rig, TimedAudio, agent_settings, free_port, wait_for
 
+from config.display_agent import BoardSettings
 from display.agent import BoardLine
-from display.agent_settings import BoardSettings
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
 
 # The frames the boards must receive, written out by hand from the documented formats.

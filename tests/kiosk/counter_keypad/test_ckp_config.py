@@ -7,13 +7,9 @@ import time
 import pytest
 
 from config import ConfigError, load_section
+from config.counter_keypad import DEFAULT_KEYMAP, CounterKeypadSettings
 from hub.cli import main
-from kiosk.counter_keypad import (
-    DEFAULT_KEYMAP,
-    ButtonSource,
-    CounterKeypadAgent,
-    CounterKeypadSettings,
-)
+from kiosk.counter_keypad import ButtonSource, CounterKeypadAgent
 from kiosk.kit.hub_client import HubClient
 
 GOOD = """

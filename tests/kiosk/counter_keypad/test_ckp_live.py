@@ -14,18 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from config.counter_keypad import DEFAULT_KEYMAP, CounterKeypadSettings, KeypadSection
 from hardware.fakes import FakeCounterDisplay
 from hardware.keypad import EvdevKeypad
 from hub.store.db import read
 from hub.store.tables import audit_log, tickets
-from kiosk.counter_keypad import (
-    DEFAULT_KEYMAP,
-    CounterKeypadAgent,
-    CounterKeypadSettings,
-    KeypadSection,
-    Result,
-    build_agent,
-)
+from kiosk.counter_keypad import CounterKeypadAgent, Result, build_agent
 from kiosk.kit.hub_client import HubClient
 
 

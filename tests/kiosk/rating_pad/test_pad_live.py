@@ -14,9 +14,10 @@ from gpiozero.pins.mock import MockFactory
 from pad_support import LED_PINS, LEVEL_PINS, LiveHub, free_port, serve_ticket, wait_for
 from sqlalchemy import select
 
+from config.rating_pad import PadCounter, RatingPadSettings
 from hub.store.db import read
 from hub.store.tables import rating_presses, ratings
-from kiosk.rating_pad import PadCounter, RatingPadSettings, build_pad
+from kiosk.rating_pad import build_pad
 from tests.conftest import Api, build_app
 
 

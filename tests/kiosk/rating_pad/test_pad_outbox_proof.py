@@ -10,12 +10,13 @@ from collections import Counter
 from pad_support import LiveHub, free_port, serve_ticket, wait_for
 from sqlalchemy import select
 
+from config.rating_pad import PadCounter, RatingPadSettings
 from hardware.fakes import FakeButtonPanel, FakeIndicator
 from hub.store.db import read
 from hub.store.tables import rating_presses, ratings
 from kiosk.kit.hub_client import HubClient
 from kiosk.kit.outbox import Outbox
-from kiosk.rating_pad import CounterPad, PadCounter, RatingPad, RatingPadSettings
+from kiosk.rating_pad import CounterPad, RatingPad
 from tests.conftest import Api, build_app
 
 LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
