@@ -129,7 +129,7 @@ def measure_latency(presses: int) -> dict[str, Any]:
     from config.kiosk import ButtonSettings, KioskSettings, PrinterSettings
     from hardware.buttons import GpioButtons
     from hardware.printer import EscposTicketPrinter
-    from kiosk.dispenser import Dispenser
+    from kiosk.dispenser.loop import Dispenser
     from kiosk.kit.hub_client import HubClient
 
     with (

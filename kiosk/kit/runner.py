@@ -47,9 +47,11 @@ __all__ = [
     "Agent",
     "AgentCommand",
     "Firewall",
+    "add_agent_command",
     "configure_logging",
     "run",
     "stop_on_signals",
+    "stop_when",
 ]
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,7 @@ class AgentCommand(Generic[S]):
     Attributes:
         name: the command (``"kiosk"``), also the agent's name in every log line.
         section: the configuration section (``"kiosk"``).
+        help: the command's line in ``motcua --help``.
         build: makes the agent from its settings and the configuration file's path.
         load: reads the settings from the file (default: the section through
             :func:`config.load_section`).
@@ -95,9 +98,23 @@ class AgentCommand(Generic[S]):
 
     name: str
     section: str
+    help: str
     build: Callable[[S, Path], Agent]
     load: Callable[[Path], S] | None = None
     summary: Callable[[S], str] | None = None
+
+
+def add_agent_command(
+    subparsers: Any, command: AgentCommand[Any], func: Callable[[argparse.Namespace], int]
+) -> None:
+    """Add ``motcua <command.name> [--check]`` to the command line, running ``func``."""
+    parser = subparsers.add_parser(command.name, help=command.help)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"check the [{command.section}] configuration and exit",
+    )
+    parser.set_defaults(func=func)
 
 
 def run(args: argparse.Namespace, command: AgentCommand[Any]) -> int:
@@ -149,6 +166,17 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def stop_when(stop: threading.Event, agent: Agent, name: str) -> None:
+    """Stop ``agent`` once ``stop`` is set, from a daemon thread called ``name``: how
+    ``motcua demo`` ends the agents it started."""
+
+    def wait_then_stop() -> None:
+        stop.wait()
+        agent.stop()
+
+    threading.Thread(target=wait_then_stop, name=name, daemon=True).start()
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

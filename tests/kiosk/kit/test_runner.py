@@ -64,7 +64,9 @@ def args_for(path: Path, *, check: bool = False) -> argparse.Namespace:
 
 
 def command(agent: FakeAgent, **kwargs: Any) -> AgentCommand[Any]:
-    return AgentCommand(name="kiosk", section="kiosk", build=lambda s, p: agent, **kwargs)
+    return AgentCommand(
+        name="kiosk", section="kiosk", help="a kiosk", build=lambda s, p: agent, **kwargs
+    )
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -130,7 +132,7 @@ def test_a_start_failure_is_one_line(tmp_path, root_logging, capsys, error, stat
     def build(settings: Any, path: Path) -> FakeAgent:
         raise error
 
-    cmd: AgentCommand[Any] = AgentCommand(name="kiosk", section="kiosk", build=build)
+    cmd: AgentCommand[Any] = AgentCommand(name="kiosk", section="kiosk", help="", build=build)
     assert run(args_for(write(tmp_path, GOOD)), cmd) == status
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(error).splitlines()[0] in err and "Traceback" not in err

@@ -16,10 +16,12 @@ from typing import Any
 from config import Config
 from config.kiosk import KioskSettings, PrinterSettings
 from hardware.fakes import FakeButtonPanel, FakeIndicator, FakeTicketPrinter
-from kiosk.dispenser import Dispenser
+from kiosk.dispenser.cli import KioskProcess
+from kiosk.dispenser.loop import Dispenser
+from kiosk.dispenser.site import SiteDefaults
+from kiosk.dispenser.touch import TouchServer
 from kiosk.kit.hub_client import HubClient
-from kiosk.settings import SiteDefaults
-from kiosk.touch import TouchServer
+from kiosk.kit.runner import stop_when
 
 __all__ = ["DEMO_PORT", "start"]
 
@@ -70,12 +72,7 @@ def start(
         server = TouchServer(agent, "127.0.0.1", 0)
     server.start()
 
-    def shutdown() -> None:
-        stop.wait()
-        server.stop()
-        agent.stop()
-
-    threading.Thread(target=shutdown, name="kiosk-demo-stop", daemon=True).start()
+    stop_when(stop, KioskProcess(agent, server), "kiosk-demo-stop")
     return [
         f"  Máy lấy số (kiosk touch page) {server.url}",
         f"  Phiếu đã in (PNG)             {out_dir}",

@@ -8,6 +8,7 @@ pty speaking ESC/POS status bytes, and what they received is decoded back.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from kiosk_support import (
     hub_tickets,
     serve,
     settings,
+    wait_done,
     wait_until,
 )
 from PIL import Image, ImageChops
@@ -34,38 +36,12 @@ from hardware.buttons import GpioButtons, GpioIndicator
 from hardware.escpos_decode import decode_tickets
 from hardware.fakes import FakeIndicator, FakeTicketPrinter
 from hardware.printer import EscposTicketPrinter
-from kiosk.dispenser import Dispenser
+from kiosk.dispenser.loop import Dispenser
+from kiosk.dispenser.site import SiteDefaults
 from kiosk.kit.hub_client import HubClient
-from kiosk.settings import SiteDefaults
 
 GOLDEN = Path(__file__).parent / "golden" / "kiosk_ticket_1001.png"
 UPDATE_GOLDEN = os.environ.get("MOTCUA_UPDATE_GOLDEN") == "1"
-
-
-@pytest.fixture
-def database(sqlite_database):
-    """The kiosk is not about storage: SQLite only."""
-    return sqlite_database
-
-
-@pytest.fixture
-def mock_pins() -> Iterator[Any]:
-    from gpiozero.pins.mock import MockFactory
-
-    factory = MockFactory()
-    yield factory
-    factory.reset()
-
-
-@pytest.fixture
-def live(app) -> Iterator[str]:
-    with serve(app) as url:
-        yield url
-
-
-@pytest.fixture
-def token(hub) -> str:
-    return hub.auth.add_device("kiosk-test", "kiosk", None)
 
 
 @pytest.fixture
@@ -320,3 +296,37 @@ def test_a_lost_answer_does_not_leave_an_unprinted_number_waiting(app, hub, make
         again = agent.take("dat-dai")
         assert again.status == 201 and again.body["number"] == "1002"
         assert len(printer.images) == 1
+
+
+def test_presses_while_printing_are_one_ticket(live, hub, token, mock_pins, tmp_path) -> None:
+    """GIVEN a kiosk printing a ticket
+    WHEN an impatient citizen presses the same button five more times meanwhile
+    THEN only the first press gives a ticket."""
+    from hardware.fakes import FakeTicketPrinter
+    from kiosk.dispenser.loop import Dispenser
+    from kiosk.kit.hub_client import HubClient
+
+    gate = threading.Event()
+
+    class SlowPrinter(FakeTicketPrinter):
+        def print_ticket(self, image: Any) -> None:
+            gate.wait(5)  # the paper is still coming out
+            super().print_ticket(image)
+
+    printer = SlowPrinter()
+    printer.open()
+    agent = Dispenser(settings(live, token), client=HubClient(live, token), printer=printer)
+    agent.start()
+    try:
+        wait_until(lambda: agent.snapshot()["state"] == "ready", what="kiosk ready")
+        agent.press("dat-dai")
+        wait_until(lambda: (agent.snapshot()["current"] or {}).get("phase") == "printing")
+        for _ in range(5):
+            agent.press("dat-dai")
+        gate.set()
+        wait_done(agent, 1)
+        agent.press("tu-phap")  # a later press works again
+        wait_until(lambda: len(printer.images) == 2, what="the next ticket")
+    finally:
+        agent.stop()
+    assert [t.number for t in hub_tickets(hub)] == ["1001", "B001"]

@@ -12,9 +12,9 @@ from kiosk_support import RaisingDummy, hub_tickets, serve, settings, wait_until
 from config import EXAMPLES, parse_config
 from hardware.fakes import FakeTicketPrinter
 from hardware.printer import EscposTicketPrinter
-from kiosk.dispenser import Dispenser
+from kiosk.dispenser.loop import Dispenser
+from kiosk.dispenser.touch import create_touch_app
 from kiosk.kit.hub_client import HubClient
-from kiosk.touch import create_touch_app
 from tests.conftest import build_app
 
 
@@ -168,7 +168,7 @@ def test_a_taken_port_is_an_oserror_not_an_exit(capfd) -> None:
     THEN OSError (which the demo and `motcua kiosk` handle), not Werkzeug's sys.exit."""
     import socket
 
-    from kiosk.touch import TouchServer
+    from kiosk.dispenser.touch import TouchServer
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

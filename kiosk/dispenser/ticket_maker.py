@@ -1,9 +1,10 @@
 """The kiosk's printed ticket: the hub's answer, plus the site, rendered for its printer.
 
 :class:`TicketMaker` turns the body of ``POST /tickets`` into the image the
-kiosk loop (:class:`kiosk.dispenser.Dispenser`) prints, with
-:mod:`kiosk.ticket.render`. The QR code points at the site's ``public_url``,
-else at the kiosk's ``hub_url``.
+kiosk loop (:class:`kiosk.dispenser.loop.Dispenser`) prints, with
+:mod:`kiosk.ticket.render`, laid out as ``[kiosk.ticket]`` says
+(:func:`ticket_layout`). The QR code points at the site's ``public_url``, else
+at the kiosk's ``hub_url``.
 """
 
 from __future__ import annotations
@@ -11,18 +12,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from config.kiosk import KioskSettings
+from config.kiosk import KioskSettings, TicketSettings
 from hardware.ports import TicketPrinter
-from kiosk.settings import SiteInfo, ticket_layout
+from kiosk.dispenser.site import SiteInfo
 from kiosk.ticket.render import TicketContent, TicketLayout, render_ticket
 
-__all__ = ["TicketMaker"]
+__all__ = ["TicketMaker", "ticket_layout"]
 
 logger = logging.getLogger(__name__)
+
+
+def ticket_layout(ticket: TicketSettings, paper_dots: int) -> TicketLayout:
+    """The layout of ``[kiosk.ticket]`` for a printer ``paper_dots`` wide."""
+    return TicketLayout.for_paper(
+        paper_dots,
+        header_lines=ticket.header_lines,
+        footer=ticket.footer,
+        lang=ticket.lang,
+        show_qr=ticket.show_qr,
+        uppercase_centre_name=ticket.uppercase_centre_name,
+        logo_path=Path(ticket.logo) if ticket.logo else None,
+    )
 
 
 class TicketMaker:

@@ -1,9 +1,9 @@
-"""What the kiosk loop (:class:`kiosk.dispenser.Dispenser`) works with.
+"""What the kiosk loop (:class:`kiosk.dispenser.loop.Dispenser`) works with.
 
 The events that device callbacks and the touch page put on its queue, the state
 that only the loop thread touches, and the answer of one take. Kept apart from
-the loop so that the modules which read the state (:mod:`kiosk.dispenser_view`,
-:mod:`kiosk.dispenser_hub`) need not import the loop.
+the loop so that the modules which read the state (:mod:`kiosk.dispenser.view`,
+:mod:`kiosk.dispenser.hub_link`) need not import the loop.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hardware.ports import PrinterStatus
-from kiosk.settings import SiteInfo
+from kiosk.dispenser.site import SiteInfo
 
 __all__ = [
     "PRINTER_BLOCKING",

@@ -17,6 +17,7 @@ import threading
 import time
 import tty
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from escpos.printer import Dummy
@@ -41,6 +42,39 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 CUT = b"\x1dV"
+
+GOOD_FILE = """
+[site]
+id = "tan-phu"
+name = "Trung tâm Phục vụ hành chính công xã Tân Phú"
+public_url = "http://192.168.1.10:8080/"
+
+[kiosk]
+hub_url = "http://192.168.1.10:8080/"
+token_file = "kiosk.token"
+listen = "127.0.0.1:8090"
+error_led = 5
+printer = { kind = "file", path = "var/printer.bin", paper_mm = 58 }
+
+[[kiosk.buttons]]
+pin = 17
+service = "dat-dai"
+led = 27
+
+[[kiosk.buttons]]
+pin = 22
+service = "dat-dai"
+priority = "elderly"
+
+[kiosk.priority_button]
+pin = 23
+category = "disabled"
+
+[kiosk.keypad]
+name = "Numeric Keypad"
+keymap = { KEY_KP1 = "dat-dai", KEY_KP0 = "priority" }
+"""
+"""A file with [site] and a [kiosk] using every kind of input."""
 
 
 def wait_until(check: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
@@ -92,6 +126,24 @@ def settings(hub_url: str, token: str, **overrides: Any) -> KioskSettings:
     }
     values.update(overrides)
     return KioskSettings(**values)
+
+
+def wait_done(agent: Any, seq: int) -> None:
+    """Wait until the agent has finished its ``seq``-th ticket (presses after it count)."""
+    wait_until(
+        lambda: (
+            (agent.snapshot()["current"] or {}).get("seq") == seq
+            and agent.snapshot()["current"]["phase"] == "printed"
+        ),
+        what=f"ticket {seq} finished",
+    )
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    """Write ``text`` as ``kiosk.toml`` in ``tmp_path``; returns its path."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, "utf-8")
+    return path
 
 
 def hub_tickets(hub: Any) -> list[Any]:

@@ -9,16 +9,11 @@ import pytest
 from kiosk_support import CHROMIUM_ARGS, hub_tickets, serve, settings, wait_until
 
 from hardware.fakes import FakeTicketPrinter
-from kiosk.dispenser import Dispenser
+from kiosk.dispenser.loop import Dispenser
+from kiosk.dispenser.touch import TouchServer
 from kiosk.kit.hub_client import HubClient
-from kiosk.touch import TouchServer
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def database(sqlite_database):
-    return sqlite_database
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """The ticket kiosk agent (``motcua kiosk``): press → ``POST /tickets`` → render → print.
 
 One loop thread owns every piece of state. Buttons (gpiozero), the keypad
-(evdev) and the touch page (:mod:`kiosk.touch`) only put a
-:class:`~kiosk.dispenser_state.TakeRequest` on the queue; the touch page then
+(evdev) and the touch page (:mod:`kiosk.dispenser.touch`) only put a
+:class:`~kiosk.dispenser.state.TakeRequest` on the queue; the touch page then
 waits for the loop's answer. So a button press and a touch go through exactly
 the same code, :meth:`Dispenser._take`:
 
@@ -10,16 +10,17 @@ the same code, :meth:`Dispenser._take`:
    is asked: no number is spent.
 2. ``POST /tickets``. Hub unreachable → refuse ("Tạm ngưng cấp số"); a number
    is never made up locally.
-3. Render the hub's answer (:mod:`kiosk.dispenser_ticket`) and print it. Any
+3. Render the hub's answer (:mod:`kiosk.dispenser.ticket_maker`) and print it. Any
    failure → ``POST /tickets/{id}/cancel`` at once (retried until the hub
    answers), the error LED blinks and a heartbeat reports the printer's state.
    No number waits in the queue that was never printed.
 
 Between presses the loop refreshes the fields' waiting counts, sends
-heartbeats (:mod:`kiosk.dispenser_hub`) and re-opens a printer that went
+heartbeats (:mod:`kiosk.dispenser.hub_link`) and re-opens a printer that went
 offline every ``retry_s``. What the touch page and the LEDs show is drawn from
-its state by :mod:`kiosk.dispenser_view`; the command line is
-:mod:`kiosk.dispenser_cli`.
+its state by :mod:`kiosk.dispenser.view` and :mod:`kiosk.dispenser.devices`. A
+step that fails, and every device call, goes through the agent's firewall
+(:class:`kiosk.kit.runner.Firewall`): the loop outlives it.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ from typing import Any
 from config.kiosk import KioskSettings
 from hardware.errors import HardwareError
 from hardware.ports import ButtonPanel, Indicator, KeypadReader, PrinterStatus, TicketPrinter
-from kiosk.dispenser_cli import add_command, main, run_kiosk
-from kiosk.dispenser_hub import HubLink
-from kiosk.dispenser_state import (
+from kiosk.dispenser.devices import PanelLights
+from kiosk.dispenser.hub_link import HubLink
+from kiosk.dispenser.site import SiteDefaults
+from kiosk.dispenser.state import (
     PRINTER_BLOCKING,
     PRIORITY_BUTTON,
     STOP,
@@ -48,8 +50,8 @@ from kiosk.dispenser_state import (
     TakeResult,
     take_error,
 )
-from kiosk.dispenser_ticket import TicketMaker
-from kiosk.dispenser_view import HUB_DOWN, PRINTER_MESSAGES, PanelLights, build_snapshot, firewall
+from kiosk.dispenser.ticket_maker import TicketMaker
+from kiosk.dispenser.view import HUB_DOWN, PRINTER_MESSAGES, build_snapshot
 from kiosk.kit.hub_client import (
     HubClient,
     HubRejected,
@@ -57,9 +59,9 @@ from kiosk.kit.hub_client import (
     agent_version,
     maybe_delivered,
 )
-from kiosk.settings import SiteDefaults
+from kiosk.kit.runner import Firewall
 
-__all__ = ["PRIORITY_BUTTON", "Dispenser", "TakeResult", "add_command", "main", "run_kiosk"]
+__all__ = ["PRIORITY_BUTTON", "Dispenser", "TakeResult"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ class Dispenser:
             :data:`PRIORITY_BUTTON`; None when the kiosk has none.
         leds: Button name → the LED inside it.
         error_led: The fault LED, if any.
-        keypad: A USB keypad whose commands are field ids (see :mod:`kiosk.settings`).
+        keypad: A USB keypad whose commands are field ids (see :mod:`config.kiosk`).
         site: What to print about the site until the hub says otherwise.
         clock: Monotonic seconds.
     """
@@ -105,7 +107,8 @@ class Dispenser:
         self._events: queue.Queue[Any] = queue.Queue()
         self._state = DispenserState()
         self._hub = HubLink(settings, client, self._defaults, self._state, clock)
-        self._lights = PanelLights(self.leds, error_led)
+        self._firewall = Firewall(logger)
+        self._lights = PanelLights(self.leds, error_led, self._firewall)
         self._tickets = TicketMaker(settings, printer, self._hub.site)
         self._snapshot: dict[str, Any] = {"state": "starting", "services": []}
         self._thread: threading.Thread | None = None
@@ -132,8 +135,8 @@ class Dispenser:
             self._thread.join(timeout=30)
         for device in (self.buttons, self.keypad, *self.leds.values(), self.error_led):
             if device is not None:
-                firewall("close", device.close)
-        firewall("close printer", self.printer.close)
+                self._firewall.call("close", device.close)
+        self._firewall.call("close printer", self.printer.close)
         self.client.close()
 
     def take(self, service: str, priority: str | None = None, *, timeout: float = 60) -> TakeResult:
@@ -189,16 +192,14 @@ class Dispenser:
                 event = None
             if event is STOP:
                 break
-            try:
+            # The loop outlives any failure of one step; the state stays consistent
+            # because every step writes it only after its device calls.
+            with self._firewall.guard("kiosk loop step"):
                 if isinstance(event, TakeRequest):
                     self._handle_take(event)
                 elif isinstance(event, ArmPriority):
                     self._arm(event.category)
                 self._tick()
-            except Exception:
-                # The loop must outlive any bug in one step; the state stays consistent
-                # because every step writes it only after its device calls.
-                logger.exception("kiosk loop step failed")
             self._publish()
             if isinstance(event, TakeRequest):
                 _release_memory()  # after the answer: costs the next press nothing
@@ -381,7 +382,3 @@ def _release_memory() -> None:
 
 
 _TRIM: Any = None
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -5,7 +5,7 @@ kiosk mode on the same Pi. Routes:
 
 - ``GET /`` — the touch page: a big button per field with its waiting count and
   estimated wait, a priority choice, and the number on screen while it prints.
-- ``GET /status`` — the agent's state (:meth:`kiosk.dispenser.Dispenser.snapshot`).
+- ``GET /status`` — the agent's state (:meth:`kiosk.dispenser.loop.Dispenser.snapshot`).
 - ``GET /services`` — the fields with ``waiting``, ``estimated_wait_s``, ``available``.
 - ``POST /take {service, priority?}`` — 201 with the hub's ticket once printed;
   503 ``{"error": {"code": "printer_error" | "hub_unreachable", …}}`` when it could
@@ -22,10 +22,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from typing import Any
 
 from flask import Flask, Response, abort, jsonify, render_template, request, send_file
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from kiosk.dispenser.loop import Dispenser
+from kiosk.ticket.layout import FONT_WEIGHTS, font_path
 
 __all__ = ["TouchServer", "create_touch_app"]
 
@@ -36,7 +38,6 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
-FONT_WEIGHTS = ("Medium", "SemiBold", "Bold", "ExtraBold")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 #: Seconds the issued number stays on screen after it printed.
 RESULT_S = 10
@@ -46,7 +47,7 @@ def _bad(message: str) -> tuple[Response, int]:
     return jsonify({"error": {"code": "invalid_body", "message": message}}), 400
 
 
-def create_touch_app(agent: Any) -> Flask:
+def create_touch_app(agent: Dispenser) -> Flask:
     """The Flask app of the touch page, serving ``agent`` (a :class:`Dispenser`)."""
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -84,8 +85,6 @@ def create_touch_app(agent: Any) -> Flask:
         weight = name.removeprefix("BeVietnamPro-")
         if weight not in FONT_WEIGHTS:
             abort(404)
-        from kiosk.ticket.layout import font_path
-
         return send_file(font_path(weight), mimetype="font/ttf", max_age=86400)
 
     @app.after_request
@@ -104,7 +103,7 @@ class TouchServer:
     """The touch page on ``host:port`` in a background thread (Werkzeug, threaded).
 
     Args:
-        agent: The running :class:`~kiosk.dispenser.Dispenser`.
+        agent: The running :class:`~kiosk.dispenser.loop.Dispenser`.
         host: Address to listen on; keep ``127.0.0.1`` unless the screen is elsewhere.
         port: TCP port; 0 picks a free one (tests).
 
@@ -112,7 +111,7 @@ class TouchServer:
         OSError: The address is in use or not available.
     """
 
-    def __init__(self, agent: Any, host: str = "127.0.0.1", port: int = 8090) -> None:
+    def __init__(self, agent: Dispenser, host: str = "127.0.0.1", port: int = 8090) -> None:
         self.app = create_touch_app(agent)
         try:
             self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)

@@ -1,7 +1,7 @@
 """The kiosk loop's side of the hub, between presses: site, counts, health, cancels.
 
-:class:`HubLink` is used on the loop thread only (:class:`kiosk.dispenser.Dispenser`)
-and writes the loop's :class:`~kiosk.dispenser_state.DispenserState`: it
+:class:`HubLink` is used on the loop thread only (:class:`kiosk.dispenser.loop.Dispenser`)
+and writes the loop's :class:`~kiosk.dispenser.state.DispenserState`: it
 refreshes the fields' waiting counts every ``refresh_s`` (``retry_s`` while the
 hub is down), sends ``POST /devices/heartbeat`` every ``heartbeat_s`` and
 retries the cancels of unprinted tickets until the hub answers.
@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from config.kiosk import KioskSettings
-from kiosk.dispenser_state import DispenserState
+from kiosk.dispenser.site import SiteDefaults, SiteInfo, site_info
+from kiosk.dispenser.state import DispenserState
 from kiosk.kit.hub_client import HubClient, HubRejected, HubUnreachable
-from kiosk.settings import SiteDefaults, SiteInfo, site_info
 
 __all__ = ["HubLink"]
 
@@ -76,7 +76,7 @@ class HubLink:
         )
 
     def fetch_site(self) -> SiteInfo:
-        """``GET /site`` merged with the config's site (see :func:`kiosk.settings.site_info`)."""
+        """``GET /site`` merged with the config's site (:func:`kiosk.dispenser.site.site_info`)."""
         try:
             data = self.client.get("/site") or {}
         except HubRejected as err:

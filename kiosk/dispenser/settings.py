@@ -1,5 +1,5 @@
-"""The kiosk agent's settings: the ``[kiosk]`` section (:mod:`config.kiosk`) with the
-site it prints, and the adapters the section names.
+"""The kiosk agent's settings: the ``[kiosk]`` section (:mod:`config.kiosk`) read from
+its file, and the devices it names built into a :class:`~kiosk.dispenser.loop.Dispenser`.
 
 :func:`load_kiosk_settings` reads the file once: ``[kiosk]`` through the one
 loader (file, key, "did you mean"; relative paths from the file's folder) and
@@ -11,63 +11,30 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from config import ConfigError, ConfigProblem
-from config.hub import DEFAULT_PRIORITIES
-from config.kiosk import KeypadSettings, KioskSettings, TicketSettings
+from config.kiosk import KeypadSettings, KioskSettings
 from config.loader import parse_section, read_toml
-from kiosk.ticket.layout import TicketLayout
+from config.tokens import read_token
+from hardware.buttons import GpioButtons, GpioIndicator
+from hardware.errors import DeviceUnavailable
+from hardware.keypad import EvdevKeypad
+from hardware.ports import Indicator
+from hardware.printer import build_printer, open_printer
+from kiosk.dispenser.loop import Dispenser
+from kiosk.dispenser.site import SiteDefaults
+from kiosk.dispenser.state import PRIORITY_BUTTON
+from kiosk.kit.hub_client import HubClient
 
-__all__ = [
-    "SiteDefaults",
-    "SiteInfo",
-    "build_agent",
-    "load_kiosk_settings",
-    "site_info",
-    "ticket_layout",
-]
+__all__ = ["build_agent", "load_kiosk_settings"]
 
 logger = logging.getLogger(__name__)
 
 _COMMAND = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}(:[a-z0-9][a-z0-9_-]{0,63})?$")
-
-
-@dataclass(frozen=True)
-class SiteDefaults:
-    """What the ticket says about the site until the hub tells (from ``[site]``)."""
-
-    name: str = ""
-    timezone: str = "Asia/Ho_Chi_Minh"
-    public_url: str | None = None
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    """What tickets say about the site, as this kiosk will print it."""
-
-    name: str
-    timezone: str
-    public_url: str | None
-    priority_categories: tuple[str, ...] = DEFAULT_PRIORITIES
-
-
-def site_info(settings: KioskSettings, defaults: SiteDefaults, hub: dict[str, Any]) -> SiteInfo:
-    """Merge the kiosk's own overrides, the hub's ``GET /site`` answer and ``[site]``.
-
-    The kiosk's ``centre_name``/``timezone``/``public_url`` win; then the hub's
-    values; then the file's ``[site]``. The QR code's base is ``public_url``,
-    else (in :mod:`kiosk.dispenser`) the kiosk's ``hub_url``.
-    """
-    categories = hub.get("priority_categories")
-    return SiteInfo(
-        name=settings.centre_name or str(hub.get("name") or "") or defaults.name,
-        timezone=settings.timezone or str(hub.get("timezone") or "") or defaults.timezone,
-        public_url=settings.public_url or hub.get("public_url") or defaults.public_url,
-        priority_categories=tuple(categories) if categories else DEFAULT_PRIORITIES,
-    )
+Problem = Callable[[str, Exception], ConfigError]
 
 
 def load_kiosk_settings(path: str | Path) -> tuple[KioskSettings, SiteDefaults]:
@@ -91,19 +58,6 @@ def load_kiosk_settings(path: str | Path) -> tuple[KioskSettings, SiteDefaults]:
     return settings, defaults
 
 
-def ticket_layout(ticket: TicketSettings, paper_dots: int) -> TicketLayout:
-    """The layout of ``[kiosk.ticket]`` for a printer ``paper_dots`` wide."""
-    return TicketLayout.for_paper(
-        paper_dots,
-        header_lines=ticket.header_lines,
-        footer=ticket.footer,
-        lang=ticket.lang,
-        show_qr=ticket.show_qr,
-        uppercase_centre_name=ticket.uppercase_centre_name,
-        logo_path=Path(ticket.logo) if ticket.logo else None,
-    )
-
-
 def build_agent(
     settings: KioskSettings,
     site: SiteDefaults | None = None,
@@ -111,8 +65,8 @@ def build_agent(
     config_path: str = "<kiosk>",
     pin_factory: Any = None,
     keypad_opener: Any = None,
-) -> Any:
-    """Build the :class:`~kiosk.dispenser.Dispenser` and the adapters the section names.
+) -> Dispenser:
+    """Build the :class:`~kiosk.dispenser.loop.Dispenser` and the adapters the section names.
 
     The printer is opened here once (:func:`hardware.printer.open_printer`); if
     it cannot be, the agent starts anyway, says so, and keeps trying.
@@ -128,11 +82,6 @@ def build_agent(
         ConfigError: The token file, a pin name or a keymap is unusable.
         DeviceUnavailable: GPIO pins cannot be claimed.
     """
-    from config.tokens import read_token
-    from hardware.errors import DeviceUnavailable
-    from hardware.printer import build_printer, open_printer
-    from kiosk.dispenser import PRIORITY_BUTTON, Dispenser
-    from kiosk.kit.hub_client import HubClient
 
     def problem(key: str, err: Exception) -> ConfigError:
         return ConfigError(config_path, [ConfigProblem(f"kiosk.{key}", str(err))])
@@ -155,11 +104,10 @@ def build_agent(
         pins[PRIORITY_BUTTON] = settings.priority_button.pin
         if settings.priority_button.led is not None:
             led_pins[PRIORITY_BUTTON] = settings.priority_button.led
-    buttons = leds = error_led = keypad = None
+    buttons = error_led = keypad = None
+    leds: dict[str, Indicator] | None = None
     try:
         if pins:
-            from hardware.buttons import GpioButtons
-
             buttons = GpioButtons(
                 pins,
                 pull_up=settings.pull_up,
@@ -167,8 +115,6 @@ def build_agent(
                 pin_factory=pin_factory,
             )
         if led_pins or settings.error_led is not None:
-            from hardware.buttons import GpioIndicator
-
             leds = {n: GpioIndicator(p, pin_factory=pin_factory) for n, p in led_pins.items()}
             if settings.error_led is not None:
                 error_led = GpioIndicator(settings.error_led, pin_factory=pin_factory)
@@ -188,9 +134,7 @@ def build_agent(
     )
 
 
-def _build_keypad(keypad: KeypadSettings, opener: Any, problem: Any) -> Any:
-    from hardware.keypad import EvdevKeypad
-
+def _build_keypad(keypad: KeypadSettings, opener: Any, problem: Problem) -> EvdevKeypad:
     for key, command in keypad.keymap.items():
         if not _COMMAND.match(command):
             raise problem(
