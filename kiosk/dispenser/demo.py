@@ -16,7 +16,6 @@ from typing import Any
 from config import Config
 from config.kiosk import KioskSettings, PrinterSettings
 from hardware.fakes import FakeButtonPanel, FakeIndicator, FakeTicketPrinter
-from kiosk.dispenser.cli import KioskProcess
 from kiosk.dispenser.loop import Dispenser
 from kiosk.dispenser.site import SiteDefaults
 from kiosk.dispenser.touch import TouchServer
@@ -72,7 +71,7 @@ def start(
         server = TouchServer(agent, "127.0.0.1", 0)
     server.start()
 
-    stop_when(stop, KioskProcess(agent, server), "kiosk-demo-stop")
+    stop_when(stop, "kiosk-demo-stop", server.stop, agent.stop)
     return [
         f"  Máy lấy số (kiosk touch page) {server.url}",
         f"  Phiếu đã in (PNG)             {out_dir}",

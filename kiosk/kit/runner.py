@@ -168,13 +168,14 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
             signal.signal(sig, old)
 
 
-def stop_when(stop: threading.Event, agent: Agent, name: str) -> None:
-    """Stop ``agent`` once ``stop`` is set, from a daemon thread called ``name``: how
-    ``motcua demo`` ends the agents it started."""
+def stop_when(stop: threading.Event, name: str, *stoppers: Callable[[], None]) -> None:
+    """Call each of ``stoppers`` in turn once ``stop`` is set, from a daemon thread
+    called ``name``: how ``motcua demo`` ends the agents it started."""
 
     def wait_then_stop() -> None:
         stop.wait()
-        agent.stop()
+        for stopper in stoppers:
+            stopper()
 
     threading.Thread(target=wait_then_stop, name=name, daemon=True).start()
 

@@ -1,4 +1,5 @@
-"""``motcua rating-pad``: the satisfaction buttons of one or several counters.
+"""The rating pad agent (``motcua rating-pad``): the satisfaction buttons of one or
+several counters.
 
 One Pi serves one or several counters, each with its own device token (a pad
 is bound to its counter on the hub). Buttons on GPIO, or keys of a USB
@@ -13,51 +14,37 @@ Every press goes to the on-disk outbox (:mod:`kiosk.kit.outbox`) before anything
 else; a sender thread delivers the outbox in batches with backoff and deletes
 a press only when the hub has answered for it.
 
-The section and an example: :mod:`config.rating_pad`.
+A failing LED or a failing loop step goes through the agent's firewall
+(:class:`kiosk.kit.runner.Firewall`): it is logged, and the pad goes on. The
+section and an example: :mod:`config.rating_pad`; the devices of a counter:
+:mod:`kiosk.rating_pad.devices`.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import queue
-import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass as plain_dataclass
-from dataclasses import field
 from datetime import UTC, datetime
 from typing import Any
 
+import socketio
+
 from config.rating_pad import RatingPadSettings
-from config.tokens import read_token
-from hardware.errors import HardwareError
-from hardware.ports import ButtonPanel, Indicator
-from kiosk.kit.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
-from kiosk.kit.outbox import Outbox
+from hardware.ports import Indicator
+from kiosk.kit.hub_client import HubRejected, HubUnreachable, agent_version
+from kiosk.kit.outbox import Outbox, Press
+from kiosk.kit.runner import Firewall
+from kiosk.rating_pad.devices import CounterPad
+
+__all__ = ["THANK_YOU_S", "VERSION", "RatingPad"]
 
 logger = logging.getLogger(__name__)
 
 VERSION = agent_version("rating-pad")
 THANK_YOU_S = 1.5
-
-
-# --------------------------------------------------------------------- agent
-@plain_dataclass
-class CounterPad:
-    """What the agent drives for one counter."""
-
-    counter: str
-    client: HubClient
-    panel: ButtonPanel
-    leds: dict[str, Indicator]
-    window_until: float = 0.0
-    reason_key: str | None = None
-    reason_until: float = 0.0
-    reason_map: dict[str, str] = field(default_factory=dict)
-    thanks_until: float = 0.0
-    shown: dict[str, str] = field(default_factory=dict)
 
 
 class RatingPad:
@@ -91,7 +78,8 @@ class RatingPad:
         self.send_wake = threading.Event()
         self.sent = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._sockets: list[Any] = []
+        self._sockets: list[socketio.Client] = []
+        self._firewall = Firewall(logger)
         self.positive_levels = [lv for lv in settings.levels if lv not in settings.negative]
 
     # ------------------------------------------------------------ lifecycle
@@ -119,9 +107,9 @@ class RatingPad:
         for thread in self._threads:
             thread.join(timeout=5)
         for pad in self.pads.values():
-            _firewall("panel close", pad.panel.close)
+            self._firewall.call("panel close", pad.panel.close)
             for led in pad.leds.values():
-                _firewall("LED close", led.close)
+                self._firewall.call("LED close", led.close)
             pad.client.close()
 
     # --------------------------------------------------------------- inputs
@@ -139,8 +127,6 @@ class RatingPad:
         self.events.put(("close", counter))
 
     def _listen(self, pad: CounterPad) -> None:
-        import socketio
-
         sio = socketio.Client(reconnection=True, reconnection_delay_max=10)
         sio.on("rating_open", lambda data: self._if_mine(pad, data, "open"), namespace="/devices")
         sio.on("rating_close", lambda data: self._if_mine(pad, data, "close"), namespace="/devices")
@@ -179,10 +165,9 @@ class RatingPad:
                 event = self.events.get(timeout=0.1)
             except queue.Empty:
                 event = ("tick",)
-            try:
+            # One bad event must not stop the pad.
+            with self._firewall.guard(f"rating pad event {event[0]}"):
                 self._handle(event)
-            except Exception:  # noqa: BLE001 - one bad event must not stop the pad
-                logger.exception("rating pad event %s failed", event[0])
 
     def _handle(self, event: tuple[Any, ...]) -> None:
         kind = event[0]
@@ -264,9 +249,9 @@ class RatingPad:
             return
         pad.shown[name] = wanted
         if wanted == "off":
-            _firewall("LED off", led.off)
+            self._firewall.call("LED off", led.off)
         else:
-            _firewall("LED blink", lambda: led.blink(wanted))
+            self._firewall.call("LED blink", lambda: led.blink(wanted))
 
     def led_states(self) -> dict[str, dict[str, str]]:
         """What each counter's LEDs show now (for the demo page)."""
@@ -276,15 +261,14 @@ class RatingPad:
     def _send_loop(self) -> None:
         next_beat = 0.0
         while not self.stop_event.is_set():
-            try:
+            # The sender must outlive any one failure.
+            with self._firewall.guard("rating pad sender"):
                 self.flush()
                 if time.monotonic() >= next_beat:
                     # Retry soon after a failed beat, so the dashboard sees the pad
                     # online within seconds of the hub coming up.
                     wait = self.settings.heartbeat_s if self._heartbeat() else 5.0
                     next_beat = time.monotonic() + wait
-            except Exception:  # noqa: BLE001 - the sender must outlive any one failure
-                logger.exception("rating pad sender failed")
             due = self.outbox.next_wakeup()
             wait = 1.0
             if due is not None:
@@ -308,7 +292,7 @@ class RatingPad:
                 return answered
             self.sent.set()
 
-    def _send(self, pad: CounterPad, items: list[Any]) -> int:
+    def _send(self, pad: CounterPad, items: list[Press]) -> int:
         try:
             answer = pad.client.post("/ratings/batch", {"ratings": [p.wire() for p in items]})
         except HubUnreachable as err:
@@ -346,111 +330,3 @@ class RatingPad:
                 logger.info("counter %s: heartbeat failed: %s", pad.counter, err)
                 ok = False
         return ok
-
-
-def _firewall(what: str, action: Callable[[], Any]) -> None:
-    """Run one device call; a device fault is logged, never allowed to stop the pad."""
-    try:
-        action()
-    except (HardwareError, OSError, ValueError) as err:
-        logger.warning("%s failed: %s", what, err)
-
-
-# ------------------------------------------------------------------- wiring
-class KeypadPanel:
-    """A :class:`~hardware.ports.ButtonPanel` over a keypad reader (commands = level ids)."""
-
-    def __init__(self, reader: Any, names: tuple[str, ...]) -> None:
-        self.reader = reader
-        self._names = names
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self._names
-
-    def set_callback(
-        self, on_press: Callable[[str], None], on_hold: Callable[[str], None] | None = None
-    ) -> None:
-        self.reader.start(on_press)
-
-    def close(self) -> None:
-        self.reader.close()
-
-
-def build_pad(
-    settings: RatingPadSettings, *, pin_factory: Any = None, connect_sockets: bool = True
-) -> RatingPad:
-    """Open the configured hardware and the outbox; the agent is not started yet.
-
-    Raises:
-        HardwareError: a pin or keypad cannot be opened.
-        ValueError: a token file cannot be read, or a bad pin/key name.
-    """
-    from hardware.buttons import GpioButtons, GpioIndicator
-
-    pads: list[CounterPad] = []
-    for c in settings.counters:
-        client = HubClient(settings.hub_url, read_token(c.token, c.token_file))
-        panel: ButtonPanel
-        if c.buttons:
-            panel = GpioButtons(
-                c.buttons,
-                pull_up=settings.pull_up,
-                debounce_ms=settings.debounce_ms,
-                pin_factory=pin_factory,
-            )
-        else:
-            from hardware.keypad import EvdevKeypad
-
-            keypad = c.keypad
-            reader = EvdevKeypad(keypad.keymap, name=keypad.name, path=keypad.path)  # type: ignore[union-attr]
-            panel = KeypadPanel(reader, tuple(settings.levels))
-        leds: dict[str, Indicator] = {
-            name: GpioIndicator(pin, pin_factory=pin_factory) for name, pin in c.leds.items()
-        }
-        pads.append(CounterPad(c.counter, client, panel, leds))
-    outbox = Outbox(settings.outbox, settings.device_name, max_backoff_s=settings.retry_max_s)
-    return RatingPad(settings, pads, outbox, connect_sockets=connect_sockets)
-
-
-def add_command(subparsers: Any) -> None:
-    """Add ``motcua rating-pad`` to the command line."""
-    parser = subparsers.add_parser(
-        "rating-pad", help="the satisfaction buttons of one or several counters"
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="check the [rating_pad] configuration and exit"
-    )
-    parser.set_defaults(func=run_rating_pad)
-
-
-def run_rating_pad(args: argparse.Namespace) -> int:
-    """Run the pad until SIGTERM or Ctrl+C."""
-    from config import config_path, load_section
-
-    path = config_path(getattr(args, "config", None))
-    settings = load_section(path, "rating_pad")
-    if args.check:
-        print(f"{path}: [rating_pad] is valid ({len(settings.counters)} counter(s))")
-        return 0
-    try:
-        pad = build_pad(settings)
-    except (HardwareError, ValueError) as err:
-        print(f"motcua rating-pad: {err}", flush=True)
-        return 1
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    pad.start()
-    logger.info(
-        "rating pad %s serving counter(s) %s; %d press(es) waiting in the outbox",
-        settings.device_name,
-        ", ".join(settings.counters[i].counter for i in range(len(settings.counters))),
-        pad.outbox.count(),
-    )
-    try:
-        stop.wait()
-    finally:
-        pad.stop()
-        pad.outbox.close()
-    return 0

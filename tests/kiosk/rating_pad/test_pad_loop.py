@@ -17,7 +17,7 @@ from sqlalchemy import select
 from config.rating_pad import PadCounter, RatingPadSettings
 from hub.store.db import read
 from hub.store.tables import rating_presses, ratings
-from kiosk.rating_pad import build_pad
+from kiosk.rating_pad.settings import build_pad
 from tests.conftest import Api, build_app
 
 

@@ -16,7 +16,8 @@ from hub.store.db import read
 from hub.store.tables import rating_presses, ratings
 from kiosk.kit.hub_client import HubClient
 from kiosk.kit.outbox import Outbox
-from kiosk.rating_pad import CounterPad, RatingPad
+from kiosk.rating_pad.devices import CounterPad
+from kiosk.rating_pad.loop import RatingPad
 from tests.conftest import Api, build_app
 
 LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
