@@ -19,7 +19,8 @@ from hardware.fakes import FakeCounterDisplay
 from hardware.keypad import EvdevKeypad
 from hub.store.db import read
 from hub.store.tables import audit_log, tickets
-from kiosk.counter_keypad import CounterKeypadAgent, Result, build_agent
+from kiosk.counter_keypad.loop import CounterKeypadAgent, Result
+from kiosk.counter_keypad.settings import build_agent
 from kiosk.kit.hub_client import HubClient
 
 

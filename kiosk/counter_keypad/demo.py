@@ -17,8 +17,9 @@ from typing import Any
 from config import Config
 from config.counter_keypad import DEFAULT_KEYMAP
 from hardware.fakes import FakeCounterDisplay, FakeKeypad
-from kiosk.counter_keypad import CounterKeypadAgent
+from kiosk.counter_keypad.loop import CounterKeypadAgent
 from kiosk.kit.hub_client import HubClient
+from kiosk.kit.runner import stop_when
 
 __all__ = ["start"]
 
@@ -57,10 +58,5 @@ def start(
         heartbeat_s=30,
     )
     agent.start()
-
-    def stop_when_asked() -> None:
-        stop.wait()
-        agent.stop()
-
-    threading.Thread(target=stop_when_asked, name="keypad-demo-stop", daemon=True).start()
+    stop_when(stop, "keypad-demo-stop", agent.stop)
     return [f"  Bàn phím quầy (giả lập)        {name} → {counter.name}"]

@@ -1,4 +1,5 @@
-"""``motcua counter-keypad``: a counter without a PC, worked from a keypad.
+"""The counter keypad agent (``motcua counter-keypad``): a counter without a PC,
+worked from a keypad.
 
 A USB numeric keypad (evdev) or a few GPIO buttons at the counter call next,
 recall, mark a no-show, complete, and pause/resume. The device token is bound
@@ -15,31 +16,34 @@ the hub through :class:`~kiosk.kit.hub_client.HubClient`, drives the LED board a
 sends a heartbeat (``keypad`` and ``led_board`` health) every ``heartbeat_s``.
 A request that fails is never retried by itself: a retried call-next could
 skip a citizen. A second call-next within ``min_call_gap_s`` of the last call
-is dropped for the same reason.
+is dropped for the same reason. The LED board is driven through the agent's
+firewall (:class:`kiosk.kit.runner.Firewall`), which keeps its health for the
+heartbeat; a failing loop step is logged and the loop goes on.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import queue
-import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass as plain_dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from config.counter_keypad import COMMANDS, CounterKeypadSettings, LedBoardSection
-from config.tokens import read_token
-from hardware.errors import DeviceTimeout, HardwareError
-from hardware.ports import CounterDisplay, Indicator
+from config.counter_keypad import COMMANDS
+from hardware.ports import CounterDisplay, Indicator, KeypadReader
 from kiosk.kit.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
+from kiosk.kit.runner import Firewall
+
+__all__ = ["VERSION", "CounterKeypadAgent", "Result", "Texts"]
 
 logger = logging.getLogger(__name__)
 
 VERSION = agent_version("counter-keypad")
 RETRY_S = 3.0
+LED_BOARD = "led_board"
+"""The board's name in the heartbeat's status."""
 ENDPOINTS = {
     "call_next": "call-next",
     "recall": "recall",
@@ -48,7 +52,7 @@ ENDPOINTS = {
 }
 
 
-@plain_dataclass(frozen=True)
+@dataclass(frozen=True)
 class Texts:
     """What the LED board shows besides numbers ("" blanks it)."""
 
@@ -57,7 +61,7 @@ class Texts:
     error: str = "E"
 
 
-@plain_dataclass(frozen=True)
+@dataclass(frozen=True)
 class Result:
     """What one command did: ``ok``, the hub's status or error code, what is shown."""
 
@@ -69,30 +73,14 @@ class Result:
     shown: str | None = None
 
 
-# ------------------------------------------------------------------ agent
-class ButtonSource:
-    """Adapts a :class:`~hardware.ports.ButtonPanel` (buttons named by command) to a
-    key reader's ``start(on_command)``."""
-
-    def __init__(self, panel: Any) -> None:
-        self.panel = panel
-        self.connected = True
-
-    def start(self, on_command: Callable[[str], None]) -> None:
-        self.panel.set_callback(on_command)
-
-    def close(self) -> None:
-        self.panel.close()
-
-
 class CounterKeypadAgent:
     """The loop that turns key presses into counter actions on the hub.
 
     Args:
         client: the hub client with this keypad's device token.
         counter_id: the counter the token is bound to.
-        source: a :class:`~hardware.ports.KeypadReader` (or :class:`ButtonSource`)
-            giving command names.
+        source: a :class:`~hardware.ports.KeypadReader` (or a
+            :class:`~kiosk.counter_keypad.devices.ButtonSource`) giving command names.
         board: the counter's LED board, or None.
         indicator: a status LED (ready / busy / error), or None.
         min_call_gap_s: a call-next this soon after the last call is dropped.
@@ -106,7 +94,7 @@ class CounterKeypadAgent:
         self,
         client: HubClient,
         counter_id: str,
-        source: Any,
+        source: KeypadReader,
         board: CounterDisplay | None = None,
         indicator: Indicator | None = None,
         *,
@@ -132,7 +120,7 @@ class CounterKeypadAgent:
         self._steady: str = ""  # what the board shows when no error is on it
         self._error_until: float | None = None
         self._last_call: float | None = None
-        self._board_health = "ok"
+        self._firewall = Firewall(logger)
         self._next_heartbeat = 0.0
         self._synced = False
 
@@ -144,6 +132,7 @@ class CounterKeypadAgent:
         self.source.start(self._commands.put)
         if self.indicator is not None:
             self.indicator.on()
+        logger.info("counter keypad working counter %s", self.counter_id)
 
     def stop(self) -> None:
         """Stop reading and acting; idempotent."""
@@ -166,12 +155,11 @@ class CounterKeypadAgent:
                 command = ""
             if command is None:
                 return
-            try:
+            # The loop must outlive any single failure.
+            with self._firewall.guard(f"counter keypad: {command or 'tick'}"):
                 if command:
                     self.results.put(self.handle(command))
                 self._tick()
-            except Exception:  # noqa: BLE001 - the loop must outlive any single failure
-                logger.exception("counter keypad: %s failed", command or "tick")
 
     def _next_wake(self) -> float:
         wake = self._next_heartbeat
@@ -224,7 +212,7 @@ class CounterKeypadAgent:
         """
         status = {"keypad": "ok" if getattr(self.source, "connected", True) else "offline"}
         if self.board is not None:
-            status["led_board"] = self._board_health
+            status["led_board"] = self._firewall.health(LED_BOARD)
         try:
             self.client.heartbeat(VERSION, status)
         except (HubUnreachable, HubRejected) as err:
@@ -296,144 +284,12 @@ class CounterKeypadAgent:
         self._show(text)
 
     def _show(self, text: str) -> None:
-        if self.board is None:
+        board = self.board
+        if board is None:
             return
-        try:
+        # The board is not essential: a fault is logged and reported in the heartbeat.
+        with self._firewall.guard("counter keypad: LED board", device=LED_BOARD):
             if text:
-                self.board.show(self.counter_id, text)
+                board.show(self.counter_id, text)
             else:
-                self.board.clear(self.counter_id)
-        except DeviceTimeout as err:
-            self._board_health = "timeout"
-            logger.warning("counter keypad: LED board: %s", err)
-        except (HardwareError, ValueError) as err:
-            self._board_health = "offline"
-            logger.warning("counter keypad: LED board: %s", err)
-        else:
-            self._board_health = "ok"
-
-
-# ------------------------------------------------------------------- CLI
-def device_counter(client: HubClient) -> str | None:
-    """The counter the hub binds this device token to (``GET /devices/me``)."""
-    me = client.get("/devices/me") or {}
-    return me.get("counter") if isinstance(me, dict) else None
-
-
-def build_agent(settings: CounterKeypadSettings) -> CounterKeypadAgent:
-    """The agent with its real adapters, as the configuration says.
-
-    Raises:
-        ValueError: a bad keymap, or a counter that does not match the token's.
-        HardwareError: GPIO pins that cannot be used.
-        HubUnreachable, HubRejected: the hub cannot tell the token's counter.
-    """
-    client = HubClient(
-        settings.hub_url,
-        read_token(settings.token, settings.token_file),
-        timeout_s=settings.timeout_s,
-    )
-    try:
-        bound = device_counter(client)
-    except HubUnreachable:
-        if settings.counter is None:
-            raise
-        # Started before the hub (a power cut): trust the file; the hub still
-        # refuses the token on any other counter.
-        logger.warning("counter keypad: hub unreachable; using counter %s", settings.counter)
-        bound = settings.counter
-    if bound is None:
-        raise ValueError("this token is not bound to a counter: register a counter-keypad")
-    if settings.counter is not None and settings.counter != bound:
-        raise ValueError(f"counter = {settings.counter!r}, but the token belongs to {bound!r}")
-    indicator = None
-    if settings.keypad is not None:
-        from hardware.keypad import EvdevKeypad
-
-        kp = settings.keypad
-        source: Any = EvdevKeypad(kp.keymap, name=kp.name, path=kp.path, grab=kp.grab)
-    else:
-        from hardware.buttons import GpioButtons, GpioIndicator
-
-        pins = settings.buttons
-        if pins is None:  # pragma: no cover - the settings validator requires one of the two
-            raise ValueError("give a `keypad` or GPIO `buttons`")
-        source = ButtonSource(
-            GpioButtons(dict(pins.pins), pull_up=pins.pull_up, debounce_ms=pins.debounce_ms)
-        )
-        indicator = GpioIndicator(pins.led) if pins.led is not None else None
-    board = None
-    if settings.led_board is not None:
-        board = _board(settings.led_board, bound)
-    texts = Texts(settings.nobody_text, settings.paused_text, settings.error_text)
-    return CounterKeypadAgent(
-        client,
-        bound,
-        source,
-        board,
-        indicator,
-        min_call_gap_s=settings.min_call_gap_s,
-        error_show_s=settings.error_show_s,
-        heartbeat_s=settings.heartbeat_s,
-        texts=texts,
-    )
-
-
-def _board(section: LedBoardSection, counter_id: str) -> CounterDisplay:
-    from hardware.led_board import ModbusRtuFraming, SerialLedBoard, StxEtxFraming
-
-    framing: Any = (
-        ModbusRtuFraming(section.register, section.digits)
-        if section.protocol == "modbus"
-        else StxEtxFraming(section.digits)
-    )
-    board = SerialLedBoard(
-        section.port,
-        section.baudrate,
-        framing,
-        {counter_id: section.address},
-        timeout=section.timeout_s,
-    )
-    try:
-        board.open()
-    except HardwareError as err:
-        # The board is not essential: keep working and report it in heartbeats.
-        logger.warning("counter keypad: LED board not available: %s", err)
-    return board
-
-
-def add_command(subparsers: Any) -> None:
-    """Add ``motcua counter-keypad`` to the command line."""
-    parser = subparsers.add_parser(
-        "counter-keypad", help="a counter's keypad or buttons: call next, recall, no-show…"
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="check the [counter_keypad] configuration and exit"
-    )
-    parser.set_defaults(func=run_counter_keypad)
-
-
-def run_counter_keypad(args: argparse.Namespace) -> int:
-    """Run the agent until SIGTERM or Ctrl+C."""
-    from config import config_path, load_section
-
-    path = config_path(getattr(args, "config", None))
-    settings = load_section(path, "counter_keypad")
-    if args.check:
-        print(f"{path}: [counter_keypad] is valid")
-        return 0
-    try:
-        agent = build_agent(settings)
-    except (HardwareError, ValueError, HubUnreachable, HubRejected) as err:
-        print(f"motcua counter-keypad: {err}", flush=True)
-        return 1
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    agent.start()
-    logger.info("counter keypad working counter %s", agent.counter_id)
-    try:
-        stop.wait()
-    finally:
-        agent.stop()
-    return 0
+                board.clear(self.counter_id)
