@@ -70,6 +70,8 @@ data): logged as one line, never as a bug."""
 QUIET = ("werkzeug", "urllib3", "engineio.client", "socketio.client")
 
 S = TypeVar("S")
+What = str | Callable[[], str]
+"""What a guarded block does, for the log: words, or a function that says them."""
 
 
 class Agent(Protocol):
@@ -230,25 +232,26 @@ class Firewall:
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
-    def guard(self, what: str, device: str | None = None) -> Iterator[None]:
+    def guard(self, what: What, device: str | None = None) -> Iterator[None]:
         """Run the block; a failure is logged (see the module) and goes no further.
 
         Args:
-            what: what the block does, for the log (``"LED blink"``).
+            what: what the block does, for the log (``"LED blink"``), or a function
+                that says it (called only when the block fails).
             device: the device it talks to, whose health the outcome sets:
                 ``"ok"``, ``"timeout"`` or ``"offline"`` (a bug leaves it as it was).
         """
         try:
             yield
         except KNOWN_ERRORS as err:
-            self.log.error("%s failed: %s", what, str(err) or type(err).__name__)
+            self.log.error("%s failed: %s", _said(what), str(err) or type(err).__name__)
             self._note(device, "timeout" if isinstance(err, DeviceTimeout) else "offline")
         except Exception:
-            self.log.exception("%s failed unexpectedly", what)
+            self.log.exception("%s failed unexpectedly", _said(what))
         else:
             self._note(device, "ok")
 
-    def call(self, what: str, action: Callable[[], Any], device: str | None = None) -> bool:
+    def call(self, what: What, action: Callable[[], Any], device: str | None = None) -> bool:
         """Run ``action()`` behind :meth:`guard`; True when it did not fail."""
         with self.guard(what, device):
             action()
@@ -265,3 +268,7 @@ class Firewall:
         if device is not None:
             with self._lock:
                 self._health[device] = state
+
+
+def _said(what: What) -> str:
+    return what if isinstance(what, str) else what()

@@ -9,8 +9,9 @@ import pytest
 from display_agent_rig import LiveServer, OffsetClock, PtyLine
 
 from config.display_agent import DisplayAgentSettings
-from display.agent import BoardLine, DisplayAgent
-from display.agent_settings import make_board
+from display.agent.devices import BoardLine
+from display.agent.loop import DisplayAgent
+from display.agent.settings import make_board
 from kiosk.kit.hub_client import HubClient
 
 

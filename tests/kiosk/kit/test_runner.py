@@ -46,19 +46,6 @@ class FakeAgent:
         self.events.append("stop")
 
 
-@pytest.fixture
-def root_logging():
-    """Leave the root logger as the test found it (the runner configures it)."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield root
-    for handler in root.handlers[:]:
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
-
-
 def args_for(path: Path, *, check: bool = False) -> argparse.Namespace:
     return argparse.Namespace(config=str(path), check=check, verbose=False)
 
@@ -76,7 +63,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_stops_the_agent_and_exits_0(tmp_path, root_logging, sig) -> None:
+def test_a_signal_stops_the_agent_and_exits_0(tmp_path, sig) -> None:
     """GIVEN an agent running under the runner WHEN the process gets SIGTERM or SIGINT
     THEN the agent is stopped, the status is 0 and the former handlers are back."""
     before = signal.getsignal(sig)
@@ -90,7 +77,7 @@ def test_a_signal_stops_the_agent_and_exits_0(tmp_path, root_logging, sig) -> No
     assert signal.getsignal(sig) is before
 
 
-def test_a_configuration_error_is_exit_2_with_one_line(tmp_path, root_logging, capsys) -> None:
+def test_a_configuration_error_is_exit_2_with_one_line(tmp_path, capsys) -> None:
     """GIVEN a section with one mistake WHEN the runner starts THEN status 2, exactly one
     line on stderr naming the file and the key, no traceback, nothing started."""
     path = write(tmp_path, GOOD.replace('"fake"', '"laser"'))
@@ -101,14 +88,14 @@ def test_a_configuration_error_is_exit_2_with_one_line(tmp_path, root_logging, c
     assert "Traceback" not in err and agent.events == []
 
 
-def test_no_configuration_at_all_is_exit_2(root_logging, capsys, monkeypatch) -> None:
+def test_no_configuration_at_all_is_exit_2(capsys, monkeypatch) -> None:
     monkeypatch.delenv("MOTCUA_CONFIG", raising=False)
     args = argparse.Namespace(config=None, check=False, verbose=False)
     assert run(args, command(FakeAgent())) == EXIT_CONFIG
     assert "no configuration" in capsys.readouterr().err
 
 
-def test_check_says_the_section_is_valid(tmp_path, root_logging, capsys) -> None:
+def test_check_says_the_section_is_valid(tmp_path, capsys) -> None:
     agent = FakeAgent()
     cmd = command(agent, summary=lambda settings: f"printer {settings.printer.kind}")
     path = write(tmp_path, GOOD)
@@ -125,7 +112,7 @@ def test_check_says_the_section_is_valid(tmp_path, root_logging, capsys) -> None
         (ConfigError("pi.toml", [ConfigProblem("kiosk.token_file", "is empty")]), EXIT_CONFIG),
     ],
 )
-def test_a_start_failure_is_one_line(tmp_path, root_logging, capsys, error, status) -> None:
+def test_a_start_failure_is_one_line(tmp_path, capsys, error, status) -> None:
     """GIVEN a device, the hub or a token file that cannot be used when the agent is
     built WHEN the runner starts THEN one line on stderr and status 1 (2 for the file)."""
 
@@ -138,7 +125,7 @@ def test_a_start_failure_is_one_line(tmp_path, root_logging, capsys, error, stat
     assert err.count("\n") == 1 and str(error).splitlines()[0] in err and "Traceback" not in err
 
 
-def test_log_lines_are_plain_and_name_the_agent(root_logging, capsys) -> None:
+def test_log_lines_are_plain_and_name_the_agent(capsys) -> None:
     """GIVEN the runner's logging WHEN the agent logs THEN one plain line on stderr per
     event, naming the agent, with no colour codes."""
     configure_logging("rating-pad")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from hub.cli import main as motcua
+from hub.cli import main
 
 GOOD = """
 [rating_pad]
@@ -25,30 +23,13 @@ keypad = { name = "USB Keypad", keymap = { KEY_KP1 = "satisfied" } }
 """
 
 
-@pytest.fixture
-def main():
-    """``motcua``'s main, leaving the root logger as it found it."""
-    import logging
-
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield motcua
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-
-
 def write(folder: Path, body: str) -> Path:
     path = folder / "pad.toml"
     path.write_text(body, encoding="utf-8")
     return path
 
 
-def test_check_counts_the_counters(main, tmp_path, capsys) -> None:
+def test_check_counts_the_counters(tmp_path, capsys) -> None:
     """GIVEN a pad serving two counters WHEN `rating-pad --check` THEN it says the
     section is valid with its two counters, and exits 0."""
     path = write(tmp_path, GOOD)
@@ -56,7 +37,7 @@ def test_check_counts_the_counters(main, tmp_path, capsys) -> None:
     assert capsys.readouterr().out == f"{path}: [rating_pad] is valid (2 counter(s))\n"
 
 
-def test_a_misspelt_key_exits_2_with_one_line(main, tmp_path, capsys) -> None:
+def test_a_misspelt_key_exits_2_with_one_line(tmp_path, capsys) -> None:
     """GIVEN `invite` for `invite_s` WHEN `rating-pad --check` THEN status 2 and one line
     naming the file, the key and the right spelling."""
     path = write(tmp_path, GOOD.replace('device = "pad-sanh-a"', "invite = 5"))

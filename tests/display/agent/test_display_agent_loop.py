@@ -5,7 +5,7 @@ from __future__ import annotations
 from display_agent_rig import Rig, TimedAudio, agent_settings, free_port, wait_for
 
 from config.display_agent import BoardSettings
-from display.agent import BoardLine
+from display.agent.devices import BoardLine
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
 
 # The frames the boards must receive, written out by hand from the documented formats.
@@ -192,41 +192,3 @@ def test_hub_hanging_up_is_followed_by_a_new_connection(live, agents) -> None:
     rig.open("1")
     rig.call_next("1")
     wait_for(lambda: len(audio.played) == 1, "the call said after the new connection")
-
-
-def test_demo_agent_writes_each_announcement(live, tmp_path) -> None:
-    """GIVEN `motcua demo`'s display agent started before its hub listens
-    WHEN a counter calls THEN the announcement lands in <data_dir>/audio-out and the
-    folder is in the banner; setting the demo's stop event ends the agent."""
-    import threading
-
-    from display import agent_demo
-
-    rig = Rig(live.app, live.url)
-    stop = threading.Event()
-    token = rig.hub.auth.add_device(agent_demo.DEVICE_NAME, "display", None)
-    lines = agent_demo.start(
-        config=rig.hub.config,
-        hub_url=live.url,
-        tokens={agent_demo.DEVICE_NAME: token},
-        data_dir=tmp_path,
-        stop=stop,
-    )
-    out = tmp_path / "audio-out"
-    assert any(str(out) in line for line in lines)
-    try:
-        wait_for(
-            lambda: rig.device_status(agent_demo.DEVICE_NAME).get("socket") == "connected",
-            "the demo agent to connect",
-        )
-        rig.issue("dat-dai")
-        rig.open("1")
-        rig.call_next("1")
-        wav = wait_for(lambda: sorted(out.glob("announce-*.wav")), "the WAV")
-        assert [p.read_bytes() for p in wav] == [rig.audio_of(rig.last_seq())]
-    finally:
-        stop.set()
-    wait_for(
-        lambda: not any(t.name.startswith("display-agent-") for t in threading.enumerate()),
-        "the demo agent's threads to end",
-    )

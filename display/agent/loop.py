@@ -22,8 +22,10 @@ sends a ``snapshot``: the boards take each counter's current number, and the
 agent asks ``since`` its last seq and says the missed calls at most
 ``recent_s`` old, each once.
 
-The board and speaker threads are in :mod:`display.agent_devices`, heartbeats
-and acks in :mod:`display.agent_reports`, the command in :mod:`display.agent_cli`.
+The board and speaker threads are in :mod:`display.agent.devices`, heartbeats
+and acks in :mod:`display.agent.reports`, the command in :mod:`display.agent.cli`.
+A message the loop cannot handle goes through the agent's firewall
+(:class:`kiosk.kit.runner.Firewall`): it is logged, and the loop goes on.
 """
 
 from __future__ import annotations
@@ -35,23 +37,18 @@ import time
 from datetime import datetime
 from typing import Any
 
+import socketio
+
 from config.display_agent import DisplayAgentSettings
 from config.wire import EV_CALL, EV_SINCE, EV_SNAPSHOT, NS_DISPLAY
-from display.agent_cli import add_command, build_agent, run_display_agent
-from display.agent_devices import BoardLine, Speaker
-from display.agent_reports import AckOutbox, HealthReporter
-from display.agent_settings import AnnouncementSource
+from display.agent.announcements import AnnouncementSource
+from display.agent.devices import BoardLine, Speaker
+from display.agent.reports import AckOutbox, HealthReporter
 from hardware.ports import AudioOutput
 from kiosk.kit.hub_client import HubClient
+from kiosk.kit.runner import Firewall
 
-__all__ = [
-    "BoardLine",
-    "DisplayAgent",
-    "Speaker",
-    "add_command",
-    "build_agent",
-    "run_display_agent",
-]
+__all__ = ["DisplayAgent"]
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +86,6 @@ class DisplayAgent:
         audio: AudioOutput | None,
         hub: HubClient,
     ) -> None:
-        import socketio
-
         self.settings = settings
         self.hub = hub
         self._queue: queue.Queue[Any] = queue.Queue()
@@ -123,6 +118,7 @@ class DisplayAgent:
         )
         self._acks = AckOutbox(self.sio, settings.screen, put)
         self._threads: list[threading.Thread] = []
+        self._firewall = Firewall(logger)
         # Loop state: only the loop thread touches what follows.
         self._connected = False
         self._last_seq: int | None = None
@@ -227,12 +223,11 @@ class DisplayAgent:
                 item = None
             if item is _STOP:
                 return
-            try:
+            # One bad message never stops the agent.
+            with self._firewall.guard(lambda item=item: f"display agent: cannot handle {item!r}"):
                 if item is not None:
                     self._handle(item)
                 self._drain()
-            except Exception:  # the firewall: one bad message never stops the agent
-                logger.exception("display agent: cannot handle %r", item)
 
     def _handle(self, item: tuple[Any, ...]) -> None:
         kind = item[0]

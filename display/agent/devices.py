@@ -4,7 +4,7 @@
 wants it to show, so a board that never answers delays no other line;
 :class:`Speaker` says calls one after another. Neither touches the loop's
 state: both only report back through a callable that puts on the loop's queue
-(:class:`display.agent.DisplayAgent`).
+(:class:`display.agent.loop.DisplayAgent`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from config.display_agent import DisplayAgentSettings
-from display.agent_settings import AnnouncementSource
+from display.agent.announcements import AnnouncementSource
 from hardware.errors import DeviceTimeout, DeviceUnavailable, HardwareError
 from hardware.ports import AudioOutput, CounterDisplay
 

@@ -1,6 +1,6 @@
 """``motcua demo``'s display agent: fake LED boards and a loudspeaker that writes WAVs.
 
-It runs the real :class:`display.agent.DisplayAgent` against the demo hub, with a
+It runs the real :class:`display.agent.loop.DisplayAgent` against the demo hub, with a
 :class:`~hardware.fakes.FakeCounterDisplay` for every counter and a
 :class:`~hardware.fakes.FakeAudioOutput` that keeps each announcement it says in
 ``<data_dir>/audio-out/announce-0001.wav``, … (listen to them with ``aplay``).
@@ -14,9 +14,11 @@ from typing import Any
 
 from config import Config
 from config.display_agent import DisplayAgentSettings
-from display.agent import BoardLine, DisplayAgent
+from display.agent.devices import BoardLine
+from display.agent.loop import DisplayAgent
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
 from kiosk.kit.hub_client import HubClient
+from kiosk.kit.runner import stop_when
 
 __all__ = ["DEVICE_NAME", "start"]
 
@@ -61,10 +63,5 @@ def start(
         settings, [boards], FakeAudioOutput(out_dir), HubClient(settings.hub_url, token)
     )
     agent.start()
-
-    def stop_when_told() -> None:
-        stop.wait()
-        agent.stop()
-
-    threading.Thread(target=stop_when_told, name="display-agent-demo-stop", daemon=True).start()
+    stop_when(stop, "display-agent-demo-stop", agent.stop)
     return [f"  Loa giả của display agent (WAV)  {out_dir}"]

@@ -8,7 +8,7 @@
 - :class:`AckOutbox` sends the ``ack`` of a call ``shown`` or ``spoken`` over
   Socket.IO and keeps it until the hub answers, so a reconnect sends it again.
 
-Both are changed on the loop thread of :class:`display.agent.DisplayAgent` only.
+Both are changed on the loop thread of :class:`display.agent.loop.DisplayAgent` only.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from config.wire import EV_ACK, NS_DISPLAY
-from display.agent_devices import Report
+from display.agent.devices import Report
 from kiosk.kit.hub_client import HubClient, HubClientError, agent_version
 
 __all__ = ["EV_ACK", "AckOutbox", "HealthReporter"]
