@@ -40,7 +40,7 @@ from typing import Any
 import socketio
 
 from config.display_agent import DisplayAgentSettings
-from config.wire import EV_CALL, EV_SINCE, EV_SNAPSHOT, NS_DISPLAY
+from config.wire import ACK_SHOWN, ACK_SPOKEN, EV_CALL, EV_SINCE, EV_SNAPSHOT, NS_DISPLAY
 from display.agent.announcements import AnnouncementSource
 from display.agent.devices import BoardLine, Speaker
 from display.agent.reports import AckOutbox, HealthReporter
@@ -256,7 +256,7 @@ class DisplayAgent:
         elif kind == "audio":
             self._health.set_audio(item[1])
         elif kind == "spoken":
-            self._acks.add(item[1], "spoken")
+            self._acks.add(item[1], ACK_SPOKEN)
         elif kind == "acked":
             self._acks.answered(item[1], item[2])
 
@@ -354,7 +354,7 @@ class DisplayAgent:
                 # The snapshot put this number on the board: it is being shown.
                 token = self._desired[counter_id][1]
                 if self._applied.get(counter_id, -1) >= token:
-                    self._acks.add(seq, "shown")
+                    self._acks.add(seq, ACK_SHOWN)
                 else:
                     self._pending_shown.setdefault(counter_id, []).append((seq, token))
         if self.speaker is not None and (not missed or self._recent(call)):
@@ -381,4 +381,4 @@ class DisplayAgent:
             self._pending_shown[counter_id] = later
         for seq, t in waiting:
             if t == token:
-                self._acks.add(seq, "shown")
+                self._acks.add(seq, ACK_SHOWN)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from config.counter_keypad import CounterKeypadSettings
+from config.wire import DeviceKind
 from kiosk.counter_keypad.loop import CounterKeypadAgent
 from kiosk.counter_keypad.settings import build_agent
 from kiosk.kit.runner import AgentCommand, add_agent_command, run
@@ -21,7 +22,7 @@ def build(settings: CounterKeypadSettings, path: Path) -> CounterKeypadAgent:
 
 
 COUNTER_KEYPAD: AgentCommand[CounterKeypadSettings] = AgentCommand(
-    name="counter-keypad",
+    name=DeviceKind.COUNTER_KEYPAD.value,
     section="counter_keypad",
     help="a counter's keypad or buttons: call next, recall, no-show…",
     build=build,

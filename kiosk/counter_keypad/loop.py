@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.counter_keypad import COMMANDS
+from config.wire import DeviceKind, ErrorCode
 from hardware.ports import CounterDisplay, Indicator, KeypadReader
 from kiosk.kit.hub_client import HubClient, HubRejected, HubUnreachable, agent_version
 from kiosk.kit.runner import Firewall
@@ -40,7 +41,7 @@ __all__ = ["VERSION", "CounterKeypadAgent", "Result", "Texts"]
 
 logger = logging.getLogger(__name__)
 
-VERSION = agent_version("counter-keypad")
+VERSION = agent_version(DeviceKind.COUNTER_KEYPAD)
 RETRY_S = 3.0
 LED_BOARD = "led_board"
 """The board's name in the heartbeat's status."""
@@ -241,7 +242,7 @@ class CounterKeypadAgent:
             return self._failed(command, err.status, err.code)
         except HubUnreachable as err:
             logger.warning("counter keypad: %s: hub unreachable: %s", command, err)
-            return self._failed(command, None, "hub_unreachable")
+            return self._failed(command, None, ErrorCode.HUB_UNREACHABLE)
         if self.indicator is not None and self._error_until is None:
             self.indicator.on()
         return result

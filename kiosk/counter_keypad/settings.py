@@ -12,6 +12,7 @@ import logging
 
 from config.counter_keypad import CounterKeypadSettings, LedBoardSection
 from config.tokens import read_token
+from config.wire import DeviceKind
 from hardware.buttons import GpioButtons, GpioIndicator
 from hardware.errors import HardwareError
 from hardware.keypad import EvdevKeypad
@@ -55,7 +56,9 @@ def build_agent(settings: CounterKeypadSettings) -> CounterKeypadAgent:
         logger.warning("counter keypad: hub unreachable; using counter %s", settings.counter)
         bound = settings.counter
     if bound is None:
-        raise ValueError("this token is not bound to a counter: register a counter-keypad")
+        raise ValueError(
+            f"this token is not bound to a counter: register a {DeviceKind.COUNTER_KEYPAD}"
+        )
     if settings.counter is not None and settings.counter != bound:
         raise ValueError(f"counter = {settings.counter!r}, but the token belongs to {bound!r}")
     indicator = None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from config.kiosk import KioskSettings
+from config.wire import DeviceKind
 from kiosk.dispenser.loop import Dispenser
 from kiosk.dispenser.settings import build_agent, load_kiosk_settings
 from kiosk.dispenser.site import SiteDefaults
@@ -76,7 +77,7 @@ def build(loaded: tuple[KioskSettings, SiteDefaults], path: Path) -> KioskProces
 
 
 KIOSK: AgentCommand[tuple[KioskSettings, SiteDefaults]] = AgentCommand(
-    name="kiosk",
+    name=DeviceKind.KIOSK.value,
     section="kiosk",
     help="the ticket kiosk agent: buttons, keypad, printer and touch page",
     build=build,

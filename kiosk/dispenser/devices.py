@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from config.wire import ErrorCode
 from hardware.ports import Indicator
 from kiosk.dispenser.state import PRIORITY_BUTTON
 from kiosk.kit.runner import Firewall
@@ -52,7 +53,9 @@ class PanelLights:
             else:
                 self._led(led, "ready")
         if self.error_led is not None:
-            wanted = {"hub_unreachable": "on", "printer_error": "error"}.get(mode, "off")
+            wanted = {ErrorCode.HUB_UNREACHABLE: "on", ErrorCode.PRINTER_ERROR: "error"}.get(
+                mode, "off"
+            )
             self._led(self.error_led, wanted)
 
     def button_name(self, service: str, priority: str | None) -> str:

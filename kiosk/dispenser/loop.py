@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from config.kiosk import KioskSettings
+from config.wire import DeviceKind, ErrorCode
 from hardware.errors import HardwareError
 from hardware.ports import ButtonPanel, Indicator, KeypadReader, PrinterStatus, TicketPrinter
 from kiosk.dispenser.devices import PanelLights
@@ -113,7 +114,7 @@ class Dispenser:
         self._snapshot: dict[str, Any] = {"state": "starting", "services": []}
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
-        self.version = agent_version("kiosk")
+        self.version = agent_version(DeviceKind.KIOSK)
 
     # ------------------------------------------------------------ public API
     def start(self) -> None:
@@ -142,7 +143,7 @@ class Dispenser:
     def take(self, service: str, priority: str | None = None, *, timeout: float = 60) -> TakeResult:
         """Take a ticket as the touch page does: enqueue, wait for the loop's answer."""
         if self._stopped.is_set():
-            return take_error(503, "hub_unreachable", "Máy lấy số đang dừng")
+            return take_error(503, ErrorCode.HUB_UNREACHABLE, "Máy lấy số đang dừng")
         reply: queue.Queue[TakeResult] = queue.Queue(maxsize=1)
         self._events.put(TakeRequest(service, priority, "touch", self._clock(), reply))
         try:
@@ -212,7 +213,7 @@ class Dispenser:
             except queue.Empty:
                 return
             if isinstance(event, TakeRequest) and event.reply is not None:
-                event.reply.put(take_error(503, "hub_unreachable", "Máy lấy số đang dừng"))
+                event.reply.put(take_error(503, ErrorCode.HUB_UNREACHABLE, "Máy lấy số đang dừng"))
 
     def _tick(self) -> None:
         state, now = self._state, self._clock()
@@ -274,7 +275,7 @@ class Dispenser:
             # its key and cancel it once the hub answers, so no unprinted number waits.
             if maybe_delivered(err):
                 state.unsure.append((service, key))
-            return self._finish("failed", take_error(503, "hub_unreachable", HUB_DOWN[0]))
+            return self._finish("failed", take_error(503, ErrorCode.HUB_UNREACHABLE, HUB_DOWN[0]))
         except HubRejected as err:
             return self._finish("failed", self._rejected(service, err))
         ticket: dict[str, Any] = answer.data
@@ -304,8 +305,8 @@ class Dispenser:
         if err.status in (401, 403):
             # A revoked or wrong token: nothing can be issued until someone fixes it.
             self._hub.down(f"hub refused this kiosk's token ({err.code})")
-            return take_error(503, "hub_unreachable", HUB_DOWN[0])
-        if err.code == "daily_limit_reached":
+            return take_error(503, ErrorCode.HUB_UNREACHABLE, HUB_DOWN[0])
+        if err.code == ErrorCode.DAILY_LIMIT_REACHED:
             self._state.exhausted[service] = self._hub.site_day()
         return take_error(err.status, err.code, err.message)
 
@@ -317,7 +318,7 @@ class Dispenser:
         if cancelled is not None:
             extra["cancelled_number"] = cancelled
             message = f"{vi}. Số {cancelled} đã được hủy. Vui lòng liên hệ cán bộ hướng dẫn."
-        return take_error(503, "printer_error", message, **extra)
+        return take_error(503, ErrorCode.PRINTER_ERROR, message, **extra)
 
     # ------------------------------------------------------------ printer
     def _open_printer(self) -> None:

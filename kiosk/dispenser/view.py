@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from config.hub import DEFAULT_PRIORITIES
+from config.wire import ErrorCode
 from hardware.ports import PrinterStatus
 from kiosk.dispenser.site import SiteDefaults
 from kiosk.dispenser.state import PRINTER_BLOCKING, DispenserState
@@ -29,9 +30,9 @@ PRINTER_MESSAGES = {
 def kiosk_mode(state: DispenserState) -> str:
     """``"hub_unreachable"``, ``"printer_error"``, ``"ready"`` or ``"starting"``."""
     if state.hub_ok is False:
-        return "hub_unreachable"
+        return ErrorCode.HUB_UNREACHABLE
     if state.printer in PRINTER_BLOCKING or state.printer_fault:
-        return "printer_error"
+        return ErrorCode.PRINTER_ERROR
     return "ready" if state.hub_ok else "starting"
 
 
@@ -47,8 +48,8 @@ def build_snapshot(state: DispenserState, defaults: SiteDefaults, day: str) -> d
     mode = kiosk_mode(state)
     services = [{**s, "available": state.exhausted.get(s["id"]) != day} for s in state.services]
     message = {
-        "hub_unreachable": HUB_DOWN,
-        "printer_error": PRINTER_MESSAGES.get(
+        ErrorCode.HUB_UNREACHABLE: HUB_DOWN,
+        ErrorCode.PRINTER_ERROR: PRINTER_MESSAGES.get(
             state.printer, ("Không in được phiếu", "Cannot print tickets")
         ),
     }.get(mode)

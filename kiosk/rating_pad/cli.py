@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from config.rating_pad import RatingPadSettings
+from config.wire import DeviceKind
 from kiosk.kit.runner import AgentCommand, add_agent_command, run
 from kiosk.rating_pad.loop import RatingPad
 from kiosk.rating_pad.settings import build_pad
@@ -51,7 +52,7 @@ def build(settings: RatingPadSettings, path: Path) -> PadProcess:
 
 
 RATING_PAD: AgentCommand[RatingPadSettings] = AgentCommand(
-    name="rating-pad",
+    name=DeviceKind.RATING_PAD.value,
     section="rating_pad",
     help="the satisfaction buttons of one or several counters",
     build=build,

@@ -33,6 +33,7 @@ from typing import Any
 import socketio
 
 from config.rating_pad import RatingPadSettings
+from config.wire import EV_RATING_CLOSE, EV_RATING_OPEN, NS_DEVICES, DeviceKind
 from hardware.ports import Indicator
 from kiosk.kit.hub_client import HubRejected, HubUnreachable, agent_version
 from kiosk.kit.outbox import Outbox, Press
@@ -43,7 +44,7 @@ __all__ = ["THANK_YOU_S", "VERSION", "RatingPad"]
 
 logger = logging.getLogger(__name__)
 
-VERSION = agent_version("rating-pad")
+VERSION = agent_version(DeviceKind.RATING_PAD)
 THANK_YOU_S = 1.5
 
 
@@ -128,8 +129,10 @@ class RatingPad:
 
     def _listen(self, pad: CounterPad) -> None:
         sio = socketio.Client(reconnection=True, reconnection_delay_max=10)
-        sio.on("rating_open", lambda data: self._if_mine(pad, data, "open"), namespace="/devices")
-        sio.on("rating_close", lambda data: self._if_mine(pad, data, "close"), namespace="/devices")
+        sio.on(EV_RATING_OPEN, lambda data: self._if_mine(pad, data, "open"), namespace=NS_DEVICES)
+        sio.on(
+            EV_RATING_CLOSE, lambda data: self._if_mine(pad, data, "close"), namespace=NS_DEVICES
+        )
         self._sockets.append(sio)
 
         def connect() -> None:
@@ -138,7 +141,7 @@ class RatingPad:
                 try:
                     sio.connect(
                         self.settings.hub_url,
-                        namespaces=["/devices"],
+                        namespaces=[NS_DEVICES],
                         auth={"token": pad.client.token},
                         wait_timeout=10,
                     )
