@@ -47,10 +47,13 @@ class Config:
     schema above). Kept because the hub's admin page shows it."""
 
     def service(self, service_id: str) -> Service | None:
+        """The field ``service_id``, or None."""
         return next((s for s in self.services if s.id == service_id), None)
 
     def counter(self, counter_id: str) -> Counter | None:
+        """The counter ``counter_id``, or None."""
         return next((c for c in self.counters if c.id == counter_id), None)
 
     def level(self, level_id: str) -> Level | None:
+        """The rating level ``level_id``, or None."""
         return next((lv for lv in self.ratings.levels if lv.id == level_id), None)

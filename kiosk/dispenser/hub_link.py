@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from config.kiosk import KioskSettings
 from kiosk.dispenser.site import SiteDefaults, SiteInfo, site_info
@@ -94,8 +95,6 @@ class HubLink:
 
     def site_day(self) -> str:
         """Today's date (ISO) in the site's timezone."""
-        from zoneinfo import ZoneInfo
-
         zone = self._state.site.timezone if self._state.site else self._defaults.timezone
         return datetime.now(ZoneInfo(zone)).date().isoformat()
 

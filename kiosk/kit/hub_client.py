@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import requests
@@ -66,8 +67,6 @@ class HubAnswer:
 
 def agent_version(agent: str) -> str:
     """What an agent reports as its version in heartbeats: ``motcua-<agent>/<release>``."""
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         release = version("motcua")
     except PackageNotFoundError:
@@ -84,7 +83,7 @@ class HubClient:
         timeout_s: per-request timeout (connect and read).
     """
 
-    def __init__(self, base_url: str, token: str, *, timeout_s: float = DEFAULT_TIMEOUT_S):
+    def __init__(self, base_url: str, token: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout_s = timeout_s
@@ -144,16 +143,20 @@ class HubClient:
         self.clock_offset_s = round(hub_time - midpoint, 1)
 
     def get(self, path: str) -> Any:
+        """``GET /api/v1<path>``: the decoded answer (see :meth:`request`)."""
         return self.request("GET", path).data
 
     def post(self, path: str, json: Any = None) -> HubAnswer:
+        """``POST /api/v1<path>`` with ``json`` (see :meth:`request`)."""
         return self.request("POST", path, json)
 
     # Convenience calls shared by the agents.
     def services(self) -> list[dict[str, Any]]:
+        """The fields (``GET /services``) with their waiting counts."""
         return list(self.get("/services") or [])
 
     def heartbeat(self, version: str, status: dict[str, Any]) -> None:
+        """``POST /devices/heartbeat``: the agent's version and its status."""
         self.post("/devices/heartbeat", {"version": version, "status": status})
 
     def hub_now(self) -> datetime:
@@ -161,6 +164,7 @@ class HubClient:
         return datetime.fromtimestamp(time.time() + (self.clock_offset_s or 0.0), UTC)
 
     def close(self) -> None:
+        """Close this thread's connection to the hub."""
         session = getattr(self._local, "session", None)
         if session is not None:
             session.close()

@@ -279,5 +279,6 @@ class Outbox:
         return None if row[0] is None else datetime.fromisoformat(row[0])
 
     def close(self) -> None:
+        """Close the file (the presses in it stay for the next start)."""
         with self._lock:
             self._db.close()

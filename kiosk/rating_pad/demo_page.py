@@ -23,7 +23,15 @@ __all__ = ["PadPage"]
 
 
 class PadPage:
-    """A WSGI app: the fake buttons page, its script, the pad state and presses."""
+    """A WSGI app: the fake buttons page, its script, the pad state and presses.
+
+    Args:
+        config: The demo centre's configuration (levels' labels, counters' names).
+        agent: The running pad agent, whose fake buttons the page presses.
+        base_url: The demo hub.
+        tokens: The demo's device tokens (the kiosk's issues the served tickets).
+        staff: ``(username, password)`` of the demo officers.
+    """
 
     def __init__(
         self,
@@ -32,7 +40,7 @@ class PadPage:
         base_url: str,
         tokens: dict[str, str],
         staff: list[tuple[str, str]],
-    ):
+    ) -> None:
         self.config = config
         self.staff = staff
         self.agent = agent
@@ -47,6 +55,7 @@ class PadPage:
         return response(environ, start_response)
 
     def route(self, request: Request) -> Response:
+        """The answer to one request of the page."""
         if request.path == "/" and request.method == "GET":
             return Response(PAGE, mimetype="text/html")
         if request.path == "/pad.js":
@@ -72,6 +81,7 @@ class PadPage:
         return Response(json.dumps(data, ensure_ascii=False), status, mimetype="application/json")
 
     def state(self) -> dict[str, Any]:
+        """What the page draws: the levels, each counter's LEDs, the outbox's size."""
         levels = {lv.id: lv.label for lv in self.config.ratings.levels}
         names = {c.id: c.name for c in self.config.counters}
         return {

@@ -85,6 +85,7 @@ class RatingPad:
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
+        """Listen to the buttons and the hub; start the loop and the sender."""
         for pad in self.pads.values():
             pad.panel.set_callback(self._on_press_cb(pad.counter))
             self._show_idle(pad)
@@ -97,6 +98,7 @@ class RatingPad:
                 self._listen(pad)
 
     def stop(self) -> None:
+        """Stop the threads and the sockets, then release every device."""
         self.stop_event.set()
         self.send_wake.set()
         self.events.put(("stop",))

@@ -3,8 +3,8 @@
 A centre changes its ticket by overriding fields of :class:`TicketLayout`
 (``TicketLayout.for_paper(576, header_lines=("UBND XÃ TÂN PHÚ",))``); the
 drawing code in :mod:`kiosk.ticket.render` holds no magic numbers of its own.
-This module also holds the shipped fonts and the text measuring, wrapping and
-fitting the drawing code relies on. Font objects are shared: call these
+This module also holds the shipped fonts (and what they cannot draw) and the
+text measuring, wrapping and fitting the drawing code relies on. Font objects are shared: call these
 helpers from one thread at a time (``render_ticket`` serialises itself).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,11 +234,48 @@ def load_font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_path(weight)), size, layout_engine=ImageFont.Layout.BASIC)
 
 
+FONT_LOCK = threading.Lock()
+"""FreeType faces are not safe to use from two threads at once; the cached fonts are
+shared, so renders (and glyph checks) take turns (uncontended on a kiosk)."""
+
+
 def nfc(text: str) -> str:
     """Return ``text`` in composed Unicode (NFC)."""
     # Decomposed input (NFD, e.g. typed on a Mac) would put tone marks beside
     # letters under the basic layout engine; composed forms have real glyphs.
     return unicodedata.normalize("NFC", text)
+
+
+@functools.lru_cache(maxsize=16)
+def _notdef_signature(weight: str) -> tuple[tuple[int, int], bytes, float]:
+    return _glyph_signature(weight, "\U0010fffd")  # private use: never mapped
+
+
+def _glyph_signature(weight: str, ch: str) -> tuple[tuple[int, int], bytes, float]:
+    font = load_font(weight, 48)
+    mask = font.getmask(ch)
+    return mask.size, bytes(mask), font.getlength(ch)
+
+
+def missing_glyphs(text: str, weight: str = "Bold") -> set[str]:
+    """Characters of ``text`` (after NFC) that the shipped font cannot draw.
+
+    A character is missing when the font renders it exactly as its ``.notdef``
+    glyph. Whitespace is never reported.
+
+    Args:
+        text: Any text that might be printed.
+        weight: One of :data:`FONT_WEIGHTS`.
+    """
+    with FONT_LOCK:
+        return _missing_glyphs(text, weight)
+
+
+def _missing_glyphs(text: str, weight: str) -> set[str]:
+    notdef = _notdef_signature(weight)
+    return {
+        ch for ch in set(nfc(text)) if not ch.isspace() and _glyph_signature(weight, ch) == notdef
+    }
 
 
 # --- measuring, wrapping and fitting text -----------------------------------

@@ -6,16 +6,15 @@ with the package ``fontpkg-be-vietnam-pro``; no system font is used. Text is
 normalised to NFC and laid out with Pillow's basic engine, so the same ticket
 gives the same pixels on every machine with the same Pillow (golden tests).
 
-Public API: :class:`TicketContent`, :func:`render_ticket`,
-:func:`missing_glyphs`, and re-exported from :mod:`kiosk.ticket.layout`:
-:class:`TicketLayout`, :func:`font_path`, :data:`FONT_WEIGHTS`.
+Public API: :class:`TicketContent`, :func:`render_ticket`, and re-exported
+from :mod:`kiosk.ticket.layout`: :class:`TicketLayout`, :func:`font_path`,
+:func:`missing_glyphs`, :data:`FONT_WEIGHTS`.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,11 +25,13 @@ from PIL import Image, ImageDraw
 
 from kiosk.ticket import text_vi
 from kiosk.ticket.layout import (
+    FONT_LOCK,
     FONT_WEIGHTS,
     TicketLayout,
     fit_size,
     font_path,
     load_font,
+    missing_glyphs,
     nfc,
     shrink_size,
     wrap_text,
@@ -49,9 +50,6 @@ logger = logging.getLogger(__name__)
 
 _MAX_URL_LEN = 1024  # far below QR capacity at level M, far above any status URL
 _INK_THRESHOLD = 128  # grey level below which an anti-aliased pixel becomes ink
-# FreeType faces are not safe to use from two threads at once; the cached
-# fonts are shared, so renders take turns (uncontended on a kiosk).
-_RENDER_LOCK = threading.Lock()
 _SHRINK = 0.85  # centre name and header may shrink this much rather than wrap
 _THRESHOLD_LUT = [0] * _INK_THRESHOLD + [255] * (256 - _INK_THRESHOLD)
 
@@ -107,38 +105,6 @@ class TicketContent:
             problems.append(f"status_url must be 1..{_MAX_URL_LEN} characters")
         if problems:
             raise ValueError("invalid ticket content: " + "; ".join(problems))
-
-
-@functools.lru_cache(maxsize=16)
-def _notdef_signature(weight: str) -> tuple[tuple[int, int], bytes, float]:
-    return _glyph_signature(weight, "\U0010fffd")  # private use: never mapped
-
-
-def _glyph_signature(weight: str, ch: str) -> tuple[tuple[int, int], bytes, float]:
-    font = load_font(weight, 48)
-    mask = font.getmask(ch)
-    return mask.size, bytes(mask), font.getlength(ch)
-
-
-def missing_glyphs(text: str, weight: str = "Bold") -> set[str]:
-    """Characters of ``text`` (after NFC) that the shipped font cannot draw.
-
-    A character is missing when the font renders it exactly as its ``.notdef``
-    glyph. Whitespace is never reported.
-
-    Args:
-        text: Any text that might be printed.
-        weight: One of :data:`FONT_WEIGHTS`.
-    """
-    with _RENDER_LOCK:
-        return _missing_glyphs(text, weight)
-
-
-def _missing_glyphs(text: str, weight: str) -> set[str]:
-    notdef = _notdef_signature(weight)
-    return {
-        ch for ch in set(nfc(text)) if not ch.isspace() and _glyph_signature(weight, ch) == notdef
-    }
 
 
 # Rendered lines are cached: most of a ticket (centre name, title, labels,
@@ -398,7 +364,7 @@ def render_ticket(content: TicketContent, layout: TicketLayout | None = None) ->
         A mode ``"1"`` image (0 = ink, 255 = paper).
     """
     layout = layout or TicketLayout.for_paper(576)
-    with _RENDER_LOCK:
+    with FONT_LOCK:
         return _render(content, layout)
 
 
