@@ -148,6 +148,7 @@ def run(args: argparse.Namespace, command: AgentCommand[Any]) -> int:
             # A timed wait: the signal handler runs on the main thread between waits.
             while not stop.wait(0.5):
                 pass
+            logger.info("%s stopping", command.name)
         finally:
             agent.stop()
     return EXIT_OK
@@ -159,8 +160,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
     instead of killing the process; the former handlers come back afterwards."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        logger.info("%s: stopping", signal.Signals(signum).name)
-        stop.set()
+        stop.set()  # only this: logging is not safe inside a signal handler
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
