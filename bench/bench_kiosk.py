@@ -126,11 +126,11 @@ def measure_latency(presses: int) -> dict[str, Any]:
     """Press → last byte, ``presses`` times (after 3 warm-up tickets)."""
     from gpiozero.pins.mock import MockFactory
 
+    from config.kiosk import ButtonSettings, KioskSettings, PrinterSettings
     from hardware.buttons import GpioButtons
     from hardware.printer import EscposTicketPrinter
-    from kiosk.dispenser import Dispenser
-    from kiosk.hub_client import HubClient
-    from kiosk.settings import ButtonSettings, KioskSettings, PrinterSettings
+    from kiosk.dispenser.loop import Dispenser
+    from kiosk.kit.hub_client import HubClient
 
     with (
         tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,

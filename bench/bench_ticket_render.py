@@ -24,7 +24,7 @@ from pathlib import Path
 
 import PIL
 
-from kiosk.ticket_render import TicketContent, TicketLayout, render_ticket
+from kiosk.ticket.render import TicketContent, TicketLayout, render_ticket
 
 logger = logging.getLogger(__name__)
 

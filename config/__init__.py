@@ -8,7 +8,14 @@ from pathlib import Path
 
 from config.errors import ConfigError, ConfigProblem
 from config.hub import Counter, Display, Level, Queue, Ratings, Service, Site
-from config.loader import config_path, load_config, load_section, parse_config, validate_section
+from config.loader import (
+    config_path,
+    load_config,
+    load_section,
+    parse_config,
+    parse_section,
+    validate_section,
+)
 from config.schema import Config
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -29,5 +36,6 @@ __all__ = [
     "load_config",
     "load_section",
     "parse_config",
+    "parse_section",
     "validate_section",
 ]

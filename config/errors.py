@@ -15,6 +15,7 @@ class ConfigProblem:
     message: str
 
     def render(self, path: str) -> str:
+        """``path: key: message`` (``path: message`` without a key)."""
         where = f"{path}: {self.key}" if self.key else path
         return f"{where}: {self.message}"
 

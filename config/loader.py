@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from config import upstream
+from config import counter_keypad, display_agent, kiosk, rating_pad, upstream
 from config.alerts import AlertSettings
 from config.booking import BookingSettings
 from config.errors import ConfigError, ConfigProblem, did_you_mean
@@ -29,6 +29,7 @@ from config.paths import resolve_paths
 from config.schema import Config
 
 T = TypeVar("T")
+Paths = Iterable[str] | None
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,12 @@ SECTIONS: dict[str, Section] = {
     "alerts": Section(AlertSettings, default=AlertSettings),
     "booking": Section(BookingSettings, default=BookingSettings),
     "upstream": Section(upstream.UpstreamSettings, paths=upstream.PATHS),
+    # The agents' sections: a Pi's file may hold one alone (see load_section).
+    "kiosk": Section(kiosk.KioskSettings, paths=kiosk.PATHS),
+    "rating_pad": Section(rating_pad.RatingPadSettings, paths=rating_pad.PATHS),
+    "counter_keypad": Section(counter_keypad.CounterKeypadSettings, paths=counter_keypad.PATHS),
+    "display_agent": Section(display_agent.DisplayAgentSettings, paths=display_agent.PATHS),
 }
-#: Agent sections each agent still validates itself (kept as parsed TOML).
-RAW_SECTIONS = ("kiosk", "rating_pad", "display_agent", "counter_keypad")
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
@@ -249,7 +253,7 @@ def _optional_sections(
 def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
     """Validate an already-parsed TOML mapping (see :func:`load_config`)."""
     problems: list[ConfigProblem] = []
-    known = CORE_SECTIONS + tuple(SECTIONS) + RAW_SECTIONS
+    known = CORE_SECTIONS + tuple(SECTIONS)
     for key in raw:
         if key not in known:
             problems.append(ConfigProblem(key, "unknown section" + did_you_mean(key, known)))
@@ -273,7 +277,6 @@ def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
         problems.extend(_cross_check(services, counters, display))
     if problems:
         raise ConfigError(name, problems)
-    sections = {key: raw[key] for key in RAW_SECTIONS if key in raw}
     assert site is not None  # a missing [site] is a problem above
     return Config(
         path=name,
@@ -284,24 +287,66 @@ def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
         ratings=ratings,
         display=display,
         security=security,
-        sections=sections,
         **optional,
     )
 
 
+@typing.overload
 def load_section(
-    path: str | os.PathLike[str], section: str, kind: type[T], paths: Iterable[str] = ()
-) -> T:
+    path: str | os.PathLike[str], section: str, kind: type[T], paths: Paths = None
+) -> T: ...
+
+
+@typing.overload
+def load_section(
+    path: str | os.PathLike[str], section: str, kind: None = None, paths: Paths = None
+) -> Any: ...
+
+
+def load_section(
+    path: str | os.PathLike[str],
+    section: str,
+    kind: Any = None,
+    paths: Paths = None,
+) -> Any:
     """Load one agent section (e.g. ``kiosk``) from a file that may hold it alone.
 
     Args:
         path: the file.
         section: the section's name.
-        kind: its schema.
-        paths: its path-valued keys, taken from the file's folder when relative.
+        kind: its schema; by default the one :data:`SECTIONS` registers for it.
+        paths: its path-valued keys, taken from the file's folder when relative; by
+            default the registered ones.
+
+    Raises:
+        ConfigError: the file is unreadable, the section missing or invalid.
     """
-    name = str(path)
-    raw = read_toml(path)
+    return parse_section(read_toml(path), section, str(path), kind, paths)
+
+
+def parse_section(
+    raw: Mapping[str, Any],
+    section: str,
+    name: str,
+    kind: Any = None,
+    paths: Paths = None,
+) -> Any:
+    """Validate one section of an already-parsed file (see :func:`load_section`).
+
+    Args:
+        raw: the parsed TOML file.
+        section: the section's name.
+        name: the file's name, for error messages and relative paths.
+        kind: its schema; by default the one :data:`SECTIONS` registers for it.
+        paths: its path-valued keys; by default the registered ones.
+    """
+    registered = SECTIONS.get(section)
+    if kind is None:
+        if registered is None:
+            raise ValueError(f"no schema registered for section [{section}]")
+        kind = registered.kind
+    if paths is None:
+        paths = registered.paths if registered is not None else ()
     if section not in raw:
         raise ConfigError(name, [ConfigProblem(section, f"section [{section}] is missing")])
     return validate_section(name, section, kind, resolve_paths(raw[section], name, paths))

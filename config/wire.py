@@ -27,7 +27,11 @@ EV_SINCE = "since"
 EV_ACK = "ack"
 EV_WATCH = "watch"
 
-ACK_KINDS = ("shown", "spoken")
+ACK_SHOWN = "shown"
+"""A screen (or a board) showed the call."""
+ACK_SPOKEN = "spoken"
+"""A loudspeaker said the call."""
+ACK_KINDS = (ACK_SHOWN, ACK_SPOKEN)
 """What a screen acknowledges of a call."""
 
 

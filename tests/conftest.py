@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
@@ -59,6 +60,18 @@ class FakeClock:
     def set(self, when: datetime) -> None:
         with self._lock:
             self._now = when
+
+
+@pytest.fixture(autouse=True)
+def _root_logging() -> Iterator[None]:
+    """Every test leaves the root logger as it found it. ``motcua``'s main and the
+    agents' runner configure it (level INFO, a handler on stderr); left so, later
+    tests' ``caplog`` would see INFO lines they do not expect."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -15,7 +15,15 @@ from hub.context import Hub
 SECRET_KEY_RE = re.compile(r"token|password|secret|key$", re.IGNORECASE)
 REDACTED = "•••"
 CONFIG_PARTS = ("site", "services", "counters", "queue", "ratings", "display", "security")
-FEATURE_PARTS = ("alerts", "booking", "upstream")
+FEATURE_PARTS = (
+    "alerts",
+    "booking",
+    "upstream",
+    "kiosk",
+    "rating_pad",
+    "counter_keypad",
+    "display_agent",
+)
 
 
 def config_digest(config: Config) -> str:
@@ -41,7 +49,7 @@ def _sections(config: Config) -> dict[str, Any]:
         for name in FEATURE_PARTS
         if (value := getattr(config, name)) is not None
     }
-    return {**typed, **config.sections}
+    return typed
 
 
 def config_view(config: Config) -> dict[str, Any]:
@@ -86,7 +94,7 @@ def reload_config(hub: Hub, by: str, address: str) -> dict[str, Any]:
             after={"ok": False, "problems": len(err.problems)},
         )
         raise ConfigInvalid(err) from None
-    changed = [p for p in (*CONFIG_PARTS, "sections") if getattr(old, p) != getattr(new, p)]
+    changed = [p for p in (*CONFIG_PARTS, *FEATURE_PARTS) if getattr(old, p) != getattr(new, p)]
     hub.reconfigure(new)
     hub.audit.record(
         "config_reload",

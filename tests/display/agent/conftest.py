@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from display_agent_rig import LiveServer, OffsetClock, PtyLine
 
-from display.agent import BoardLine, DisplayAgent
-from display.agent_settings import DisplayAgentSettings, make_board
-from kiosk.hub_client import HubClient
+from config.display_agent import DisplayAgentSettings
+from display.agent.devices import BoardLine
+from display.agent.loop import DisplayAgent
+from display.agent.settings import make_board
+from kiosk.kit.hub_client import HubClient
 
 
 @pytest.fixture

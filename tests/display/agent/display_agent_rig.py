@@ -16,7 +16,7 @@ from typing import Any
 import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from display.agent_settings import DisplayAgentSettings
+from config.display_agent import DisplayAgentSettings
 from hardware.fakes import FakeAudioOutput
 from tests.conftest import Api
 

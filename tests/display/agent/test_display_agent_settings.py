@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from config import EXAMPLES, ConfigError
-from display.agent_settings import (
+from display.agent.settings import (
     load_display_agent_settings,
     make_audio,
     make_board,

@@ -222,7 +222,8 @@ def test_config_page_hides_agent_secrets(app, hub, browser, config_file) -> None
     the API show the configuration THEN the token is hidden."""
     config_file.write_text(
         config_file.read_text(encoding="utf-8")
-        + '\n[kiosk]\nhub_url = "http://127.0.0.1:8080"\ntoken = "bi-mat-lam"\n',
+        + '\n[kiosk]\nhub_url = "http://127.0.0.1:8080"\ntoken = "bi-mat-lam"\n'
+        + 'printer = { kind = "fake" }\n',
         encoding="utf-8",
     )
     admin = browser("quantri", "admin")

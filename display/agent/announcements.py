@@ -1,0 +1,75 @@
+"""What the display agent says for a call: the hub's WAV, else one rendered here.
+
+:class:`AnnouncementSource` gives the loudspeaker
+(:class:`display.agent.devices.Speaker`) the WAV of each call, as
+``[display_agent] audio_source`` asks.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from config.display_agent import DisplayAgentSettings
+from display.announcer import (
+    DEFAULT_CLIP_DIR,
+    AnnouncerError,
+    ClipSet,
+    call_phrase,
+    render_announcement,
+)
+
+__all__ = ["AnnouncementSource", "fetch_call_audio"]
+
+logger = logging.getLogger(__name__)
+
+
+def fetch_call_audio(base_url: str, seq: int, timeout_s: float) -> bytes | None:
+    """The hub's WAV of call ``seq`` (``GET /display/audio/<seq>.wav``), or None."""
+    try:
+        response = requests.get(f"{base_url}/display/audio/{seq}.wav", timeout=timeout_s)
+    except requests.RequestException as err:
+        logger.info("no audio from the hub for call %s: %s", seq, type(err).__name__)
+        return None
+    if response.status_code == 200 and response.content[:4] == b"RIFF":
+        return response.content
+    logger.info("no audio from the hub for call %s: HTTP %s", seq, response.status_code)
+    return None
+
+
+class AnnouncementSource:
+    """The WAV of a call as the settings ask: the hub's (``audio_source = "hub"``,
+    so the centre's clips and template are used), else rendered here with
+    :mod:`display.announcer` from this section's template, region and clips.
+
+    Args:
+        settings: The ``[display_agent]`` section.
+    """
+
+    def __init__(self, settings: DisplayAgentSettings) -> None:
+        self.settings = settings
+        self._clips: Any = None
+
+    def wav(self, call: dict[str, Any]) -> bytes | None:
+        """The announcement of ``call`` (a ``/display`` ``call`` payload), or None (logged)."""
+        settings = self.settings
+        if settings.audio_source == "hub":
+            timeout = min(settings.hub_timeout_s, 3.0)
+            data = fetch_call_audio(settings.hub_url, call["seq"], timeout)
+            if data is not None:
+                return data
+        try:
+            if self._clips is None:
+                folder = Path(settings.clip_dir) if settings.clip_dir else DEFAULT_CLIP_DIR
+                self._clips = ClipSet.load(folder)
+            number, counter_id = str(call["number"]), str(call["counter"]["id"])
+            words = call_phrase(
+                number, counter_id, settings.template, settings.region, settings.number_mode
+            )
+            return render_announcement(words, self._clips, chime=settings.chime)
+        except (AnnouncerError, ValueError, OSError, KeyError, TypeError) as err:
+            logger.error("cannot render the announcement of call %s: %s", call.get("seq"), err)
+            return None

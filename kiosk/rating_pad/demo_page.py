@@ -1,0 +1,189 @@
+# ruff: noqa: E501 - the page's small CSS and script are embedded as long lines below
+"""The page of ``motcua demo``'s rating pads: each counter's buttons and LEDs.
+
+A WSGI app on 127.0.0.1 (see :mod:`kiosk.rating_pad.demo`): it shows what the
+agent's LEDs show, presses its fake buttons, and has a "served" button per
+counter that completes a demo ticket there first (the kiosk issues, a demo
+officer calls and completes), so the rating has a ticket to belong to.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import requests
+from werkzeug.wrappers import Request, Response
+
+from config import Config
+from config.rating_pad import LEVELS
+from kiosk.rating_pad.loop import RatingPad
+
+__all__ = ["PadPage"]
+
+
+class PadPage:
+    """A WSGI app: the fake buttons page, its script, the pad state and presses.
+
+    Args:
+        config: The demo centre's configuration (levels' labels, counters' names).
+        agent: The running pad agent, whose fake buttons the page presses.
+        base_url: The demo hub.
+        tokens: The demo's device tokens (the kiosk's issues the served tickets).
+        staff: ``(username, password)`` of the demo officers.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        agent: RatingPad,
+        base_url: str,
+        tokens: dict[str, str],
+        staff: list[tuple[str, str]],
+    ) -> None:
+        self.config = config
+        self.staff = staff
+        self.agent = agent
+        self.base_url = base_url
+        self.tokens = tokens
+        self._staff: dict[str, str] = {}
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        request = Request(environ)
+        response = self.route(request)
+        response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self'"
+        return response(environ, start_response)
+
+    def route(self, request: Request) -> Response:
+        """The answer to one request of the page."""
+        if request.path == "/" and request.method == "GET":
+            return Response(PAGE, mimetype="text/html")
+        if request.path == "/pad.js":
+            return Response(SCRIPT, mimetype="text/javascript")
+        if request.path == "/pad.css":
+            return Response(STYLE, mimetype="text/css")
+        if request.path == "/state":
+            return self._json(self.state())
+        if request.path == "/press" and request.method == "POST":
+            body = request.get_json(silent=True) or {}
+            pad = self.agent.pads.get(str(body.get("counter")))
+            if pad is None or body.get("button") not in LEVELS:
+                return self._json({"error": "unknown counter or button"}, 400)
+            pad.panel.press(body["button"])  # type: ignore[attr-defined]
+            return self._json({"ok": True})
+        if request.path == "/serve" and request.method == "POST":
+            body = request.get_json(silent=True) or {}
+            return self._json(self.serve(str(body.get("counter"))))
+        return self._json({"error": "not found"}, 404)
+
+    @staticmethod
+    def _json(data: Any, status: int = 200) -> Response:
+        return Response(json.dumps(data, ensure_ascii=False), status, mimetype="application/json")
+
+    def state(self) -> dict[str, Any]:
+        """What the page draws: the levels, each counter's LEDs, the outbox's size."""
+        levels = {lv.id: lv.label for lv in self.config.ratings.levels}
+        names = {c.id: c.name for c in self.config.counters}
+        return {
+            "levels": [{"id": lv, "label": levels.get(lv, lv)} for lv in LEVELS],
+            "counters": [
+                {"id": c, "name": names.get(c, c), "leds": leds}
+                for c, leds in self.agent.led_states().items()
+            ],
+            "outbox": self.agent.outbox.count(),
+        }
+
+    def serve(self, counter: str) -> dict[str, Any]:
+        """Issue a ticket, call it and complete it at ``counter`` (demo only)."""
+        counter_cfg = self.config.counter(counter)
+        if counter_cfg is None:
+            return {"error": "unknown counter"}
+        api = f"{self.base_url}/api/v1"
+        kiosk = {"Authorization": f"Bearer {self.tokens['kiosk-demo']}"}
+        if not self.staff:
+            return {"error": "no demo officer"}
+        staff = self.staff
+        user, password = staff[(int(counter) - 1) % len(staff)] if counter.isdigit() else staff[0]
+        if counter not in self._staff:
+            r = requests.post(
+                f"{api}/auth/login", json={"username": user, "password": password}, timeout=5
+            )
+            self._staff[counter] = r.json()["token"]
+        auth = {"Authorization": f"Bearer {self._staff[counter]}"}
+        requests.post(
+            f"{api}/tickets", json={"service": counter_cfg.services[0]}, headers=kiosk, timeout=5
+        )
+        requests.post(f"{api}/counters/{counter}/open", headers=auth, timeout=5)
+        called = requests.post(f"{api}/counters/{counter}/call-next", headers=auth, timeout=5)
+        requests.post(f"{api}/counters/{counter}/complete", headers=auth, timeout=5)
+        number = (
+            called.json().get("ticket", called.json()).get("number") if called.content else None
+        )
+        return {"ok": True, "number": number}
+
+
+PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Nút đánh giá (demo)</title><link rel="stylesheet" href="/pad.css">
+<script src="/pad.js" defer></script></head>
+<body><h1>Đánh giá mức độ hài lòng <small>thiết bị giả lập · demo</small></h1>
+<p class="hint">1. Bấm «Phục vụ xong» để hoàn thành một lượt tại quầy (đèn nhấp nháy mời đánh giá).
+2. Bấm một mức đánh giá. Sau «Không hài lòng», hai nút còn lại chọn lý do trong 10 giây.</p>
+<div id="pads"></div><p class="foot">Hàng đợi gửi (outbox): <b id="outbox">0</b></p></body></html>
+"""
+
+STYLE = """
+body{font-family:"Be Vietnam Pro","DejaVu Sans",sans-serif;background:#f3f5f9;margin:0;padding:20px;color:#1b2430}
+h1{font-size:20px;color:#12355b}h1 small{font-size:12px;color:#667085;font-weight:400}
+.hint{color:#667085;font-size:13px;max-width:760px}
+#pads{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px}
+.pad{background:#fff;border-radius:14px;padding:16px;box-shadow:0 1px 3px rgba(16,24,40,.1)}
+.pad h2{margin:0 0 12px;font-size:16px;display:flex;justify-content:space-between;align-items:center}
+.serve{font:inherit;font-size:12px;border:1px solid #cfe7e7;background:#eef6f6;color:#0b6466;border-radius:8px;padding:4px 10px;cursor:pointer}
+.buttons{display:flex;gap:10px}
+.btn{flex:1;border:none;border-radius:12px;padding:14px 6px;font:inherit;font-weight:600;font-size:13px;color:#fff;cursor:pointer;position:relative}
+.btn.very_satisfied{background:#2a9d5c}.btn.satisfied{background:#8cc152}.btn.unsatisfied{background:#d1495b}
+.led{display:block;width:14px;height:14px;border-radius:50%;margin:0 auto 8px;background:#2b2f36;border:2px solid rgba(255,255,255,.6)}
+.led.invite{animation:blink 2s infinite}.led.thank_you{animation:blink .3s 3;background:#fff}
+@keyframes blink{0%,49%{background:#fff9c4;box-shadow:0 0 10px #fff59d}50%,100%{background:#2b2f36}}
+.foot{color:#667085;font-size:12px}
+"""
+
+SCRIPT = """
+(function(){
+  function post(url, body){return fetch(url,{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify(body)});}
+  function draw(s){
+    var box=document.getElementById("pads");
+    if(!box.dataset.built){
+      s.counters.forEach(function(c){
+        var card=document.createElement("div");card.className="pad";
+        var h=document.createElement("h2");h.textContent=c.name;
+        var sv=document.createElement("button");sv.className="serve";sv.textContent="Phục vụ xong";
+        sv.addEventListener("click",function(){post("/serve",{counter:c.id});});
+        h.appendChild(sv);card.appendChild(h);
+        var row=document.createElement("div");row.className="buttons";
+        s.levels.forEach(function(l){
+          var b=document.createElement("button");b.className="btn "+l.id;
+          var led=document.createElement("span");led.className="led";led.id="led-"+c.id+"-"+l.id;
+          b.appendChild(led);b.appendChild(document.createTextNode(l.label));
+          b.addEventListener("click",function(){post("/press",{counter:c.id,button:l.id});});
+          row.appendChild(b);
+        });
+        card.appendChild(row);box.appendChild(card);
+      });
+      box.dataset.built="1";
+    }
+    s.counters.forEach(function(c){
+      s.levels.forEach(function(l){
+        var led=document.getElementById("led-"+c.id+"-"+l.id);
+        var st=c.leds[l.id]||"off";
+        if(led.dataset.st!==st){led.className="led "+st;led.dataset.st=st;}
+      });
+    });
+    document.getElementById("outbox").textContent=s.outbox;
+  }
+  function tick(){fetch("/state").then(function(r){return r.json();}).then(draw).catch(function(){});}
+  tick();setInterval(tick,400);
+})();
+"""

@@ -1,0 +1,34 @@
+"""Fixtures of the kiosk agent's tests (helpers in ``kiosk_support``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from gpiozero.pins.mock import MockFactory
+from kiosk_support import serve
+
+
+@pytest.fixture
+def database(sqlite_database):
+    """The kiosk is not about storage: SQLite only."""
+    return sqlite_database
+
+
+@pytest.fixture
+def mock_pins() -> Iterator[Any]:
+    factory = MockFactory()
+    yield factory
+    factory.reset()
+
+
+@pytest.fixture
+def live(app) -> Iterator[str]:
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+def token(hub) -> str:
+    return hub.devices.add_device("kiosk-test", "kiosk", None)

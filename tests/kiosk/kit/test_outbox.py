@@ -1,0 +1,92 @@
+"""The pad's on-disk outbox: keys, durability across restarts, the clock offset per boot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from kiosk.kit.outbox import Outbox
+
+T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+
+
+def test_keys_are_unique_and_survive_a_restart(tmp_path) -> None:
+    """GIVEN presses stored by one process WHEN the outbox is reopened and more are stored
+    THEN every key is distinct, they continue the sequence and all presses are still there."""
+    path = tmp_path / "pad.sqlite"
+    box = Outbox(path, "pad-a", boot_id="b1")
+    first = [box.add("1", "satisfied", T0) for _ in range(3)]
+    box.close()
+    box = Outbox(path, "pad-a", boot_id="b1")
+    second = [box.add("1", "satisfied", T0) for _ in range(2)]
+    keys = first + second
+    assert len(set(keys)) == 5 and box.count() == 5
+    assert [k.rsplit(".", 1)[1] for k in keys] == ["00000001", "00000002", "00000003",
+                                                   "00000004", "00000005"]  # fmt: skip
+    assert all(k.startswith("pad-a.") for k in keys)
+
+
+def test_a_new_file_gets_a_new_epoch(tmp_path) -> None:
+    """GIVEN a pad whose outbox file was lost WHEN it starts over THEN its keys cannot
+    collide with the ones the hub already holds."""
+    a = Outbox(tmp_path / "a.sqlite", "pad-a").add("1", "satisfied", T0)
+    b = Outbox(tmp_path / "b.sqlite", "pad-a").add("1", "satisfied", T0)
+    assert a != b and a.endswith(".00000001") and b.endswith(".00000001")
+
+
+def test_clock_offset_is_kept_only_within_one_boot(tmp_path) -> None:
+    """GIVEN an offset measured in boot b1 WHEN the agent restarts in the same boot THEN it
+    is reused; after a reboot (b2) it is unknown until measured again."""
+    path = tmp_path / "pad.sqlite"
+    box = Outbox(path, "pad-a", boot_id="b1")
+    assert box.clock_offset_s is None
+    box.set_clock_offset(-3600.5)
+    box.add("1", "unsatisfied", T0)
+    box.close()
+    assert Outbox(path, "pad-a", boot_id="b1").clock_offset_s == -3600.5
+    rebooted = Outbox(path, "pad-a", boot_id="b2")
+    assert rebooted.clock_offset_s is None
+    press = rebooted.due(T0)[0]
+    assert press.clock_offset_s == -3600.5  # stored with the press when it was made
+    assert press.wire()["clock_offset_s"] == -3600.5
+
+
+def test_held_press_takes_a_reason_then_goes(tmp_path) -> None:
+    """GIVEN a negative press held for its reason WHEN a reason is added and it is released
+    THEN it becomes due with the reason; before that it is not due."""
+    box = Outbox(tmp_path / "pad.sqlite", "pad-a")
+    key = box.add("1", "unsatisfied", T0, hold_s=11)
+    assert box.due(T0 + timedelta(seconds=5)) == []
+    assert box.add_reason(key, "attitude") and box.add_reason(key, "attitude")
+    box.release(key, T0 + timedelta(seconds=6))
+    (press,) = box.due(T0 + timedelta(seconds=6))
+    assert press.reasons == ("attitude",) and press.wire()["reasons"] == ["attitude"]
+    box.delete([key])
+    assert box.count() == 0 and not box.add_reason(key, "long_wait")
+
+
+def test_backoff_grows_and_is_capped(tmp_path) -> None:
+    """GIVEN a press that failed twice WHEN asked what is due THEN it waits 0.5 s, then 1 s,
+    never more than the cap."""
+    box = Outbox(tmp_path / "pad.sqlite", "pad-a", max_backoff_s=0.8)
+    box.add("1", "satisfied", T0)
+    (p,) = box.due(T0)
+    assert box.backoff([p], "down", T0) == 0.5
+    assert box.due(T0 + timedelta(seconds=0.4)) == []
+    (p,) = box.due(T0 + timedelta(seconds=0.6))
+    assert box.backoff([p], "down", T0) == 0.8
+
+
+def test_bury_keeps_a_malformed_press_aside(tmp_path) -> None:
+    """GIVEN a press the hub refuses as malformed WHEN buried THEN it leaves the queue but
+    stays on disk with the error."""
+    box = Outbox(tmp_path / "pad.sqlite", "pad-a")
+    box.add("1", "satisfied", T0)
+    (p,) = box.due(T0)
+    box.bury(p, "400 invalid_body", T0)
+    assert box.count() == 0
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "pad.sqlite")
+    rows = db.execute("SELECT key, error FROM dead").fetchall()
+    db.close()
+    assert rows == [(p.key, "400 invalid_body")]
