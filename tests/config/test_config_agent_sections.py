@@ -82,9 +82,11 @@ def test_load_section_takes_the_registered_schema_and_paths(tmp_path: Path) -> N
     assert settings.ticket.logo == str(tmp_path / "logo.png")
 
 
-def test_paths_of_the_pad_and_the_keypad_are_used_as_written(tmp_path: Path) -> None:
+def test_paths_of_the_pad_and_the_keypad_are_taken_from_the_files_folder(
+    tmp_path: Path,
+) -> None:
     """GIVEN relative paths in [rating_pad] and [counter_keypad] WHEN loaded THEN they
-    are kept as written (the documented contract: give them absolute)."""
+    are taken from the configuration file's folder, as every agent's paths are."""
     path = tmp_path / "pi.toml"
     path.write_text(
         '[rating_pad]\nhub_url = "http://h"\noutbox = "var/pad.sqlite"\n'
@@ -96,8 +98,12 @@ def test_paths_of_the_pad_and_the_keypad_are_used_as_written(tmp_path: Path) -> 
     )
     pad = load_section(path, "rating_pad")
     keypad = load_section(path, "counter_keypad")
-    assert (pad.outbox, pad.counters[0].token_file) == ("var/pad.sqlite", "pad.token")
-    assert keypad.token_file == "kp.token"
+    here = tmp_path.resolve()
+    assert (pad.outbox, pad.counters[0].token_file) == (
+        str(here / "var/pad.sqlite"),
+        str(here / "pad.token"),
+    )
+    assert keypad.token_file == str(here / "kp.token")
 
 
 def test_a_section_without_a_schema_needs_one(tmp_path: Path) -> None:
