@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from config.base import HHMM, STRICT, CounterId, Name, Slug
@@ -199,3 +200,34 @@ class Security:
     lockout_s: Annotated[int, Field(ge=1, le=86_400)] = 300
     password_min_length: Annotated[int, Field(ge=6, le=128)] = 10
     secure_cookies: bool = False
+
+
+@dataclass(frozen=True, config=STRICT)
+class Server:
+    """``[server]``: how ``motcua serve`` listens.
+
+    With ``tls_cert`` and ``tls_key`` (PEM files, e.g. from ``motcua tls init``)
+    the hub serves HTTPS only and its session cookies are Secure.
+    """
+
+    tls_cert: str | None = None
+    tls_key: str | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Server:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("give both tls_cert and tls_key (or neither)")
+        for value in (self.tls_cert, self.tls_key):
+            if value is not None and not Path(value).is_file():
+                raise ValueError(f"no such file: {value} (run `motcua tls init`)")
+        return self
+
+    @property
+    def tls(self) -> tuple[str, str] | None:
+        """``(certificate, key)`` when HTTPS is configured."""
+        if self.tls_cert is None or self.tls_key is None:
+            return None
+        return self.tls_cert, self.tls_key
+
+
+SERVER_PATHS = ("tls_cert", "tls_key")

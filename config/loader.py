@@ -24,7 +24,17 @@ from config import counter_keypad, display_agent, kiosk, rating_pad, upstream
 from config.alerts import AlertSettings
 from config.booking import BookingSettings
 from config.errors import ConfigError, ConfigProblem, did_you_mean
-from config.hub import Counter, Display, Queue, Ratings, Security, Service, Site
+from config.hub import (
+    SERVER_PATHS,
+    Counter,
+    Display,
+    Queue,
+    Ratings,
+    Security,
+    Server,
+    Service,
+    Site,
+)
 from config.paths import resolve_paths
 from config.schema import Config
 
@@ -50,6 +60,7 @@ class Section:
 CORE_SECTIONS = ("site", "services", "counters", "queue", "ratings", "display", "security")
 #: The optional sections with a schema, by name (each is a field of Config).
 SECTIONS: dict[str, Section] = {
+    "server": Section(Server, paths=SERVER_PATHS, default=Server),
     "alerts": Section(AlertSettings, default=AlertSettings),
     "booking": Section(BookingSettings, default=BookingSettings),
     "upstream": Section(upstream.UpstreamSettings, paths=upstream.PATHS),

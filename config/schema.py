@@ -16,7 +16,7 @@ from config.alerts import AlertSettings
 from config.booking import BookingSettings
 from config.counter_keypad import CounterKeypadSettings
 from config.display_agent import DisplayAgentSettings
-from config.hub import Counter, Display, Level, Queue, Ratings, Security, Service, Site
+from config.hub import Counter, Display, Level, Queue, Ratings, Security, Server, Service, Site
 from config.kiosk import KioskSettings
 from config.rating_pad import RatingPadSettings
 from config.upstream import UpstreamSettings
@@ -34,6 +34,7 @@ class Config:
     ratings: Ratings
     display: Display
     security: Security
+    server: Server = field(default_factory=Server)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     booking: BookingSettings = field(default_factory=BookingSettings)
     upstream: UpstreamSettings | None = None

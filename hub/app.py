@@ -10,6 +10,7 @@ namespaces and the pages. Neither starts a thread: whatever runs the hub starts
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -90,7 +91,7 @@ def create_app(settings: Settings) -> Flask:
     _apply_limits(app, settings.config)
     socketio = SocketIO(
         app,
-        async_mode="threading",
+        async_mode=async_mode(),
         message_queue=settings.redis_url,
         channel=settings.redis_channel,
         cors_allowed_origins=None,  # same origin only (an empty list would allow any)
@@ -114,3 +115,11 @@ def _apply_limits(app: Flask, config: Config) -> None:
     """The web server's settings that follow ``[security]`` (also after a reload)."""
     app.config["MAX_CONTENT_LENGTH"] = config.security.max_body_bytes
     app.config["SESSION_COOKIE_SECURE"] = config.security.secure_cookies
+
+
+def async_mode() -> str:
+    """``gevent`` inside a gevent server process (gunicorn's gevent worker patches the
+    standard library before the app is built), else ``threading`` (tests, tools)."""
+    monkey = sys.modules.get("gevent.monkey")
+    patched = monkey is not None and monkey.is_module_patched("socket")
+    return "gevent" if patched else "threading"

@@ -23,6 +23,7 @@ from hub import errors
 from hub.accounts.actor import Actor
 from hub.clock import Clock
 from hub.store.db import read, write
+from hub.store.offload import blocking
 from hub.store.tables import auth_tokens, devices, login_failures, users
 
 logger = logging.getLogger(__name__)
@@ -97,7 +98,9 @@ class TokenService:
             )
         ok = False
         try:
-            ok = self.hasher.verify(user.password_hash if user else self._dummy_hash, password)
+            ok = blocking(
+                self.hasher.verify, user.password_hash if user else self._dummy_hash, password
+            )
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or user is None or not user.active:

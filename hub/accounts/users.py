@@ -15,6 +15,7 @@ from hub import errors
 from hub.accounts.passwords import check_password_policy
 from hub.clock import Clock
 from hub.store.db import read, write
+from hub.store.offload import blocking
 from hub.store.tables import auth_tokens, users
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -74,7 +75,7 @@ class UserService:
         if enforce_policy:
             check_password_policy(password, self.security, username)
         now = self.clock()
-        hashed = self.hasher.hash(password)
+        hashed = blocking(self.hasher.hash, password)
         with write(self.engine) as conn:
             row = conn.execute(select(users.c.id).where(users.c.username == username)).first()
             if row is None:
@@ -104,7 +105,7 @@ class UserService:
         """
         self._check_user_fields(username, role)
         check_password_policy(password, self.security, username)
-        hashed = self.hasher.hash(password)
+        hashed = blocking(self.hasher.hash, password)
         with write(self.engine) as conn:
             if conn.execute(select(users.c.id).where(users.c.username == username)).first():
                 raise errors.Conflict("Tên đăng nhập đã có người dùng", code="user_exists")
@@ -142,7 +143,7 @@ class UserService:
         user = self.get_user(user_id)
         check_password_policy(password, self.security, user["username"])
         now = self.clock()
-        hashed = self.hasher.hash(password)
+        hashed = blocking(self.hasher.hash, password)
         with write(self.engine) as conn:
             conn.execute(
                 update(users)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from typing import Any
 
-from config import ConfigError
+from config import Config, ConfigError, config_path, load_config
 from hub import errors
 
 logger = logging.getLogger("motcua")
@@ -43,6 +43,11 @@ def setup_logging(verbose: bool = False) -> None:
     # The threaded Werkzeug server is what we ship on a Pi (see BENCHMARKS.md); its
     # "production deployment" warning would only alarm an administrator.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+
+def load(args: argparse.Namespace) -> Config:
+    """The configuration named by ``--config`` or ``MOTCUA_CONFIG``."""
+    return load_config(config_path(getattr(args, "config", None)))
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

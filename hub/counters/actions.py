@@ -29,10 +29,11 @@ from config.wire import (
 from hub import errors
 from hub.accounts import Actor
 from hub.clock import Clock, iso
+from hub.counters.order import first_waiting
 from hub.counters.state import acting_state, audit_action, set_state, state_row
 from hub.counters.views import CounterViews
 from hub.events import Event, EventSink, counter_room
-from hub.queue import Candidate, TicketStatus, pick_next, site_day
+from hub.queue import TicketStatus, pick_next, site_day
 from hub.store import statements as st
 from hub.store.db import write
 from hub.tickets.estimates import Estimates
@@ -266,14 +267,8 @@ class CounterService:
             done, events = self._finish_current(conn, state, actor, TicketStatus.DONE)
             served = done.number if done is not None else None
             now = self.clock()
-            first = st.FIRST_WAITING_LOCKED if self._lock else st.FIRST_WAITING
-            params = {"services": list(counter.services),
-                      "today": site_day(now, self.config.site.timezone)}  # fmt: skip
-            candidates = [
-                Candidate(r.issued_at, r.id, r.is_priority)
-                for flag in (True, False)
-                if (r := conn.execute(first, {**params, "prio": flag}).first())
-            ]
+            today = site_day(now, self.config.site.timezone)
+            candidates = first_waiting(conn, list(counter.services), today, lock=self._lock)
             pick = pick_next(
                 candidates,
                 policy=self.config.queue.priority,

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
+
+from hub.store.offload import OffloadedSqlite, under_gevent
 
 logger = logging.getLogger(__name__)
 
@@ -64,15 +68,28 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
     """
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        options: dict[str, Any] = {}
+        if under_gevent():
+            # Every statement and commit in a real thread: one slow fsync never
+            # freezes the screens' greenlets (see hub.store.offload).
+            options["creator"] = partial(_offloaded_sqlite, make_url(url).database or "")
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             pool_size=16,
             max_overflow=32,
+            **options,
         )
         _configure_sqlite(engine, synchronous)
         return engine
     return create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
+
+
+def _offloaded_sqlite(path: str) -> OffloadedSqlite:
+    connection = sqlite3.connect(
+        path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    return OffloadedSqlite(connection)
 
 
 def make_test_engine(url: str) -> Engine:
