@@ -16,6 +16,7 @@ the hub itself, after gevent has patched the standard library.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
@@ -38,10 +39,19 @@ class HubServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
         bind: ``host:port``.
         workers: server processes.
         tls: ``(certificate, key)`` file paths to serve HTTPS only, or None.
+        on_ready: called in the master once the server listens.
+        on_exit: called in the master as the server ends.
     """
 
     def __init__(
-        self, settings: Settings, *, bind: str, workers: int, tls: tuple[str, str] | None
+        self,
+        settings: Settings,
+        *,
+        bind: str,
+        workers: int,
+        tls: tuple[str, str] | None,
+        on_ready: Callable[[], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.options: dict[str, Any] = {
@@ -60,6 +70,10 @@ class HubServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
         }
         if tls is not None:
             self.options["certfile"], self.options["keyfile"] = tls
+        if on_ready is not None:
+            self.options["when_ready"] = lambda _server: on_ready()
+        if on_exit is not None:
+            self.options["on_exit"] = lambda _server: on_exit()
         super().__init__()
 
     def load_config(self) -> None:

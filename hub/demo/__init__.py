@@ -1,39 +1,38 @@
 """``motcua demo``: a whole centre on one machine, with fake hardware.
 
 Clearly marked demo accounts and devices are created in a throw-away data
-folder; nothing here is ever used outside the demo.
+folder; nothing here is ever used outside the demo. The hub runs on the same
+production server as ``motcua serve``; the fake kiosk, pads, keypad and display
+agent run in a process of their own (:mod:`hub.demo.agents`) and talk to it
+over HTTP and Socket.IO, exactly as real Pis would.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
-import socket
+import subprocess
+import sys
 import tempfile
-import threading
-import time
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from argon2 import PasswordHasher
 
 from config import EXAMPLES, Config, load_config
 from config.wire import DeviceKind, Role
-from hub.app import create_app
-from hub.background import start_background
-from hub.context import Hub, hub_of
+from hub.accounts import DeviceService, UserService
+from hub.cli.server import HubServer
+from hub.clock import utcnow
 from hub.demo.history import seed_history
 from hub.settings import Settings
+from hub.store.db import make_engine, upgrade
 
 logger = logging.getLogger(__name__)
 
-#: Entry-point group of the demo's fake-hardware agents. Each is a callable
-#: ``start(*, config, hub_url, tokens, data_dir, stop, accounts) -> list[str]``
-#: (the lines to print); agents talk to the demo hub over HTTP like real Pis.
-DEMO_GROUP = "motcua.demo"
-
+CONFIG = EXAMPLES / "demo.toml"
 DEMO_USERS = (
     ("admin", "demo-admin-2026", Role.ADMIN, "Quản trị (demo)"),
     ("quanly", "demo-quanly-2026", Role.MANAGER, "Lãnh đạo Trung tâm (demo)"),
@@ -52,52 +51,67 @@ def add_command(sub: Any) -> None:
     demo.set_defaults(func=run_demo)
 
 
-def prepare(data_dir: Path) -> tuple[Flask, Hub, dict[str, str]]:
-    """Build the demo app in ``data_dir`` with its accounts and device tokens."""
-    os.environ["MOTCUA_DATA"] = str(data_dir)
-    os.environ.pop("MOTCUA_DATABASE_URL", None)
-    config = load_config(EXAMPLES / "demo.toml")
-    settings = Settings.from_env(config, data_dir)
-    app = create_app(settings)
-    hub = hub_of(app)
-    for username, password, role, name in DEMO_USERS:
-        hub.users.add_user(username, password, role, display_name=name, enforce_policy=False)
+def demo_devices(config: Config) -> list[tuple[str, str, str | None]]:
+    """Every device of the demo: ``(name, kind, counter)``."""
     last = config.counters[-1].id
-    devices: list[tuple[str, str, str | None]] = [
+    return [
         ("kiosk-demo", DeviceKind.KIOSK, None),
         ("screen-demo", DeviceKind.DISPLAY, None),
         ("display-agent-demo", DeviceKind.DISPLAY, None),
         (f"keypad-demo-{last}", DeviceKind.COUNTER_KEYPAD, last),
         *((f"pad-demo-{c.id}", DeviceKind.RATING_PAD, c.id) for c in config.counters),
     ]
-    tokens = {name: hub.devices.add_device(name, kind, counter) for name, kind, counter in devices}
+
+
+def prepare(data_dir: Path) -> tuple[Settings, dict[str, str]]:
+    """The demo's database in ``data_dir``: accounts, devices (their tokens) and history."""
+    os.environ["MOTCUA_DATA"] = str(data_dir)
+    os.environ.pop("MOTCUA_DATABASE_URL", None)
+    config = load_config(CONFIG)
+    settings = Settings.from_env(config, data_dir)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    users = UserService(engine, config.security, utcnow, PasswordHasher())
+    for username, password, role, name in DEMO_USERS:
+        users.add_user(username, password, role, display_name=name, enforce_policy=False)
+    devices = DeviceService(engine, utcnow)
+    tokens = {
+        name: devices.add_device(name, kind, counter)
+        for name, kind, counter in demo_devices(config)
+    }
     try:
-        seed_history(hub)
+        seed_history(engine, config, utcnow())
     except Exception:  # noqa: BLE001 - the demo runs without history too
         logger.exception("could not seed the demo history")
-    return app, hub, tokens
+    engine.dispose()  # the server's worker opens its own, after gevent patched it
+    return settings, tokens
 
 
 def run_demo(args: argparse.Namespace) -> int:
     """Run the demo until Ctrl+C."""
     data_dir = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="motcua-demo-"))
     data_dir.mkdir(parents=True, exist_ok=True)
-    app, hub, tokens = prepare(data_dir)
+    settings, tokens = prepare(data_dir)
     base = f"http://{args.host}:{args.port}"
-    stop = threading.Event()
-    background = start_background(app)
+    agents = FakeDevices(base, tokens, data_dir)
+    print("\n".join(banner(settings.config, base, data_dir)), flush=True)
+    server = HubServer(
+        settings,
+        bind=f"{args.host}:{args.port}",
+        workers=1,
+        tls=None,
+        on_ready=agents.start,
+        on_exit=agents.stop,
+    )
+    server.run()
+    return 0
 
-    def agents_when_up() -> None:
-        # The fake kiosk, pads, keypad and display agent talk to the hub over HTTP
-        # like real Pis; start them once it answers, so they begin connected.
-        wait_until_serving(args.host, args.port, stop)
-        agents = start_demo_agents(hub.config, base, tokens, data_dir, stop)
-        print("\n".join(["", "  Thiết bị giả lập (fake hardware):", *agents, ""]), flush=True)
 
-    threading.Thread(target=agents_when_up, name="demo-agents", daemon=True).start()
-    lines = [
+def banner(config: Config, base: str, data_dir: Path) -> list[str]:
+    """What the demo prints at start."""
+    return [
         "",
-        f"  motcua demo — {hub.config.site.name}",
+        f"  motcua demo — {config.site.name}",
         f"  data folder (throw-away): {data_dir}",
         "",
         f"  Màn hình gọi số (display)     {base}/display",
@@ -112,43 +126,35 @@ def run_demo(args: argparse.Namespace) -> int:
         "  Ctrl+C to stop.",
         "",
     ]
-    print("\n".join(lines), flush=True)
-    try:
-        hub.socketio.run(
-            app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=False
+
+
+class FakeDevices:
+    """The process running the demo's fake-hardware agents (:mod:`hub.demo.agents`)."""
+
+    def __init__(self, base: str, tokens: dict[str, str], data_dir: Path) -> None:
+        self.job_file = data_dir / "demo-agents.json"
+        self.job = {
+            "config": str(CONFIG),
+            "hub_url": base,
+            "tokens": tokens,
+            "data_dir": str(data_dir),
+            "accounts": [list(u) for u in DEMO_USERS],
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the agents (the server listens by now: they begin connected)."""
+        self.job_file.write_text(json.dumps(self.job), encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hub.demo.agents", str(self.job_file)]
         )
-    finally:
-        stop.set()
-        background.stop()
-    return 0
 
-
-def wait_until_serving(host: str, port: int, stop: threading.Event, timeout_s: float = 15) -> None:
-    """Block until ``host:port`` accepts connections (or the timeout passes)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and not stop.is_set():
+    def stop(self) -> None:
+        """Stop the agents (each closes its devices and outbox)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
         try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-
-
-def start_demo_agents(
-    config: Config, base: str, tokens: dict[str, str], data_dir: Path, stop: threading.Event
-) -> list[str]:
-    """Start the fake-hardware agents installed with this build; returns URL lines."""
-    lines: list[str] = []
-    for part in sorted(entry_points(group=DEMO_GROUP), key=lambda ep: ep.name):
-        start = part.load()
-        lines.extend(
-            start(
-                config=config,
-                hub_url=base,
-                tokens=tokens,
-                data_dir=data_dir,
-                stop=stop,
-                accounts=DEMO_USERS,
-            )
-        )
-    return lines
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Engine, func, insert, select
 
+from config import Config
 from config.wire import Role
 from hub.satisfaction import rollup_add_many
 from hub.stats import store_queue_day
@@ -21,10 +22,11 @@ from hub.store.tables import rating_presses, ratings, users
 logger = logging.getLogger(__name__)
 
 
-def seed_history(hub: Any, days: int = 42, seed: int = 7) -> int:
+def seed_history(
+    engine: Engine, config: Config, now: datetime, days: int = 42, seed: int = 7
+) -> int:
     """Made-up ratings and queue figures for the last ``days`` closed days (demo only)."""
-    config = hub.config
-    with read(hub.engine) as conn:
+    with read(engine) as conn:
         if conn.execute(select(func.count()).select_from(ratings)).scalar_one():
             return 0
         staff = [r.id for r in conn.execute(select(users.c.id).where(users.c.role == Role.STAFF))]
@@ -32,11 +34,10 @@ def seed_history(hub: Any, days: int = 42, seed: int = 7) -> int:
         return 0
     rng = random.Random(seed)
     zone = ZoneInfo(config.site.timezone)
-    now = hub.clock()
     today = now.astimezone(zone).date()
     levels = {lv.id: lv for lv in config.ratings.levels}
     made = 0
-    with write(hub.engine) as conn:
+    with write(engine) as conn:
         for back in range(days, 1, -1):
             day = today - timedelta(days=back)
             if day.isoweekday() > 5:

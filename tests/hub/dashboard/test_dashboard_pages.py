@@ -21,7 +21,7 @@ def history(hub, api, clock):
     """Six weeks of demo history up to 27 Nov 2026, then one live rating today at counter 1."""
     for name in ("canbo1", "canbo2", "canbo3"):
         api.user(name)
-    assert seed_history(hub) > 500
+    assert seed_history(hub.engine, hub.config, hub.clock()) > 500
     kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
     pad = api.device("pad-1", "rating-pad", "1")
     api.issue(kiosk)
