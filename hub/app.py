@@ -21,6 +21,7 @@ from config import Config
 from display import web as display_web
 from hub import api, dashboard, pages, sockets, ticket_pages
 from hub.accounts import DeviceService, TokenService, UserService, cheap_hasher
+from hub.accounts.cache import RedisInvalidation
 from hub.alerts import StreakRule
 from hub.audit import AuditLog
 from hub.booking import BookingService
@@ -53,6 +54,8 @@ def build_hub(settings: Settings, socketio: SocketIO) -> Hub:
     views = CounterViews(engine, config)
     tickets = TicketService(engine, config, sink, clock, estimates)
     outbox = Outbox(engine, clock)
+    tokens = TokenService(engine, config.security, clock, hasher)
+    revoked = tokens.cache.clear
     return Hub(
         settings=settings,
         engine=engine,
@@ -69,9 +72,14 @@ def build_hub(settings: Settings, socketio: SocketIO) -> Hub:
         ),
         stats=StatsService(engine, config),
         booking=BookingService(engine, tickets, clock, settings.secret_key),
-        users=UserService(engine, config.security, clock, hasher),
-        devices=DeviceService(engine, clock),
-        tokens=TokenService(engine, config.security, clock, hasher),
+        users=UserService(engine, config.security, clock, hasher, on_revoke=revoked),
+        devices=DeviceService(engine, clock, on_revoke=revoked),
+        tokens=tokens,
+        invalidation=(
+            RedisInvalidation(settings.redis_url, f"{settings.redis_channel}:tokens", tokens.cache)
+            if settings.redis_url
+            else None
+        ),
         audit=AuditLog(engine, clock),
         socketio=socketio,
     )

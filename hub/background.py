@@ -12,19 +12,29 @@ thread, so a slow upstream cannot hold back the rating windows:
   commit that queued one, else every ``[upstream] interval_s``);
 - ``closing``: close finished days' queue figures and check the periodic
   alert rules (every ``[alerts] check_every_s``);
-- ``booking-expiry``: cancel remote tickets at closing time (every minute).
+- ``booking-expiry``: cancel remote tickets at closing time (every minute);
+- ``token-revocations``: clear this process's token cache when another process
+  announces a revocation (with Redis; every process runs it).
 
-A job that raises is logged with its traceback and runs again at its next turn.
+With several server processes on PostgreSQL, only one runs each periodic job:
+the one holding its advisory lock (:class:`Leadership`). When that process
+dies, its connection closes, the lock is free, and another takes the job over
+at its next turn. A job that raises is logged with its traceback and runs
+again at its next turn.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from flask import Flask
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from hub.alerts import check_periodic
 from hub.booking import expire_bookings
@@ -53,13 +63,78 @@ class Job:
     run: Callable[[], object]
     every_s: Callable[[], float]
     wake: threading.Event | None = None
+    leader_only: bool = True
+    """Run by one process of the hub at a time (see :class:`Leadership`)."""
+
+
+class Leadership:
+    """Which of the hub's processes runs each periodic job.
+
+    On PostgreSQL a process leads a job while it holds the job's session advisory
+    lock, taken with ``pg_try_advisory_lock`` on a connection kept for that
+    purpose; the lock goes with the connection when the process dies. On SQLite
+    only one server process exists, and it leads every job.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+        self._held: set[str] = set()
+        self._lock = threading.Lock()
+
+    def leads(self, job: str) -> bool:
+        """True when this process runs ``job`` (taking it over when it is free)."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        with self._lock:
+            try:
+                conn = self._conn or self.engine.connect()
+                self._conn = conn
+                if job in self._held:
+                    conn.execute(text("SELECT 1"))  # the lock lives as long as this works
+                    conn.commit()
+                    return True
+                taken = conn.execute(ADVISORY_LOCK, {"key": lock_key(job)}).scalar()
+                conn.commit()
+            except DBAPIError as err:
+                logger.warning("leadership of the periodic jobs lost (%s)", type(err).__name__)
+                self._drop()
+                return False
+            if taken:
+                self._held.add(job)
+                logger.info("process %d now runs the periodic job %s", os.getpid(), job)
+            return bool(taken)
+
+    def release(self) -> None:
+        """Give every job up (at shutdown), so another process takes over at once."""
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except DBAPIError:
+                pass
+        self._conn = None
+        self._held.clear()
+
+
+ADVISORY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
+LOCK_NAMESPACE = 0x6D63_7561  # "mcua": keeps our keys apart from other applications'
+
+
+def lock_key(job: str) -> int:
+    """The 64-bit advisory lock key of a job's name."""
+    return (LOCK_NAMESPACE << 32 | zlib.crc32(job.encode())) - (1 << 63)
 
 
 class Background:
     """The hub's periodic jobs, each in a daemon thread, all ended by :meth:`stop`."""
 
-    def __init__(self, jobs: Sequence[Job]) -> None:
+    def __init__(self, jobs: Sequence[Job], leadership: Leadership | None = None) -> None:
         self.jobs = list(jobs)
+        self.leadership = leadership
         self.stopping = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -82,11 +157,14 @@ class Background:
                 job.wake.set()
         for thread in self._threads:
             thread.join(timeout_s)
+        if self.leadership is not None:
+            self.leadership.release()
 
     def _loop(self, job: Job) -> None:
         while not self.stopping.is_set():
             try:
-                job.run()
+                if self._leads(job):
+                    job.run()
             except Exception:  # noqa: BLE001 - a failed turn is logged; the next one retries
                 logger.exception("background job %s failed; it runs again next turn", job.name)
             if job.wake is None:
@@ -94,6 +172,9 @@ class Background:
             else:
                 job.wake.wait(job.every_s())
                 job.wake.clear()
+
+    def _leads(self, job: Job) -> bool:
+        return not job.leader_only or self.leadership is None or self.leadership.leads(job.name)
 
 
 def hub_jobs(hub: Hub, *, tick_s: float = 1.0) -> list[Job]:
@@ -130,6 +211,11 @@ def hub_jobs(hub: Hub, *, tick_s: float = 1.0) -> list[Job]:
         ),
         Job("closing", close_days, lambda: float(hub.config.alerts.check_every_s)),
         Job("booking-expiry", bookings, lambda: 60 * tick_s),
+        *(
+            [Job("token-revocations", hub.invalidation.listen, lambda: 0.0, leader_only=False)]
+            if hub.invalidation is not None
+            else []
+        ),
     ]
 
 
@@ -147,7 +233,7 @@ def start_background(
     hub = hub_of(app)
     wanted = set(only) if only is not None else None
     jobs = [job for job in hub_jobs(hub, tick_s=tick_s) if wanted is None or job.name in wanted]
-    background = Background(jobs)
+    background = Background(jobs, Leadership(hub.engine))
     background.start()
     app.extensions[BACKGROUND_EXTENSION] = background
     return background

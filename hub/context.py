@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from config import Config
 from hub.accounts import DeviceService, TokenService, UserService
+from hub.accounts.cache import RedisInvalidation
 from hub.audit import AuditLog
 from hub.booking import BookingService
 from hub.clock import Clock
@@ -45,6 +46,8 @@ class Hub:
     tokens: TokenService
     audit: AuditLog
     socketio: SocketIO
+    invalidation: RedisInvalidation | None = None
+    """Token revocations shared with the hub's other processes (with Redis)."""
     on_reconfigure: list[Callable[[Config], None]] = field(default_factory=list)
     """Called with each reloaded configuration (e.g. the web server's limits)."""
 

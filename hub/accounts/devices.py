@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,9 +26,13 @@ ONLINE_WITHIN_S = 90
 class DeviceService:
     """The device registry."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, on_revoke: Callable[[], None] = lambda: None
+    ) -> None:
         self.engine = engine
         self.clock = clock
+        self.on_revoke = on_revoke
+        """Called after a device's old token stopped working (clears token caches)."""
 
     @staticmethod
     def _check_device_fields(name: str, kind: str, counter_id: str | None) -> None:
@@ -92,7 +97,8 @@ class DeviceService:
             # A re-registered device starts afresh: no stale heartbeat from its old life.
             values.update(last_seen_at=None, version=None, status=None, address=None)
             conn.execute(update(devices).where(devices.c.id == row.id).values(**values))
-            return int(row.id), token
+        self.on_revoke()
+        return int(row.id), token
 
     def rekey_device(self, device_id: int) -> str:
         """A new token for a device (the old one stops working). Raises NotFound."""
@@ -105,6 +111,7 @@ class DeviceService:
             ).rowcount
             if not changed:
                 raise errors.NotFound("Không có thiết bị này", code="unknown_device")
+        self.on_revoke()
         return token
 
     def revoke_device(self, device_id: int) -> None:
@@ -114,6 +121,7 @@ class DeviceService:
             ).rowcount
             if not changed:
                 raise errors.NotFound("Không có thiết bị này", code="unknown_device")
+        self.on_revoke()
 
     def heartbeat(self, actor: Actor, version: str, status: dict[str, Any], address: str) -> None:
         with write(self.engine) as conn:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from config.hub import Security
 from hub import errors
 from hub.accounts.actor import Actor
+from hub.accounts.cache import TokenCache
 from hub.clock import Clock
 from hub.store.db import read, write
 from hub.store.offload import blocking
@@ -59,12 +60,18 @@ class TokenService:
     """
 
     def __init__(
-        self, engine: Engine, security: Security, clock: Clock, hasher: PasswordHasher
+        self,
+        engine: Engine,
+        security: Security,
+        clock: Clock,
+        hasher: PasswordHasher,
+        cache: TokenCache | None = None,
     ) -> None:
         self.engine = engine
         self.security = security
         self.clock = clock
         self.hasher = hasher
+        self.cache = cache or TokenCache()
         # A real hash to verify against when the user does not exist, so a login
         # for an unknown name costs the same time as one with a wrong password.
         self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
@@ -150,12 +157,26 @@ class TokenService:
                 .where(auth_tokens.c.token_hash == token_hash(token))
                 .values(revoked_at=self.clock())
             )
+        self.cache.clear()
 
     def resolve(self, token: str) -> Actor | None:
-        """The user or device a bearer token belongs to, or ``None``."""
+        """The user or device a bearer token belongs to, or ``None``.
+
+        A resolved token is cached for a second (:class:`~hub.accounts.cache.TokenCache`);
+        every change of credentials clears the cache at once.
+        """
         if not token or len(token) > 200:
             return None
         digest = token_hash(token)
+        cached = self.cache.get(digest)
+        if cached is not None:
+            return cached
+        actor = self._lookup(digest)
+        if actor is not None:
+            self.cache.put(digest, actor)
+        return actor
+
+    def _lookup(self, digest: str) -> Actor | None:
         now = self.clock()
         with read(self.engine) as conn:
             row = conn.execute(_USER_BY_TOKEN, {"digest": digest}).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -41,12 +42,19 @@ class UserService:
     """
 
     def __init__(
-        self, engine: Engine, security: Security, clock: Clock, hasher: PasswordHasher
+        self,
+        engine: Engine,
+        security: Security,
+        clock: Clock,
+        hasher: PasswordHasher,
+        on_revoke: Callable[[], None] = lambda: None,
     ) -> None:
         self.engine = engine
         self.security = security
         self.clock = clock
         self.hasher = hasher
+        self.on_revoke = on_revoke
+        """Called after a change that ended someone's logins (clears token caches)."""
 
     @staticmethod
     def _check_user_fields(username: str, role: str) -> None:
@@ -92,7 +100,8 @@ class UserService:
                 values["display_name"] = display_name
             conn.execute(update(users).where(users.c.id == row[0]).values(**values))
             revoke_user_tokens(conn, row[0], now)
-            return int(row[0]), False
+        self.on_revoke()
+        return int(row[0]), False
 
     def create_user(
         self, username: str, password: str, role: str, *, display_name: str | None = None
@@ -156,6 +165,7 @@ class UserService:
                 )
             )
             revoke_user_tokens(conn, user_id, now)
+        self.on_revoke()
 
     def user_count(self) -> int:
         """How many users exist (none: ``serve`` asks for a first admin)."""
@@ -198,3 +208,5 @@ class UserService:
                 raise errors.NotFound("Không có người dùng này", code="unknown_user")
             if not active:
                 revoke_user_tokens(conn, user_id, self.clock())
+        if not active:
+            self.on_revoke()

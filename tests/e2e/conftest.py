@@ -130,7 +130,7 @@ def postgres_site(tmp_path: Path, postgres_url: str) -> Site:
     """A seeded site in its own PostgreSQL schema."""
     env = clean_env({"MOTCUA_DATABASE_URL": postgres_url, "MOTCUA_DATA": str(tmp_path / "data")})
     cli = MotcuaCli(DEMO_CONFIG, env, tmp_path)
-    seed = _seed(cli, parallel=True, full=False)
+    seed = _seed(cli, parallel=True, full=True)
     return Site(
         config=SiteConfig.read(DEMO_CONFIG),
         env=env,

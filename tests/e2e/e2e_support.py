@@ -177,6 +177,8 @@ class HubProcess:
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.serve_args: list[str] = []
+        """More options of ``motcua serve`` (e.g. ``["--workers", "2"]``)."""
 
     @property
     def url(self) -> str:
@@ -203,6 +205,7 @@ class HubProcess:
             LOCALHOST,
             "--port",
             str(self.port),
+            *self.serve_args,
         ]
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== start #{self.starts} on port {self.port} =====\n".encode())
@@ -214,6 +217,7 @@ class HubProcess:
                 stderr=subprocess.STDOUT,
                 env=self.env,
                 cwd=self.cwd,
+                start_new_session=True,  # its own group: kill() reaches the workers too
             )
 
     def wait_healthy(self, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
@@ -235,9 +239,13 @@ class HubProcess:
         raise RuntimeError(f"hub {self.name} not healthy after {timeout_s} s:\n{self.log_tail()}")
 
     def kill(self) -> None:
-        """``kill -9``: no chance to flush or close anything."""
+        """``kill -9`` of the server and its worker processes: no chance to flush or close
+        anything."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self._reap()
 
     def stop(self) -> None:
