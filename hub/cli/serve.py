@@ -19,6 +19,7 @@ from hub.cli import EXIT_USAGE, CliError, load
 from hub.cli.server import HubServer
 from hub.clock import utcnow
 from hub.settings import Settings
+from hub.store.backup import serving
 from hub.store.db import make_engine, upgrade
 
 logger = logging.getLogger("motcua")
@@ -59,7 +60,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     print(f"motcua hub for «{config.site.name}» on {scheme}://{args.host}:{args.port}", flush=True)
     server = HubServer(settings, bind=f"{args.host}:{args.port}", workers=args.workers, tls=tls)
-    server.run()
+    with serving(settings.data_dir):  # `motcua restore` waits until this is released
+        server.run()
     return 0
 
 

@@ -28,6 +28,7 @@ from hub.cli.server import HubServer
 from hub.clock import utcnow
 from hub.demo.history import seed_history
 from hub.settings import Settings
+from hub.store.backup import serving
 from hub.store.db import make_engine, upgrade
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,8 @@ def run_demo(args: argparse.Namespace) -> int:
         on_ready=agents.start,
         on_exit=agents.stop,
     )
-    server.run()
+    with serving(data_dir):
+        server.run()
     return 0
 
 

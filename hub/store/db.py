@@ -23,10 +23,13 @@ from typing import Any
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from hub.errors import HubError
 from hub.store.offload import OffloadedSqlite, under_gevent
 
 logger = logging.getLogger(__name__)
@@ -187,7 +190,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                     conn.commit()
                 try:
                     with conn.begin():
-                        command.upgrade(alembic_config(conn), revision)
+                        config = alembic_config(conn)
+                        refuse_newer(conn, config)
+                        command.upgrade(config, revision)
                 finally:
                     if conn.dialect.name == "postgresql":
                         conn.execute(text("SELECT pg_advisory_unlock(74656)"))
@@ -198,6 +203,35 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 raise
             logger.info("database busy while migrating (%s); retrying", err.orig)
             time.sleep(0.25)
+
+
+class DatabaseTooNew(HubError):
+    """The database was migrated by a newer motcua than this one."""
+
+    status = 503
+    code = "database_too_new"
+
+
+def refuse_newer(conn: Connection, config: AlembicConfig) -> None:
+    """Refuse a database at a migration this code does not know.
+
+    Raises:
+        DatabaseTooNew: naming both versions.
+    """
+    current = MigrationContext.configure(conn).get_current_revision()
+    scripts = ScriptDirectory.from_config(config)
+    if current is None:
+        return
+    try:
+        scripts.get_revision(current)
+        return
+    except CommandError:
+        pass
+    raise DatabaseTooNew(
+        f"the database is at migration {current}, newer than this motcua knows "
+        f"(its newest is {scripts.get_current_head()}): install the newer motcua, "
+        "or restore a backup made with this one"
+    )
 
 
 def current_revision(engine: Engine) -> str | None:
