@@ -231,3 +231,15 @@ class Server:
 
 
 SERVER_PATHS = ("tls_cert", "tls_key")
+
+
+@dataclass(frozen=True, config=STRICT)
+class Retention:
+    """``[retention]``: how long personal data is kept (absent: until ``motcua purge``).
+
+    With ``keep_personal_days``, the hub erases by itself, every night, the personal
+    and per-person data of the days older than that (tickets and their QR ids, phone
+    digests, raw presses, failed logins); figures and reports stay.
+    """
+
+    keep_personal_days: Annotated[int, Field(ge=7, le=3650)] | None = None

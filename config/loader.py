@@ -30,6 +30,7 @@ from config.hub import (
     Display,
     Queue,
     Ratings,
+    Retention,
     Security,
     Server,
     Service,
@@ -61,6 +62,7 @@ CORE_SECTIONS = ("site", "services", "counters", "queue", "ratings", "display", 
 #: The optional sections with a schema, by name (each is a field of Config).
 SECTIONS: dict[str, Section] = {
     "server": Section(Server, paths=SERVER_PATHS, default=Server),
+    "retention": Section(Retention, default=Retention),
     "alerts": Section(AlertSettings, default=AlertSettings),
     "booking": Section(BookingSettings, default=BookingSettings),
     "upstream": Section(upstream.UpstreamSettings, paths=upstream.PATHS),

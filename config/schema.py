@@ -16,7 +16,18 @@ from config.alerts import AlertSettings
 from config.booking import BookingSettings
 from config.counter_keypad import CounterKeypadSettings
 from config.display_agent import DisplayAgentSettings
-from config.hub import Counter, Display, Level, Queue, Ratings, Security, Server, Service, Site
+from config.hub import (
+    Counter,
+    Display,
+    Level,
+    Queue,
+    Ratings,
+    Retention,
+    Security,
+    Server,
+    Service,
+    Site,
+)
 from config.kiosk import KioskSettings
 from config.rating_pad import RatingPadSettings
 from config.upstream import UpstreamSettings
@@ -35,6 +46,7 @@ class Config:
     display: Display
     security: Security
     server: Server = field(default_factory=Server)
+    retention: Retention = field(default_factory=Retention)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     booking: BookingSettings = field(default_factory=BookingSettings)
     upstream: UpstreamSettings | None = None

@@ -13,6 +13,8 @@ thread, so a slow upstream cannot hold back the rating windows:
 - ``closing``: close finished days' queue figures and check the periodic
   alert rules (every ``[alerts] check_every_s``);
 - ``booking-expiry``: cancel remote tickets at closing time (every minute);
+- ``retention``: erase the personal data older than ``[retention]
+  keep_personal_days`` (every six hours; nothing without the setting);
 - ``token-revocations``: clear this process's token cache when another process
   announces a revocation (with Redis; every process runs it).
 
@@ -31,6 +33,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import Connection, Engine, text
@@ -40,6 +43,8 @@ from hub.alerts import check_periodic
 from hub.booking import expire_bookings
 from hub.context import Hub, hub_of
 from hub.federation import OutboxSender, enqueue_queue_day
+from hub.queue import site_day
+from hub.retention import purge_personal
 from hub.screens import check_unseen
 from hub.stats import roll_queue_days
 
@@ -195,6 +200,14 @@ def hub_jobs(hub: Hub, *, tick_s: float = 1.0) -> list[Job]:
     def unseen() -> None:
         check_unseen(hub.engine, timeout_s=hub.config.display.ack_timeout_s, now=hub.clock())
 
+    def retention() -> None:
+        keep = hub.config.retention.keep_personal_days
+        if keep is not None:
+            now = hub.clock()
+            today = site_day(now, hub.config.site.timezone)
+            cut = today - timedelta(days=keep)
+            purge_personal(hub.engine, hub.config, cut, now, hub.audit, "system")
+
     def bookings() -> None:
         if hub.booking.enabled():
             expire_bookings(hub.booking)
@@ -211,6 +224,7 @@ def hub_jobs(hub: Hub, *, tick_s: float = 1.0) -> list[Job]:
         ),
         Job("closing", close_days, lambda: float(hub.config.alerts.check_every_s)),
         Job("booking-expiry", bookings, lambda: 60 * tick_s),
+        Job("retention", retention, lambda: 6 * 3600 * tick_s),
         *(
             [Job("token-revocations", hub.invalidation.listen, lambda: 0.0, leader_only=False)]
             if hub.invalidation is not None
