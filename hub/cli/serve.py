@@ -16,7 +16,7 @@ from config.wire import Role
 from hub.accounts import UserService
 from hub.audit import AuditLog
 from hub.cli import EXIT_USAGE, CliError, load
-from hub.cli.server import HubServer
+from hub.cli.server import HubServer, warn_without_public_url
 from hub.clock import utcnow
 from hub.settings import Settings
 from hub.store.backup import serving
@@ -58,7 +58,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "clear; run `motcua tls init` and set [server] tls_cert and tls_key",
             args.host,
         )
-    print(f"motcua hub for «{config.site.name}» on {scheme}://{args.host}:{args.port}", flush=True)
+    base = f"{scheme}://{args.host}:{args.port}"
+    print(f"motcua hub for «{config.site.name}» on {base}", flush=True)
+    warn_without_public_url(config, base)
     server = HubServer(settings, bind=f"{args.host}:{args.port}", workers=args.workers, tls=tls)
     with serving(settings.data_dir):  # `motcua restore` waits until this is released
         server.run()

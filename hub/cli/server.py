@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
+from config import Config
 from hub.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,6 +30,19 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 WORKER_CLASS = "gevent"
+
+
+def warn_without_public_url(config: Config, base: str) -> None:
+    """Say loudly that the tickets' QR codes will not open on phones without
+    ``[site] public_url`` (they would point at an address only this machine knows)."""
+    if config.site.public_url:
+        return
+    logger.warning(
+        "[site] public_url is not set: the QR codes printed on tickets will point at %s "
+        "and will NOT open on citizens' phones. Set public_url to the address phones on "
+        'the centre\'s Wi-Fi reach the hub at, e.g. public_url = "http://192.168.1.10:8080"',
+        base,
+    )
 
 
 class HubServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped

@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,7 +25,7 @@ from argon2 import PasswordHasher
 from config import EXAMPLES, Config, load_config
 from config.wire import DeviceKind, Role
 from hub.accounts import DeviceService, UserService
-from hub.cli.server import HubServer
+from hub.cli.server import HubServer, warn_without_public_url
 from hub.clock import utcnow
 from hub.demo.history import seed_history
 from hub.settings import Settings
@@ -48,7 +49,14 @@ def add_command(sub: Any) -> None:
     demo = sub.add_parser("demo", help="a whole centre on this machine with fake hardware")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8080)
-    demo.add_argument("--data", help="data folder (default: a new temporary folder)")
+    demo.add_argument(
+        "--data", help="data folder (default: a new temporary folder, removed at the end)"
+    )
+    demo.add_argument(
+        "--simulate",
+        action="store_true",
+        help="citizens arrive and officers call them by themselves (a morning, sped up)",
+    )
     demo.set_defaults(func=run_demo)
 
 
@@ -57,7 +65,6 @@ def demo_devices(config: Config) -> list[tuple[str, str, str | None]]:
     last = config.counters[-1].id
     return [
         ("kiosk-demo", DeviceKind.KIOSK, None),
-        ("screen-demo", DeviceKind.DISPLAY, None),
         ("display-agent-demo", DeviceKind.DISPLAY, None),
         (f"keypad-demo-{last}", DeviceKind.COUNTER_KEYPAD, last),
         *((f"pad-demo-{c.id}", DeviceKind.RATING_PAD, c.id) for c in config.counters),
@@ -92,10 +99,19 @@ def run_demo(args: argparse.Namespace) -> int:
     """Run the demo until Ctrl+C."""
     data_dir = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="motcua-demo-"))
     data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _serve_demo(args, data_dir)
+    finally:
+        if not args.data:  # the throw-away folder goes with the demo
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _serve_demo(args: argparse.Namespace, data_dir: Path) -> int:
     settings, tokens = prepare(data_dir)
     base = f"http://{args.host}:{args.port}"
-    agents = FakeDevices(base, tokens, data_dir)
+    agents = FakeDevices(base, tokens, data_dir, simulate=args.simulate)
     print("\n".join(banner(settings.config, base, data_dir)), flush=True)
+    warn_without_public_url(settings.config, base)
     server = HubServer(
         settings,
         bind=f"{args.host}:{args.port}",
@@ -133,7 +149,9 @@ def banner(config: Config, base: str, data_dir: Path) -> list[str]:
 class FakeDevices:
     """The process running the demo's fake-hardware agents (:mod:`hub.demo.agents`)."""
 
-    def __init__(self, base: str, tokens: dict[str, str], data_dir: Path) -> None:
+    def __init__(
+        self, base: str, tokens: dict[str, str], data_dir: Path, *, simulate: bool = False
+    ) -> None:
         self.job_file = data_dir / "demo-agents.json"
         self.job = {
             "config": str(CONFIG),
@@ -141,6 +159,7 @@ class FakeDevices:
             "tokens": tokens,
             "data_dir": str(data_dir),
             "accounts": [list(u) for u in DEMO_USERS],
+            "simulate": simulate,
         }
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from config import load_config
 from hub.cli import setup_logging
+from hub.demo.simulate import Simulation
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,12 @@ def main() -> int:
         signal.signal(sig, lambda *_: stop.set())
     lines = start_all(job, stop)
     print("\n".join(["", "  Thiết bị giả lập (fake hardware):", *lines, ""]), flush=True)
+    if job.get("simulate"):
+        officers = [(u, p) for u, p, role, _ in job["accounts"] if role == "staff"]
+        Simulation(
+            load_config(job["config"]), job["hub_url"], job["tokens"]["kiosk-demo"], officers, stop
+        ).start()
+        print("  Mô phỏng: công dân đến lấy số, cán bộ gọi số (--simulate)", flush=True)
     stop.wait()
     return 0
 
