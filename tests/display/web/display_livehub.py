@@ -259,7 +259,7 @@ class HubProcess:
                 if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     self._ready = True
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or queued while the worker boots
                 pass
             time.sleep(0.05)
         raise RuntimeError(f"motcua serve did not start: {self.log.read_text()[-2000:]}")
