@@ -229,7 +229,7 @@ class HubProcess:
                     response = session.get(f"{self.url}/healthz", timeout=2)
                     if response.status_code == 200:
                         return
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):  # the worker still boots
                     pass
                 time.sleep(0.1)
         raise RuntimeError(f"hub {self.name} not healthy after {timeout_s} s:\n{self.log_tail()}")

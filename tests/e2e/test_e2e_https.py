@@ -38,7 +38,7 @@ class HttpsHub(HubProcess):
             try:
                 if requests.get(f"{self.url}/healthz", timeout=2, verify=self.ca_file).ok:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # the worker still boots
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"hub not healthy after {timeout_s} s:\n{self.log_tail()}")
