@@ -1,4 +1,4 @@
-"""Benchmark: the ticket kiosk — button press → last byte at the printer; memory; idle CPU.
+"""Benchmark: the Pi agents — kiosk press → last byte at the printer; memory; idle CPU.
 
 1. **Press → print.** The real agent (:class:`kiosk.dispenser.Dispenser`) with a
    gpiozero mock pin as its button and a ``file`` printer whose path is a FIFO,
@@ -10,6 +10,10 @@
    a file printer, the touch page on), after 50 tickets through its local API:
    resident memory (``VmRSS``, peak ``VmHWM``) from ``/proc``, then CPU time
    over an idle period (heartbeats and field refreshes still run).
+3. **The rating pad's memory.** ``motcua rating-pad`` as a process of its own (one
+   counter, three buttons on mock pins, listening on ``/devices`` over WebSocket):
+   its own thread presses a button 50 times (as a citizen would), the presses are
+   sent to the hub, then ``VmRSS`` and ``VmHWM`` are read the same way.
 
 Run: ``.venv/bin/python -m bench.bench_kiosk [--presses 200] [--idle-s 30]``.
 Writes ``bench/results/kiosk.json``.
@@ -21,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -49,8 +54,10 @@ settings = Settings.from_env(load_config(EXAMPLES / "demo.toml"), Path(sys.argv[
 settings.background = False
 app = create_app(settings)
 server = make_server("127.0.0.1", 0, app, threaded=True)
-token = app.extensions["motcua"].devices.add_device("kiosk-bench", "kiosk", None)
-print(server.server_port, token, flush=True)
+devices = app.extensions["motcua"].devices
+token = devices.add_device("kiosk-bench", "kiosk", None)
+pad = devices.add_device("pad-bench", "rating-pad", "1")
+print(server.server_port, token, pad, flush=True)
 server.serve_forever()
 """
 
@@ -68,7 +75,7 @@ def _env(data: Path) -> dict[str, str]:
 
 @contextmanager
 def hub_process(data: Path):
-    """A hub on the demo site in a process of its own; yields (url, kiosk token)."""
+    """A hub on the demo site in a process of its own; yields (url, kiosk token, pad token)."""
     proc = subprocess.Popen(
         [sys.executable, "-c", _HUB, str(data)],
         cwd=REPO,
@@ -81,8 +88,8 @@ def hub_process(data: Path):
         line = proc.stdout.readline() if proc.stdout else ""
         if not line:
             raise RuntimeError("the hub did not start")
-        port, token = line.split()
-        yield f"http://127.0.0.1:{port}", token
+        port, token, pad = line.split()
+        yield f"http://127.0.0.1:{port}", token, pad
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -134,10 +141,7 @@ def measure_latency(presses: int) -> dict[str, Any]:
 
     with (
         tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,
-        hub_process(Path(tmp)) as (
-            url,
-            token,
-        ),
+        hub_process(Path(tmp)) as (url, token, _pad),
     ):
         fifo = FifoPrinterEnd(Path(tmp) / "printer.fifo")
         printer = EscposTicketPrinter.file(fifo.path, paper_mm=80)
@@ -223,10 +227,7 @@ def measure_process(command: str, idle_s: float, tickets: int = 50) -> dict[str,
     """RSS after ``tickets`` tickets, then CPU over ``idle_s`` seconds of idling."""
     with (
         tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,
-        hub_process(Path(tmp)) as (
-            url,
-            token,
-        ),
+        hub_process(Path(tmp)) as (url, token, _pad),
     ):
         port = _free_port()
         config = Path(tmp) / "kiosk.toml"
@@ -287,6 +288,74 @@ def measure_process(command: str, idle_s: float, tickets: int = 50) -> dict[str,
     }
 
 
+# `motcua rating-pad` (the same command line as on a Pi), with a thread that presses the
+# mock pins: GPIOZERO_PIN_FACTORY=mock makes every pin of the process a mock pin.
+_PAD = r"""
+import sys, threading, time
+from pathlib import Path
+def press(n):
+    from gpiozero import Device
+    ready = Path(sys.argv[2])
+    while Device.pin_factory is None:
+        time.sleep(0.05)
+    time.sleep(2)  # the pad starts its loop and its socket
+    pin = Device.pin_factory.pin(17)
+    for _ in range(n):
+        pin.drive_low(); time.sleep(0.02); pin.drive_high(); time.sleep(0.06)
+    ready.write_text("pressed")
+threading.Thread(target=press, args=(int(sys.argv[3]),), daemon=True).start()
+from hub.cli import main
+sys.exit(main(["--config", sys.argv[1], "rating-pad"]))
+"""
+
+
+def measure_pad_process(presses: int = 50) -> dict[str, Any]:
+    """``motcua rating-pad``'s resident memory after ``presses`` presses sent to the hub."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-pad-") as tmp,
+        hub_process(Path(tmp)) as (url, _token, pad),
+    ):
+        config = Path(tmp) / "pad.toml"
+        config.write_text(
+            f'[rating_pad]\nhub_url = "{url}"\noutbox = "{tmp}/pad.sqlite"\n'
+            f'reason_s = 0.1\n[[rating_pad.counters]]\ncounter = "1"\ntoken = "{pad}"\n'
+            "buttons = { very_satisfied = 17, satisfied = 27, unsatisfied = 22 }\n"
+            "leds = { very_satisfied = 5, satisfied = 6, unsatisfied = 13 }\n",
+            "utf-8",
+        )
+        marker = Path(tmp) / "pressed"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _PAD, str(config), str(marker), str(presses)],
+            cwd=REPO,
+            env=_env(Path(tmp)),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while not marker.exists():
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("motcua rating-pad did not press")
+                time.sleep(0.1)
+            time.sleep(3)  # the sender delivers the outbox
+            status = _proc_status(proc.pid)
+            with closing(sqlite3.connect(Path(tmp) / "pad.sqlite")) as db:
+                waiting = db.execute("SELECT count(*) FROM presses").fetchone()[0]
+            if waiting:
+                raise RuntimeError(f"{waiting} presses never reached the hub")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    return {
+        "command": "motcua rating-pad",
+        "rss_after_presses_mb": round(status["VmRSS"] / 1024, 1),
+        "rss_peak_mb": round(status["VmHWM"] / 1024, 1),
+        "threads": status["Threads"],
+        "presses_before": presses,
+        "presses_delivered": presses,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run both parts, print the figures and write the JSON results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -296,12 +365,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     latency = measure_latency(args.presses)
     processes = [measure_process(command, args.idle_s) for command in COMMANDS]
+    pad = measure_pad_process()
     result = {
         "benchmark": "kiosk",
         "description": "GPIO press → last byte at a file printer (FIFO), hub in its own process; "
         "`motcua kiosk` memory and idle CPU",
         "press_to_print": latency,
         "processes": processes,
+        "rating_pad": pad,
         "targets": {"press_to_print_ms": 60, "rss_mb": 60, "idle_cpu_percent": 0},
         "environment": {
             "python": platform.python_version(),
@@ -324,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
             f"idle CPU {process['idle_cpu_percent']} % over {process['idle_s']:.0f} s; "
             f"{process['threads']} threads"
         )
+    print(
+        f"{pad['command']}: RSS {pad['rss_after_presses_mb']} MB (peak {pad['rss_peak_mb']} MB) "
+        f"after {pad['presses_before']} presses; {pad['threads']} threads"
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {args.output}")

@@ -5,7 +5,7 @@ recall, mark a no-show, complete, and pause/resume; the counter's LED board
 shows the result. Example::
 
     [counter_keypad]
-    hub_url = "http://10.0.0.2:8080"
+    hub_url = "http://10.0.0.2:8080"     # or "https://…" with ca_file = "/etc/motcua/ca.pem"
     token_file = "/etc/motcua/keypad-3.token"
     keypad = { name = "Numeric Keypad" }      # or path = "/dev/input/by-id/…"
     # keymap defaults: KEY_KPENTER call_next, KEY_KPPLUS recall, KEY_KPMINUS no_show,
@@ -36,7 +36,7 @@ __all__ = [
     "LedBoardSection",
 ]
 
-PATHS: tuple[str, ...] = ("token_file",)
+PATHS: tuple[str, ...] = ("token_file", "ca_file")
 """Keys holding a path, taken from the configuration file's folder when relative."""
 
 Command = Literal["call_next", "recall", "no_show", "complete", "pause"]
@@ -101,6 +101,7 @@ class CounterKeypadSettings:
     """The ``[counter_keypad]`` section."""
 
     hub_url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    ca_file: str | None = None
     token: str | None = None
     token_file: str | None = None
     counter: CounterId | None = None

@@ -4,7 +4,8 @@ A Pi's file may hold this section alone; the agent learns the counters and the
 calls from the hub's ``/display`` namespace. Example::
 
     [display_agent]
-    hub_url = "http://192.168.1.10:8080"
+    hub_url = "http://192.168.1.10:8080"      # or "https://…" with the centre's CA:
+    # ca_file = "/etc/motcua/ca.pem"           # (`motcua tls init`; else the system's store)
     token_file = "/etc/motcua/display.token"   # `motcua device add sanh-pi --kind display`
     screen = "sanh-pi"                          # the name its acknowledgements carry
     audio = "aplay"             # "aplay" (ALSA default), "none" (the TV's browser speaks),
@@ -38,7 +39,7 @@ from config.hub import DEFAULT_TEMPLATE
 
 __all__ = ["PATHS", "BoardSettings", "DisplayAgentSettings"]
 
-PATHS = ("token_file", "clip_dir")
+PATHS = ("token_file", "ca_file", "clip_dir")
 """Keys holding a path, taken from the configuration file's folder when relative."""
 
 _URL = re.compile(r"^https?://[^\s/]+")
@@ -90,6 +91,7 @@ class DisplayAgentSettings:
     """The whole ``[display_agent]`` section."""
 
     hub_url: str
+    ca_file: str | None = None
     token: str | None = None
     token_file: str | None = None
     screen: ScreenName = "display-agent"

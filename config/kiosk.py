@@ -4,7 +4,8 @@ A Pi's file may hold this section alone: the kiosk learns the fields, their
 names and the site (name, timezone, public URL) from the hub. Example::
 
     [kiosk]
-    hub_url = "http://10.0.0.2:8080"
+    hub_url = "http://10.0.0.2:8080"         # or "https://…" with the centre's CA:
+    # ca_file = "/etc/motcua/ca.pem"          # (`motcua tls init`; else the system's store)
     token_file = "/etc/motcua/kiosk.token"
     listen = "127.0.0.1:8090"                 # the touch page; "" turns it off
     error_led = 5
@@ -55,7 +56,7 @@ __all__ = [
     "TicketSettings",
 ]
 
-PATHS = ("token_file", "printer.path", "printer.out_dir", "ticket.logo")
+PATHS = ("token_file", "ca_file", "printer.path", "printer.out_dir", "ticket.logo")
 """Keys holding a path, taken from the configuration file's folder when relative."""
 
 _URL = re.compile(r"^https?://[^\s/]+")
@@ -201,6 +202,7 @@ class KioskSettings:
 
     hub_url: str
     printer: PrinterSettings
+    ca_file: str | None = None
     token: str | None = None
     token_file: str | None = None
     listen: str = "127.0.0.1:8090"

@@ -5,7 +5,7 @@ is bound to its counter on the hub). Buttons on GPIO, or keys of a USB
 keypad, map to the rating levels. Example::
 
     [rating_pad]
-    hub_url = "http://10.0.0.2:8080"
+    hub_url = "http://10.0.0.2:8080"     # or "https://…" with ca_file = "/etc/motcua/ca.pem"
     device = "pad-sanh-a"
     outbox = "/var/lib/motcua/rating-pad.sqlite"
 
@@ -35,7 +35,7 @@ from config.hub import DEFAULT_LEVELS, DEFAULT_REASONS
 
 __all__ = ["LEVELS", "PATHS", "PadCounter", "PadKeypad", "RatingPadSettings"]
 
-PATHS: tuple[str, ...] = ("outbox", "counters[].token_file")
+PATHS: tuple[str, ...] = ("outbox", "ca_file", "counters[].token_file")
 """Keys holding a path, taken from the configuration file's folder when relative."""
 
 LEVELS = tuple(level.id for level in DEFAULT_LEVELS)
@@ -79,6 +79,7 @@ class RatingPadSettings:
 
     hub_url: Annotated[str, Field(pattern=r"^https?://\S+$")]
     counters: Annotated[tuple[PadCounter, ...], Field(min_length=1)]
+    ca_file: str | None = None
     device: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$")] | None = None
     outbox: str = "var/rating-pad.sqlite"
     levels: tuple[Slug, ...] = LEVELS

@@ -120,9 +120,11 @@ def create_app(settings: Settings) -> Flask:
 
 
 def _apply_limits(app: Flask, config: Config) -> None:
-    """The web server's settings that follow ``[security]`` (also after a reload)."""
+    """The web server's settings that follow ``[security]`` and ``[server]`` (also after
+    a reload): session cookies are Secure when asked for, and always with TLS."""
     app.config["MAX_CONTENT_LENGTH"] = config.security.max_body_bytes
-    app.config["SESSION_COOKIE_SECURE"] = config.security.secure_cookies
+    secure = config.security.secure_cookies or config.server.tls is not None
+    app.config["SESSION_COOKIE_SECURE"] = secure
 
 
 def async_mode() -> str:

@@ -11,8 +11,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from config.display_agent import DisplayAgentSettings
 from display.announcer import (
     DEFAULT_CLIP_DIR,
@@ -21,22 +19,23 @@ from display.announcer import (
     call_phrase,
     render_announcement,
 )
+from kiosk.kit.hub_client import HubClient, HubUnreachable
 
 __all__ = ["AnnouncementSource", "fetch_call_audio"]
 
 logger = logging.getLogger(__name__)
 
 
-def fetch_call_audio(base_url: str, seq: int, timeout_s: float) -> bytes | None:
+def fetch_call_audio(hub: HubClient, seq: int, timeout_s: float) -> bytes | None:
     """The hub's WAV of call ``seq`` (``GET /display/audio/<seq>.wav``), or None."""
     try:
-        response = requests.get(f"{base_url}/display/audio/{seq}.wav", timeout=timeout_s)
-    except requests.RequestException as err:
-        logger.info("no audio from the hub for call %s: %s", seq, type(err).__name__)
+        answer = hub.fetch("GET", f"/display/audio/{seq}.wav", timeout_s=timeout_s)
+    except HubUnreachable as err:
+        logger.info("no audio from the hub for call %s: %s", seq, err)
         return None
-    if response.status_code == 200 and response.content[:4] == b"RIFF":
-        return response.content
-    logger.info("no audio from the hub for call %s: HTTP %s", seq, response.status_code)
+    if answer.status == 200 and answer.body[:4] == b"RIFF":
+        return answer.body
+    logger.info("no audio from the hub for call %s: HTTP %s", seq, answer.status)
     return None
 
 
@@ -47,10 +46,12 @@ class AnnouncementSource:
 
     Args:
         settings: The ``[display_agent]`` section.
+        hub: The agent's client of the hub (its address and certificate check).
     """
 
-    def __init__(self, settings: DisplayAgentSettings) -> None:
+    def __init__(self, settings: DisplayAgentSettings, hub: HubClient) -> None:
         self.settings = settings
+        self.hub = hub
         self._clips: Any = None
 
     def wav(self, call: dict[str, Any]) -> bytes | None:
@@ -58,7 +59,7 @@ class AnnouncementSource:
         settings = self.settings
         if settings.audio_source == "hub":
             timeout = min(settings.hub_timeout_s, 3.0)
-            data = fetch_call_audio(settings.hub_url, call["seq"], timeout)
+            data = fetch_call_audio(self.hub, call["seq"], timeout)
             if data is not None:
                 return data
         try:

@@ -47,6 +47,7 @@ from display.agent.reports import AckOutbox, HealthReporter
 from hardware.ports import AudioOutput
 from kiosk.kit.hub_client import HubClient
 from kiosk.kit.runner import Firewall
+from kiosk.kit.tls import certificate_error, socketio_options
 
 __all__ = ["DisplayAgent"]
 
@@ -96,7 +97,7 @@ class DisplayAgent:
             line.report = self._queue.put
         self.speaker = None
         if audio is not None:
-            source = AnnouncementSource(settings)
+            source = AnnouncementSource(settings, hub)
             self.speaker = Speaker(settings, audio, source, self._queue.put)
         self.sio = socketio.Client(
             reconnection=True,
@@ -104,6 +105,7 @@ class DisplayAgent:
             reconnection_delay=settings.reconnect_delay_s,
             reconnection_delay_max=settings.reconnect_max_s,
             randomization_factor=0.2,
+            **socketio_options(settings.hub_url, hub.tls),
         )
         put = self._queue.put
         self.sio.on("connect", lambda: put(("connected",)), namespace=NS_DISPLAY)
@@ -205,8 +207,13 @@ class DisplayAgent:
                     wait_timeout=self.settings.hub_timeout_s,
                 )
             except Exception as err:  # socketio raises several kinds; retry all
-                logger.info("hub %s not reachable (%s); retry in %.1f s",
-                            self.settings.hub_url, err, delay)  # fmt: skip
+                problem = certificate_error(err, self.settings.ca_file)
+                if problem is not None:
+                    logger.error("hub %s: %s; retry in %.1f s",
+                                 self.settings.hub_url, problem, delay)  # fmt: skip
+                else:
+                    logger.info("hub %s not reachable (%s); retry in %.1f s",
+                                self.settings.hub_url, err, delay)  # fmt: skip
                 if self._stop.wait(delay):
                     return
                 delay = min(delay * 2, self.settings.reconnect_max_s)

@@ -116,5 +116,7 @@ def build_agent(settings: DisplayAgentSettings) -> DisplayAgent:
         BoardLine(b.key, make_board(b), tuple(b.address_map), settings.retry_s)
         for b in settings.boards
     ]
-    hub = HubClient(settings.hub_url, token, timeout_s=settings.hub_timeout_s)
+    hub = HubClient(
+        settings.hub_url, token, timeout_s=settings.hub_timeout_s, ca_file=settings.ca_file
+    )
     return DisplayAgent(settings, lines, make_audio(settings), hub)

@@ -472,9 +472,9 @@
     $("status").hidden = connected;
   }
 
+  // WebSocket only: a long-polling session would have to stay on one server process.
   const socket = io("/display", {
-    transports: ["websocket", "polling"],
-    tryAllTransports: true,
+    transports: ["websocket"],
     reconnection: true,
     // First retry after ~0.3 s, then doubling with ±50 % jitter (so 200 screens do not
     // knock in step), never more than 2 s apart: a hall TV must recover quickly, and a

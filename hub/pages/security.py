@@ -1,7 +1,8 @@
 """Web security of the pages: session, CSRF, roles, headers.
 
 - **Session.** A signed cookie (HttpOnly, SameSite=Lax; Secure when
-  ``security.secure_cookies`` is set or the request came over HTTPS) holding
+  ``security.secure_cookies`` is set, when ``[server]`` has TLS, or when the
+  request came over HTTPS) holding
   ``token`` — the user's login token (``session["token"]``, resolved with
   ``hub.tokens.resolve`` on every request, so logout, expiry, a disabled
   account or a new password end the session at once) — and ``csrf``.
@@ -15,8 +16,9 @@
   does; a browser never sends one by itself) and may answer JSON only
   (``json_only=True``: no login is a 401, never the login page).
 - **Headers.** A Content-Security-Policy with no inline script, nosniff,
-  frame denial, a strict referrer policy, and HSTS over HTTPS, on every
-  response that did not set its own.
+  frame denial, a strict referrer policy, and HSTS (one year) on every answer
+  given over HTTPS, on every response that did not set its own. A hub with
+  ``[server] tls_cert`` serves HTTPS only (gunicorn), so its every answer has it.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ def build_agent(settings: CounterKeypadSettings) -> CounterKeypadAgent:
         settings.hub_url,
         read_token(settings.token, settings.token_file),
         timeout_s=settings.timeout_s,
+        ca_file=settings.ca_file,
     )
     try:
         bound = device_counter(client)

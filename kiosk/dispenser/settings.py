@@ -79,7 +79,7 @@ def build_agent(
         keypad_opener: Returns an open evdev device (tests pass a pipe-backed one).
 
     Raises:
-        ConfigError: The token file, a pin name or a keymap is unusable.
+        ConfigError: The token file, the CA file, a pin name or a keymap is unusable.
         DeviceUnavailable: GPIO pins cannot be claimed.
     """
 
@@ -90,6 +90,12 @@ def build_agent(
         token = read_token(settings.token, settings.token_file)
     except ValueError as err:
         raise problem("token_file", err) from None
+    try:
+        client = HubClient(
+            settings.hub_url, token, timeout_s=settings.hub_timeout_s, ca_file=settings.ca_file
+        )
+    except ValueError as err:
+        raise problem("ca_file", err) from None
     params = settings.printer.params()
     try:
         printer = open_printer(settings.printer.kind, **params)
@@ -124,7 +130,7 @@ def build_agent(
         keypad = _build_keypad(settings.keypad, keypad_opener, problem)
     return Dispenser(
         settings,
-        client=HubClient(settings.hub_url, token, timeout_s=settings.hub_timeout_s),
+        client=client,
         printer=printer,
         buttons=buttons,
         leds=leds,

@@ -38,6 +38,7 @@ from hardware.ports import Indicator
 from kiosk.kit.hub_client import HubRejected, HubUnreachable, agent_version
 from kiosk.kit.outbox import Outbox, Press
 from kiosk.kit.runner import Firewall
+from kiosk.kit.tls import certificate_error, socketio_options
 from kiosk.rating_pad.devices import CounterPad
 
 __all__ = ["THANK_YOU_S", "VERSION", "RatingPad"]
@@ -130,7 +131,12 @@ class RatingPad:
         self.events.put(("close", counter))
 
     def _listen(self, pad: CounterPad) -> None:
-        sio = socketio.Client(reconnection=True, reconnection_delay_max=10)
+        # WebSocket only: no long-polling session to keep on one server process.
+        sio = socketio.Client(
+            reconnection=True,
+            reconnection_delay_max=10,
+            **socketio_options(self.settings.hub_url, pad.client.tls),
+        )
         sio.on(EV_RATING_OPEN, lambda data: self._if_mine(pad, data, "open"), namespace=NS_DEVICES)
         sio.on(
             EV_RATING_CLOSE, lambda data: self._if_mine(pad, data, "close"), namespace=NS_DEVICES
@@ -145,14 +151,21 @@ class RatingPad:
                         self.settings.hub_url,
                         namespaces=[NS_DEVICES],
                         auth={"token": pad.client.token},
+                        transports=["websocket"],
                         wait_timeout=10,
                     )
                     logger.info("counter %s listening on /devices", pad.counter)
                     return
                 except Exception as err:  # noqa: BLE001 - socketio raises several kinds
-                    logger.info(
-                        "counter %s: /devices not reachable (%s)", pad.counter, type(err).__name__
-                    )
+                    problem = certificate_error(err, self.settings.ca_file)
+                    if problem is not None:
+                        logger.error("counter %s: /devices: %s", pad.counter, problem)
+                    else:
+                        logger.info(
+                            "counter %s: /devices not reachable (%s)",
+                            pad.counter,
+                            type(err).__name__,
+                        )
                     self.stop_event.wait(delay)
                     delay = min(delay * 2, 30.0)
 

@@ -42,7 +42,8 @@ def build_pad(
 
 
 def _counter_pad(settings: RatingPadSettings, counter: PadCounter, pin_factory: Any) -> CounterPad:
-    client = HubClient(settings.hub_url, read_token(counter.token, counter.token_file))
+    token = read_token(counter.token, counter.token_file)
+    client = HubClient(settings.hub_url, token, ca_file=settings.ca_file)
     panel: ButtonPanel
     if counter.buttons:
         panel = GpioButtons(

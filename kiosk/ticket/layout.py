@@ -226,7 +226,9 @@ def font_path(weight: str = "Bold") -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=256)
+# Each size is a FreeType face of its own (~0.2 MB resident): the sizes a ticket uses
+# stay, and the numbers' fitted sizes come and go instead of piling up over a day.
+@functools.lru_cache(maxsize=32)
 def load_font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     """A cached Be Vietnam Pro font object (see :func:`font_path`) at ``size`` px."""
     # BASIC layout: precomposed Vietnamese needs no shaping, and it keeps the

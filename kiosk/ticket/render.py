@@ -132,7 +132,9 @@ def _line_masks(text: str, weight: str, size: int, max_width: int) -> tuple[Imag
     return tuple(masks)
 
 
-@functools.lru_cache(maxsize=64)
+# A number is printed once a day (a reprint at most): a few are kept, not a day's worth
+# (each mask is tens of KB, and they stayed resident on a Pi).
+@functools.lru_cache(maxsize=8)
 def _number_mask(text: str, max_width: int, max_size: int) -> Image.Image:
     """The number's ink mask, as large as fits ``max_width``, cropped to its ink
     vertically (digits have no descenders; empty space would waste paper)."""

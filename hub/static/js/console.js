@@ -276,7 +276,8 @@
   // --------------------------------------------------------------- live
   function startSocket() {
     if (typeof window.io !== "function") return false;
-    socket = window.io("/counter", { transports: ["websocket", "polling"] });
+    // WebSocket only (no sticky sessions across server processes); it reconnects by itself.
+    socket = window.io("/counter", { transports: ["websocket"] });
     socket.on("connect", () => {
       setConn("online");
       socket.emit("watch", { counter: cfg.counter });

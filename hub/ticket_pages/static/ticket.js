@@ -133,8 +133,9 @@
 
   function connect() {
     if (typeof window.io !== "function") { return; }
+    // WebSocket only: no long-polling session to keep on one server process.
     var socket = window.io("/display", {
-      transports: ["websocket", "polling"],
+      transports: ["websocket"],
       reconnection: true,
       reconnectionDelay: 1000,
       reconnectionDelayMax: 10000
