@@ -70,7 +70,8 @@ def _cpu_s(pid: int) -> float | None:
 
 def prepare(data_dir: Path) -> tuple[Path, str]:
     """A demo-centre database with one officer and a kiosk; returns (config, kiosk token)."""
-    from config import EXAMPLES, load_config
+    from config.paths import EXAMPLES
+    from config.schema import load_config
     from hub.app import create_app
     from hub.settings import Settings
 

@@ -46,7 +46,8 @@ REPO = Path(__file__).resolve().parents[1]
 _HUB = r"""
 import sys
 from pathlib import Path
-from config import EXAMPLES, load_config
+from config.paths import EXAMPLES
+from config.schema import load_config
 from hub.app import create_app
 from hub.settings import Settings
 from werkzeug.serving import make_server

@@ -42,7 +42,7 @@ RESULTS = Path(__file__).parent / "results" / "ratings.json"
 
 def bench_config(counters: int) -> Any:
     """A site with ``counters`` counters and 20 fields (names only matter for labels)."""
-    from config import parse_config
+    from config.schema import parse_config
 
     services = [{"id": f"f{i:02d}", "name": f"Lĩnh vực {i}"} for i in range(20)]
     raw = {

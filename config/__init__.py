@@ -1,41 +1,7 @@
 """The motcua configuration: one TOML file, validated into frozen dataclasses.
 
 Every package of motcua imports its settings from here; this package imports
-no other package of ours.
+no other package of ours. Import from the module you need (``config.schema``
+for the whole file, ``config.loader`` for one section, ``config.kiosk`` for a
+section's schema…): an agent on a Pi then builds only its own section's schema.
 """
-
-from pathlib import Path
-
-from config.errors import ConfigError, ConfigProblem
-from config.hub import Counter, Display, Level, Queue, Ratings, Service, Site
-from config.loader import (
-    config_path,
-    load_config,
-    load_section,
-    parse_config,
-    parse_section,
-    validate_section,
-)
-from config.schema import Config
-
-EXAMPLES = Path(__file__).parent / "examples"
-
-__all__ = [
-    "EXAMPLES",
-    "Config",
-    "ConfigError",
-    "ConfigProblem",
-    "Counter",
-    "Display",
-    "Level",
-    "Queue",
-    "Ratings",
-    "Service",
-    "Site",
-    "config_path",
-    "load_config",
-    "load_section",
-    "parse_config",
-    "parse_section",
-    "validate_section",
-]

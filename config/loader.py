@@ -1,10 +1,11 @@
 """The one loader: TOML → validated sections, every error at once.
 
-Every section a file holds is validated when the file is loaded, with the
-same rules: the file, the key, what is wrong, and a "did you mean". Paths in
-a section are taken from the file's folder (:mod:`config.paths`). The hub
-loads a whole file (:func:`load_config`); an agent on a Pi loads its own
-section from a file that may hold it alone (:func:`load_section`).
+Every section is validated with the same rules: the file, the key, what is
+wrong, and a "did you mean". Paths in a section are taken from the file's
+folder (:mod:`config.paths`). An agent on a Pi loads its own section from a
+file that may hold it alone (:func:`load_section`); the hub loads the whole file
+through :func:`config.schema.load_config`, which checks every section with the
+same functions.
 """
 
 from __future__ import annotations
@@ -12,66 +13,19 @@ from __future__ import annotations
 import os
 import tomllib
 import typing
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from config import counter_keypad, display_agent, kiosk, rating_pad, upstream
-from config.alerts import AlertSettings
-from config.booking import BookingSettings
 from config.errors import ConfigError, ConfigProblem, did_you_mean
-from config.hub import (
-    SERVER_PATHS,
-    Counter,
-    Display,
-    Queue,
-    Ratings,
-    Retention,
-    Security,
-    Server,
-    Service,
-    Site,
-)
 from config.paths import resolve_paths
-from config.schema import Config
 
 T = TypeVar("T")
-Paths = Iterable[str] | None
 
-
-@dataclass(frozen=True)
-class Section:
-    """How one optional section of the file is validated.
-
-    Attributes:
-        kind: its schema (a pydantic dataclass).
-        paths: its path-valued keys (see :func:`config.paths.resolve_paths`).
-        default: the value when the section is absent (``None``: stays ``None``).
-    """
-
-    kind: Any
-    paths: tuple[str, ...] = ()
-    default: Callable[[], Any] | None = None
-
-
-CORE_SECTIONS = ("site", "services", "counters", "queue", "ratings", "display", "security")
-#: The optional sections with a schema, by name (each is a field of Config).
-SECTIONS: dict[str, Section] = {
-    "server": Section(Server, paths=SERVER_PATHS, default=Server),
-    "retention": Section(Retention, default=Retention),
-    "alerts": Section(AlertSettings, default=AlertSettings),
-    "booking": Section(BookingSettings, default=BookingSettings),
-    "upstream": Section(upstream.UpstreamSettings, paths=upstream.PATHS),
-    # The agents' sections: a Pi's file may hold one alone (see load_section).
-    "kiosk": Section(kiosk.KioskSettings, paths=kiosk.PATHS),
-    "rating_pad": Section(rating_pad.RatingPadSettings, paths=rating_pad.PATHS),
-    "counter_keypad": Section(counter_keypad.CounterKeypadSettings, paths=counter_keypad.PATHS),
-    "display_agent": Section(display_agent.DisplayAgentSettings, paths=display_agent.PATHS),
-}
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
@@ -167,57 +121,13 @@ def validate_section(path: str, prefix: str, kind: type[T], raw: Any) -> T:
         raise ConfigError(path, problems) from None
 
 
-def _collect(path: str, problems: list[ConfigProblem], prefix: str, kind: Any, raw: Any) -> Any:
+def collect(path: str, problems: list[ConfigProblem], prefix: str, kind: Any, raw: Any) -> Any:
+    """:func:`validate_section`, its problems added to ``problems`` (None then)."""
     try:
         return validate_section(path, prefix, kind, raw)
     except ConfigError as err:
         problems.extend(err.problems)
         return None
-
-
-def _cross_check(
-    services: tuple[Service, ...],
-    counters: tuple[Counter, ...],
-    display: Display | None,
-) -> list[ConfigProblem]:
-    problems: list[ConfigProblem] = []
-    service_ids = [s.id for s in services]
-    counter_ids = [c.id for c in counters]
-    for label, ids in (("services", service_ids), ("counters", counter_ids)):
-        seen: set[str] = set()
-        for i, ident in enumerate(ids):
-            if ident in seen:
-                problems.append(ConfigProblem(f"{label}[{i}].id", f'"{ident}" is used twice'))
-            seen.add(ident)
-    for i, counter in enumerate(counters):
-        if not counter.services:
-            problems.append(ConfigProblem(f"counters[{i}].services", "needs at least one field"))
-        for j, sid in enumerate(counter.services):
-            if sid not in service_ids:
-                problems.append(
-                    ConfigProblem(
-                        f"counters[{i}].services[{j}]",
-                        f'unknown service "{sid}"' + did_you_mean(sid, service_ids),
-                    )
-                )
-    for i, screen in enumerate(display.screens if display else ()):
-        for j, cid in enumerate(screen.counters):
-            if cid not in counter_ids:
-                problems.append(
-                    ConfigProblem(
-                        f"display.screens[{i}].counters[{j}]",
-                        f'unknown counter "{cid}"' + did_you_mean(cid, counter_ids),
-                    )
-                )
-        for j, sid in enumerate(screen.services):
-            if sid not in service_ids:
-                problems.append(
-                    ConfigProblem(
-                        f"display.screens[{i}].services[{j}]",
-                        f'unknown service "{sid}"' + did_you_mean(sid, service_ids),
-                    )
-                )
-    return problems
 
 
 def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -238,98 +148,18 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ConfigError(name, [ConfigProblem("", f"not valid TOML: {err}")]) from None
 
 
-def load_config(path: str | os.PathLike[str]) -> Config:
-    """Load and validate a hub configuration.
-
-    Raises:
-        ConfigError: with every problem found, each naming the file and key.
-    """
-    name = str(path)
-    raw = read_toml(path)
-    return parse_config(raw, name)
-
-
-def _optional_sections(
-    raw: Mapping[str, Any], name: str, problems: list[ConfigProblem]
-) -> dict[str, Any]:
-    """Every registered section of ``raw``, validated (or its default)."""
-    out: dict[str, Any] = {}
-    for key, section in SECTIONS.items():
-        if key not in raw:
-            out[key] = section.default() if section.default else None
-            continue
-        value = resolve_paths(raw[key], name, section.paths)
-        out[key] = _collect(name, problems, key, section.kind, value)
-    return out
-
-
-def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
-    """Validate an already-parsed TOML mapping (see :func:`load_config`)."""
-    problems: list[ConfigProblem] = []
-    known = CORE_SECTIONS + tuple(SECTIONS)
-    for key in raw:
-        if key not in known:
-            problems.append(ConfigProblem(key, "unknown section" + did_you_mean(key, known)))
-    if "site" not in raw:
-        problems.append(ConfigProblem("site", "is required"))
-    site = _collect(name, problems, "site", Site, raw["site"]) if "site" in raw else None
-    raw_services = raw.get("services", [])
-    if not raw_services:
-        problems.append(ConfigProblem("services", "declare at least one [[services]]"))
-    services = _collect(name, problems, "services", tuple[Service, ...], raw_services) or ()
-    raw_counters = raw.get("counters", [])
-    if not raw_counters:
-        problems.append(ConfigProblem("counters", "declare at least one [[counters]]"))
-    counters = _collect(name, problems, "counters", tuple[Counter, ...], raw_counters) or ()
-    queue = _collect(name, problems, "queue", Queue, raw.get("queue", {}))
-    ratings = _collect(name, problems, "ratings", Ratings, raw.get("ratings", {}))
-    display = _collect(name, problems, "display", Display, raw.get("display", {}))
-    security = _collect(name, problems, "security", Security, raw.get("security", {}))
-    optional = _optional_sections(raw, name, problems)
-    if services and counters:
-        problems.extend(_cross_check(services, counters, display))
-    if problems:
-        raise ConfigError(name, problems)
-    assert site is not None  # a missing [site] is a problem above
-    return Config(
-        path=name,
-        site=site,
-        services=services,
-        counters=counters,
-        queue=queue,
-        ratings=ratings,
-        display=display,
-        security=security,
-        **optional,
-    )
-
-
-@typing.overload
 def load_section(
-    path: str | os.PathLike[str], section: str, kind: type[T], paths: Paths = None
-) -> T: ...
-
-
-@typing.overload
-def load_section(
-    path: str | os.PathLike[str], section: str, kind: None = None, paths: Paths = None
-) -> Any: ...
-
-
-def load_section(
-    path: str | os.PathLike[str],
-    section: str,
-    kind: Any = None,
-    paths: Paths = None,
-) -> Any:
+    path: str | os.PathLike[str], section: str, kind: type[T], paths: Iterable[str] = ()
+) -> T:
     """Load one agent section (e.g. ``kiosk``) from a file that may hold it alone.
+
+    Only that section's schema is needed, so an agent on a Pi builds no other.
 
     Args:
         path: the file.
         section: the section's name.
-        kind: its schema; by default the one :data:`SECTIONS` registers for it.
-        paths: its path-valued keys, taken from the file's folder when relative; by
-            default the registered ones.
+        kind: its schema.
+        paths: its path-valued keys, taken from the file's folder when relative.
 
     Raises:
         ConfigError: the file is unreadable, the section missing or invalid.
@@ -338,28 +168,9 @@ def load_section(
 
 
 def parse_section(
-    raw: Mapping[str, Any],
-    section: str,
-    name: str,
-    kind: Any = None,
-    paths: Paths = None,
-) -> Any:
-    """Validate one section of an already-parsed file (see :func:`load_section`).
-
-    Args:
-        raw: the parsed TOML file.
-        section: the section's name.
-        name: the file's name, for error messages and relative paths.
-        kind: its schema; by default the one :data:`SECTIONS` registers for it.
-        paths: its path-valued keys; by default the registered ones.
-    """
-    registered = SECTIONS.get(section)
-    if kind is None:
-        if registered is None:
-            raise ValueError(f"no schema registered for section [{section}]")
-        kind = registered.kind
-    if paths is None:
-        paths = registered.paths if registered is not None else ()
+    raw: Mapping[str, Any], section: str, name: str, kind: type[T], paths: Iterable[str] = ()
+) -> T:
+    """Validate one section of an already-parsed file (see :func:`load_section`)."""
     if section not in raw:
         raise ConfigError(name, [ConfigProblem(section, f"section [{section}] is missing")])
     return validate_section(name, section, kind, resolve_paths(raw[section], name, paths))

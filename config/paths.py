@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+EXAMPLES = Path(__file__).parent / "examples"
+"""The example configurations shipped with motcua."""
+
 
 def resolve_path(value: str, base: Path) -> str:
     """``value`` as an absolute path, relative ones taken from ``base``."""

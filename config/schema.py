@@ -4,19 +4,26 @@ Each part lives in its own module (:mod:`config.hub`, :mod:`config.alerts`,
 :mod:`config.upstream`, :mod:`config.booking`, and one per agent:
 :mod:`config.kiosk`, :mod:`config.rating_pad`, :mod:`config.counter_keypad`,
 :mod:`config.display_agent`); this module puts them together. Every section is
-checked when the file is loaded (see :mod:`config.loader`), so a mistake anywhere
-stops any command at start.
+checked when the file is loaded (:func:`load_config`, with the one loader's
+functions of :mod:`config.loader`), so a mistake anywhere stops any command at
+start.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from config import counter_keypad, display_agent, kiosk, rating_pad, upstream
 from config.alerts import AlertSettings
 from config.booking import BookingSettings
 from config.counter_keypad import CounterKeypadSettings
 from config.display_agent import DisplayAgentSettings
+from config.errors import ConfigError, ConfigProblem, did_you_mean
 from config.hub import (
+    SERVER_PATHS,
     Counter,
     Display,
     Level,
@@ -29,6 +36,8 @@ from config.hub import (
     Site,
 )
 from config.kiosk import KioskSettings
+from config.loader import collect, read_toml
+from config.paths import resolve_paths
 from config.rating_pad import RatingPadSettings
 from config.upstream import UpstreamSettings
 
@@ -66,3 +75,145 @@ class Config:
     def level(self, level_id: str) -> Level | None:
         """The rating level ``level_id``, or None."""
         return next((lv for lv in self.ratings.levels if lv.id == level_id), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    """How one optional section of the file is validated.
+
+    Attributes:
+        kind: its schema (a pydantic dataclass).
+        paths: its path-valued keys (see :func:`config.paths.resolve_paths`).
+        default: the value when the section is absent (``None``: stays ``None``).
+    """
+
+    kind: Any
+    paths: tuple[str, ...] = ()
+    default: Callable[[], Any] | None = None
+
+
+CORE_SECTIONS = ("site", "services", "counters", "queue", "ratings", "display", "security")
+#: The optional sections with a schema, by name (each is a field of Config).
+SECTIONS: dict[str, Section] = {
+    "server": Section(Server, paths=SERVER_PATHS, default=Server),
+    "retention": Section(Retention, default=Retention),
+    "alerts": Section(AlertSettings, default=AlertSettings),
+    "booking": Section(BookingSettings, default=BookingSettings),
+    "upstream": Section(upstream.UpstreamSettings, paths=upstream.PATHS),
+    # The agents' sections: a Pi's file may hold one alone (see load_section).
+    "kiosk": Section(kiosk.KioskSettings, paths=kiosk.PATHS),
+    "rating_pad": Section(rating_pad.RatingPadSettings, paths=rating_pad.PATHS),
+    "counter_keypad": Section(counter_keypad.CounterKeypadSettings, paths=counter_keypad.PATHS),
+    "display_agent": Section(display_agent.DisplayAgentSettings, paths=display_agent.PATHS),
+}
+
+
+def _cross_check(
+    services: tuple[Service, ...],
+    counters: tuple[Counter, ...],
+    display: Display | None,
+) -> list[ConfigProblem]:
+    problems: list[ConfigProblem] = []
+    service_ids = [s.id for s in services]
+    counter_ids = [c.id for c in counters]
+    for label, ids in (("services", service_ids), ("counters", counter_ids)):
+        seen: set[str] = set()
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                problems.append(ConfigProblem(f"{label}[{i}].id", f'"{ident}" is used twice'))
+            seen.add(ident)
+    for i, counter in enumerate(counters):
+        if not counter.services:
+            problems.append(ConfigProblem(f"counters[{i}].services", "needs at least one field"))
+        for j, sid in enumerate(counter.services):
+            if sid not in service_ids:
+                problems.append(
+                    ConfigProblem(
+                        f"counters[{i}].services[{j}]",
+                        f'unknown service "{sid}"' + did_you_mean(sid, service_ids),
+                    )
+                )
+    for i, screen in enumerate(display.screens if display else ()):
+        for j, cid in enumerate(screen.counters):
+            if cid not in counter_ids:
+                problems.append(
+                    ConfigProblem(
+                        f"display.screens[{i}].counters[{j}]",
+                        f'unknown counter "{cid}"' + did_you_mean(cid, counter_ids),
+                    )
+                )
+        for j, sid in enumerate(screen.services):
+            if sid not in service_ids:
+                problems.append(
+                    ConfigProblem(
+                        f"display.screens[{i}].services[{j}]",
+                        f'unknown service "{sid}"' + did_you_mean(sid, service_ids),
+                    )
+                )
+    return problems
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Load and validate a hub configuration.
+
+    Raises:
+        ConfigError: with every problem found, each naming the file and key.
+    """
+    name = str(path)
+    raw = read_toml(path)
+    return parse_config(raw, name)
+
+
+def _optional_sections(
+    raw: Mapping[str, Any], name: str, problems: list[ConfigProblem]
+) -> dict[str, Any]:
+    """Every registered section of ``raw``, validated (or its default)."""
+    out: dict[str, Any] = {}
+    for key, section in SECTIONS.items():
+        if key not in raw:
+            out[key] = section.default() if section.default else None
+            continue
+        value = resolve_paths(raw[key], name, section.paths)
+        out[key] = collect(name, problems, key, section.kind, value)
+    return out
+
+
+def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
+    """Validate an already-parsed TOML mapping (see :func:`load_config`)."""
+    problems: list[ConfigProblem] = []
+    known = CORE_SECTIONS + tuple(SECTIONS)
+    for key in raw:
+        if key not in known:
+            problems.append(ConfigProblem(key, "unknown section" + did_you_mean(key, known)))
+    if "site" not in raw:
+        problems.append(ConfigProblem("site", "is required"))
+    site = collect(name, problems, "site", Site, raw["site"]) if "site" in raw else None
+    raw_services = raw.get("services", [])
+    if not raw_services:
+        problems.append(ConfigProblem("services", "declare at least one [[services]]"))
+    services = collect(name, problems, "services", tuple[Service, ...], raw_services) or ()
+    raw_counters = raw.get("counters", [])
+    if not raw_counters:
+        problems.append(ConfigProblem("counters", "declare at least one [[counters]]"))
+    counters = collect(name, problems, "counters", tuple[Counter, ...], raw_counters) or ()
+    queue = collect(name, problems, "queue", Queue, raw.get("queue", {}))
+    ratings = collect(name, problems, "ratings", Ratings, raw.get("ratings", {}))
+    display = collect(name, problems, "display", Display, raw.get("display", {}))
+    security = collect(name, problems, "security", Security, raw.get("security", {}))
+    optional = _optional_sections(raw, name, problems)
+    if services and counters:
+        problems.extend(_cross_check(services, counters, display))
+    if problems:
+        raise ConfigError(name, problems)
+    assert site is not None  # a missing [site] is a problem above
+    return Config(
+        path=name,
+        site=site,
+        services=services,
+        counters=counters,
+        queue=queue,
+        ratings=ratings,
+        display=display,
+        security=security,
+        **optional,
+    )

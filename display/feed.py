@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from config import Config
+from config.schema import Config
 
 
 class ScreenFeed(Protocol):

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from config import config_path, load_config
+from config.loader import config_path
+from config.schema import load_config
 from display.announcer.audio import ESPEAK, render_announcement
 from display.announcer.clips import DEFAULT_CLIP_DIR, ClipSet
 from display.announcer.errors import AnnouncerError

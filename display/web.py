@@ -36,7 +36,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, send_file
 
-from config import Config
+from config.schema import Config
 from config.wire import error_body
 from display.announcer import (
     DEFAULT_CLIP_DIR,

@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask_socketio import SocketIO
 
-from config import Config
+from config.schema import Config
 from display import web as display_web
 from hub import api, dashboard, pages, sockets, ticket_pages
 from hub.accounts import DeviceService, TokenService, UserService, cheap_hasher

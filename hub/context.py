@@ -9,7 +9,7 @@ from flask import Flask, current_app, request
 from flask_socketio import SocketIO
 from sqlalchemy import Engine
 
-from config import Config
+from config.schema import Config
 from hub.accounts import DeviceService, TokenService, UserService
 from hub.accounts.cache import RedisInvalidation
 from hub.audit import AuditLog

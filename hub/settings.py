@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from config import Config
+from config.schema import Config
 from hub.clock import utcnow
 from hub.store.db import database_url, default_data_dir
 

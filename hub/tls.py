@@ -21,7 +21,7 @@ import hashlib
 import ssl
 from pathlib import Path
 
-from config import Config
+from config.schema import Config
 
 __all__ = [
     "CA_CERT",

@@ -9,7 +9,8 @@ Flask-SocketIO's WebSocket transport.
 
 from __future__ import annotations
 
-from config import config_path, load_config
+from config.loader import config_path
+from config.schema import load_config
 from hub.app import create_app
 from hub.background import start_background
 from hub.settings import Settings

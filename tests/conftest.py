@@ -32,7 +32,8 @@ def _drop_escpos_root_handler() -> None:
 
 _drop_escpos_root_handler()
 
-from config import EXAMPLES, Config, load_config  # noqa: E402
+from config.paths import EXAMPLES  # noqa: E402
+from config.schema import Config, load_config  # noqa: E402
 
 POSTGRES_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL")

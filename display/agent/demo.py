@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from config import Config
 from config.display_agent import DisplayAgentSettings
+from config.schema import Config
 from display.agent.devices import BoardLine
 from display.agent.loop import DisplayAgent
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from config import ConfigError, ConfigProblem, load_section
+from config import display_agent
 from config.display_agent import BoardSettings, DisplayAgentSettings
+from config.errors import ConfigError, ConfigProblem
+from config.loader import load_section
 from config.tokens import read_token
 from display.agent.devices import BoardLine
 from display.agent.loop import DisplayAgent
@@ -100,7 +102,7 @@ def load_display_agent_settings(path: str | Path) -> DisplayAgentSettings:
     Raises:
         ConfigError: The file is unreadable, the section is missing or invalid.
     """
-    settings: DisplayAgentSettings = load_section(path, SECTION)
+    settings = load_section(path, SECTION, DisplayAgentSettings, display_agent.PATHS)
     check(settings, str(path))
     return settings
 

@@ -8,7 +8,8 @@ import hashlib
 import re
 from typing import Any
 
-from config import Config, ConfigError, load_config
+from config.errors import ConfigError
+from config.schema import Config, load_config
 from hub import errors
 from hub.context import Hub
 

@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from config import Config
 from config.alerts import AlertSettings
+from config.schema import Config
 from config.wire import DeviceKind
 from hub.outbox import WEBHOOK, enqueue
 from hub.queue import site_day

@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from typing import Any
 
-from config import Config, ConfigError, config_path, load_config
+from config.errors import ConfigError
+from config.loader import config_path
+from config.schema import Config, load_config
 from hub import errors
 
 logger = logging.getLogger("motcua")

@@ -11,7 +11,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from config import Config
+from config.schema import Config
 from config.wire import Role
 from hub.accounts import UserService
 from hub.audit import AuditLog

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
-from config import Config
+from config.schema import Config
 from hub.settings import Settings
 
 if TYPE_CHECKING:

@@ -28,8 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from config import config_path
-from config.loader import read_toml
+from config.loader import config_path, read_toml
 from hub.cli import CliError
 from hub.store.db import default_data_dir
 from hub.tls import CA_CERT, CA_KEY, SERVER_CERT, SERVER_KEY, default_folder, fingerprint

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from config import Config
+from config.schema import Config
 from config.wire import (
     EV_CALL,
     EV_COUNTER,

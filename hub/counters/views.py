@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select
 
-from config import Config
+from config.schema import Config
 from hub.clock import iso
 from hub.store import queries
 from hub.store.db import read

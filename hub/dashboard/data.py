@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, cast, func, select
 
-from config import Level
+from config.hub import Level
 from hub.alerts import recent_alerts
 from hub.dashboard.labels import DEVICE_KIND_LABELS, FLAG_LABELS, REFUSAL_LABELS, RULE_LABELS
 from hub.pages.labels import label

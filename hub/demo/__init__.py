@@ -22,7 +22,8 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from config import EXAMPLES, Config, load_config
+from config.paths import EXAMPLES
+from config.schema import Config, load_config
 from config.wire import DeviceKind, Role
 from hub.accounts import DeviceService, UserService
 from hub.cli.server import HubServer, warn_without_public_url

@@ -18,7 +18,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from config import load_config
+from config.schema import load_config
 from hub.cli import setup_logging
 from hub.demo.simulate import Simulation
 

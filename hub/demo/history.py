@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, insert, select
 
-from config import Config
+from config.schema import Config
 from config.wire import Role
 from hub.satisfaction import rollup_add_many
 from hub.stats import store_queue_day

@@ -21,7 +21,7 @@ from typing import Any
 
 import requests
 
-from config import Config
+from config.schema import Config
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from config import Config
+from config.schema import Config
 from hub.outbox import UPSTREAM, enqueue
 from hub.stats.daily import DayFigures
 from hub.store.tables import ratings, users

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from config import Config
+from config.schema import Config
 from hub.ratings import flags as fl
 from hub.satisfaction import RatingListener, reflag, rollup_add_many
 from hub.stats import store_queue_day

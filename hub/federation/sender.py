@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from sqlalchemy import Engine
 
-from config import Config
+from config.schema import Config
 from config.tokens import read_token
 from config.upstream import UpstreamSettings
 from hub.clock import Clock

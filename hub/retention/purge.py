@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
-from config import Config
+from config.schema import Config
 from hub.audit import AuditLog
 from hub.federation import enqueue_queue_day
 from hub.stats import roll_queue_days

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from config import Config
+from config.schema import Config
 from config.wire import EV_RATING_CLOSE, NS_DEVICES
 from hub import errors
 from hub.accounts import Actor

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from config import Config
+from config.schema import Config
 
 
 class RatingListener(Protocol):

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from config import Config
 from config.alerts import AlertSettings
+from config.schema import Config
 from hub.ratings import flags as fl
 from hub.satisfaction.listeners import RatingListener
 from hub.satisfaction.rollups import reflag

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from config import Config
+from config.schema import Config
 from hub.ratings import flags as fl
 from hub.satisfaction.listeners import RatingListener
 from hub.store.tables import rating_cube, rating_rollups, rating_rollups_monthly, ratings

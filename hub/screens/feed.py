@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from config import Config
+from config.schema import Config
 from hub.context import Hub
 from hub.screens.acks import record_ack
 

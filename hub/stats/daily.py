@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from config import Config
+from config.schema import Config
 from hub.queue import TicketStatus, site_day
 from hub.stats.columns import FIGURES, STATUS_FIGURE
 from hub.store.db import read, write

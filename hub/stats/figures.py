@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from config import Config
+from config.schema import Config
 from hub import errors
 from hub.queue import TicketStatus, site_day
 from hub.ratings import GROUPINGS, Tally, period_key, period_label

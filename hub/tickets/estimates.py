@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import Engine
 
-from config import Config
+from config.schema import Config
 from hub.queue import estimate_wait_s, mean_service_s
 from hub.store import queries
 from hub.store.db import read

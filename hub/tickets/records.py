@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from config import Config
 from config.hub import Counter, Service
+from config.schema import Config
 from config.wire import EV_QUEUE, NS_DISPLAY, ErrorCode
 from hub import errors
 from hub.accounts import Actor

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
-from config import Config
+from config.schema import Config
 from config.wire import EV_QUEUE, NS_DISPLAY, ErrorCode
 from hub import errors
 from hub.accounts import Actor

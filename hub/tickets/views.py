@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from config import Config
+from config.schema import Config
 from hub.clock import iso
 from hub.queue import TicketStatus
 from hub.store import queries

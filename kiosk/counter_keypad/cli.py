@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from config import counter_keypad
 from config.counter_keypad import CounterKeypadSettings
 from config.wire import DeviceKind
 from kiosk.counter_keypad.loop import CounterKeypadAgent
@@ -26,6 +27,8 @@ COUNTER_KEYPAD: AgentCommand[CounterKeypadSettings] = AgentCommand(
     section="counter_keypad",
     help="a counter's keypad or buttons: call next, recall, no-show…",
     build=build,
+    schema=CounterKeypadSettings,
+    paths=counter_keypad.PATHS,
 )
 
 

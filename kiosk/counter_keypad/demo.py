@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from config import Config
 from config.counter_keypad import DEFAULT_KEYMAP
+from config.schema import Config
 from hardware.fakes import FakeCounterDisplay, FakeKeypad
 from kiosk.counter_keypad.loop import CounterKeypadAgent
 from kiosk.kit.hub_client import HubClient

@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from config import Config
 from config.kiosk import KioskSettings, PrinterSettings
+from config.schema import Config
 from hardware.fakes import FakeButtonPanel, FakeIndicator, FakeTicketPrinter
 from kiosk.dispenser.loop import Dispenser
 from kiosk.dispenser.site import SiteDefaults

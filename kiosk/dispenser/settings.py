@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from config import ConfigError, ConfigProblem
+from config import kiosk
+from config.errors import ConfigError, ConfigProblem
 from config.kiosk import KeypadSettings, KioskSettings
 from config.loader import parse_section, read_toml
 from config.tokens import read_token
@@ -48,7 +49,7 @@ def load_kiosk_settings(path: str | Path) -> tuple[KioskSettings, SiteDefaults]:
     """
     name = str(path)
     raw = read_toml(path)
-    settings = parse_section(raw, "kiosk", name)
+    settings = parse_section(raw, "kiosk", name, KioskSettings, kiosk.PATHS)
     site = raw.get("site") if isinstance(raw.get("site"), dict) else {}
     defaults = SiteDefaults(
         name=str(site.get("name", "")),

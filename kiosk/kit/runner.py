@@ -35,7 +35,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Generic, Protocol, TypeVar
 
-from config import ConfigError, config_path, load_section
+from config.errors import ConfigError
+from config.loader import config_path, load_section
 from hardware.errors import DeviceTimeout, HardwareError
 from kiosk.kit.hub_client import HubClientError
 
@@ -93,8 +94,10 @@ class AgentCommand(Generic[S]):
         section: the configuration section (``"kiosk"``).
         help: the command's line in ``motcua --help``.
         build: makes the agent from its settings and the configuration file's path.
+        schema: the section's schema, for the default ``load``.
+        paths: the section's path-valued keys, for the default ``load``.
         load: reads the settings from the file (default: the section through
-            :func:`config.load_section`).
+            :func:`config.loader.load_section` with ``schema`` and ``paths``).
         summary: words added to ``--check``'s "is valid" line.
     """
 
@@ -102,6 +105,8 @@ class AgentCommand(Generic[S]):
     section: str
     help: str
     build: Callable[[S, Path], Agent]
+    schema: type[S] | None = None
+    paths: tuple[str, ...] = ()
     load: Callable[[Path], S] | None = None
     summary: Callable[[S], str] | None = None
 
@@ -119,6 +124,12 @@ def add_agent_command(
     parser.set_defaults(func=func)
 
 
+def _load(command: AgentCommand[S], path: Path) -> S:
+    if command.schema is None:
+        raise TypeError(f"the {command.name} command gives neither load nor schema")
+    return load_section(path, command.section, command.schema, command.paths)
+
+
 def run(args: argparse.Namespace, command: AgentCommand[Any]) -> int:
     """Run one agent until SIGTERM or SIGINT; returns the exit status.
 
@@ -129,7 +140,7 @@ def run(args: argparse.Namespace, command: AgentCommand[Any]) -> int:
     configure_logging(command.name, verbose=bool(getattr(args, "verbose", False)))
     try:
         path = config_path(getattr(args, "config", None))
-        settings = command.load(path) if command.load else load_section(path, command.section)
+        settings = command.load(path) if command.load else _load(command, path)
         if getattr(args, "check", False):
             extra = f" ({command.summary(settings)})" if command.summary else ""
             print(f"{path}: [{command.section}] is valid{extra}")

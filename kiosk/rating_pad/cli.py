@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from config import rating_pad
 from config.rating_pad import RatingPadSettings
 from config.wire import DeviceKind
 from kiosk.kit.runner import AgentCommand, add_agent_command, run
@@ -56,6 +57,8 @@ RATING_PAD: AgentCommand[RatingPadSettings] = AgentCommand(
     section="rating_pad",
     help="the satisfaction buttons of one or several counters",
     build=build,
+    schema=RatingPadSettings,
+    paths=rating_pad.PATHS,
     summary=lambda settings: f"{len(settings.counters)} counter(s)",
 )
 

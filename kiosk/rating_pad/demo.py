@@ -19,8 +19,8 @@ from typing import Any
 
 from werkzeug.serving import make_server
 
-from config import Config
 from config.rating_pad import LEVELS, PadCounter, RatingPadSettings
+from config.schema import Config
 from hardware.fakes import FakeButtonPanel, FakeIndicator
 from kiosk.kit.hub_client import HubClient
 from kiosk.kit.outbox import Outbox

@@ -15,8 +15,8 @@ from typing import Any
 import requests
 from werkzeug.wrappers import Request, Response
 
-from config import Config
 from config.rating_pad import LEVELS
+from config.schema import Config
 from kiosk.rating_pad.loop import RatingPad
 
 __all__ = ["PadPage"]

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from config import EXAMPLES, ConfigError, load_config, load_section
+from config import counter_keypad, rating_pad
 from config.counter_keypad import CounterKeypadSettings
 from config.display_agent import DisplayAgentSettings
+from config.errors import ConfigError
 from config.kiosk import KioskSettings
-from config.loader import SECTIONS
+from config.loader import load_section
+from config.paths import EXAMPLES
 from config.rating_pad import RatingPadSettings
+from config.schema import SECTIONS, load_config
 
 HUB = (
     '[site]\nid = "x"\nname = "X"\n[[services]]\nid = "s"\nname = "S"\n'
@@ -68,14 +71,15 @@ def test_the_hubs_load_checks_an_agent_section(tmp_path: Path) -> None:
 
 def test_load_section_takes_the_registered_schema_and_paths(tmp_path: Path) -> None:
     """GIVEN a Pi's file with [kiosk] alone and relative paths WHEN its section is
-    loaded by name only THEN it is the kiosk's schema, paths taken from the file's folder."""
+    loaded with the registered schema and paths THEN it is the kiosk's schema, paths
+    taken from the file's folder."""
     path = tmp_path / "pi.toml"
     path.write_text(
         '[kiosk]\nhub_url = "http://h"\ntoken_file = "k.token"\n'
         'printer = { kind = "file", path = "out.bin" }\nticket = { logo = "logo.png" }\n',
         encoding="utf-8",
     )
-    settings = load_section(path, "kiosk")
+    settings = load_section(path, "kiosk", SECTIONS["kiosk"].kind, SECTIONS["kiosk"].paths)
     assert isinstance(settings, KioskSettings)
     assert settings.token_file == str(tmp_path / "k.token")
     assert settings.printer.path == str(tmp_path / "out.bin")
@@ -96,8 +100,8 @@ def test_paths_of_the_pad_and_the_keypad_are_taken_from_the_files_folder(
         'keypad = { name = "K" }\n',
         encoding="utf-8",
     )
-    pad = load_section(path, "rating_pad")
-    keypad = load_section(path, "counter_keypad")
+    pad = load_section(path, "rating_pad", RatingPadSettings, rating_pad.PATHS)
+    keypad = load_section(path, "counter_keypad", CounterKeypadSettings, counter_keypad.PATHS)
     here = tmp_path.resolve()
     assert (pad.outbox, pad.counters[0].token_file) == (
         str(here / "var/pad.sqlite"),
@@ -106,8 +110,11 @@ def test_paths_of_the_pad_and_the_keypad_are_taken_from_the_files_folder(
     assert keypad.token_file == str(here / "kp.token")
 
 
-def test_a_section_without_a_schema_needs_one(tmp_path: Path) -> None:
-    path = tmp_path / "pi.toml"
-    path.write_text('[printer]\nkind = "fake"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"no schema registered for section \[printer\]"):
-        load_section(path, "printer")
+def test_a_section_without_a_schema_is_refused_by_the_whole_file_load(tmp_path: Path) -> None:
+    path = tmp_path / "hub.toml"
+    path.write_text(
+        (EXAMPLES / "demo.toml").read_text(encoding="utf-8") + '\n[printer]\nkind = "fake"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"printer: unknown section"):
+        load_config(path)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from config import ConfigError, load_section
 from config.counter_keypad import DEFAULT_KEYMAP, CounterKeypadSettings
+from config.errors import ConfigError
+from config.loader import load_section
 
 GOOD = """
 [counter_keypad]

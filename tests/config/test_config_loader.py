@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from config import EXAMPLES, ConfigError, load_config, load_section
+from config.errors import ConfigError
 from config.hub import DEFAULT_TEMPLATE
+from config.loader import load_section
+from config.paths import EXAMPLES
+from config.schema import load_config
 
 
 @pytest.mark.parametrize("name", ["demo", "commune", "centre"])

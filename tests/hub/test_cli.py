@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config import EXAMPLES
+from config.paths import EXAMPLES
 
 DEMO = str(EXAMPLES / "demo.toml")
 
@@ -42,7 +42,7 @@ def test_user_and_device_commands(tmp_path: Path) -> None:
     from tests.conftest import FakeClock
 
     engine = make_test_engine(f"sqlite:///{tmp_path / 'motcua.db'}")
-    from config import load_config
+    from config.schema import load_config
 
     tokens = TokenService(engine, load_config(DEMO).security, FakeClock(), PasswordHasher())
     actor = tokens.resolve(token)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from config import EXAMPLES, ConfigError
+from config.errors import ConfigError
+from config.paths import EXAMPLES
 from display.agent.settings import (
     load_display_agent_settings,
     make_audio,

@@ -19,7 +19,8 @@ from typing import Any
 import requests
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from config import EXAMPLES, load_config
+from config.paths import EXAMPLES
+from config.schema import load_config
 from hub.settings import Settings
 
 # Short, chime-less announcements keep the audio tests quick ("Số bê một").

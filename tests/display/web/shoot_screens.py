@@ -28,7 +28,8 @@ from display_livehub import (  # noqa: E402
 )
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from config import EXAMPLES, load_config  # noqa: E402
+from config.paths import EXAMPLES  # noqa: E402
+from config.schema import load_config
 from hub.app import create_app  # noqa: E402
 
 DOCS = REPO / "docs" / "screenshots"

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from config import EXAMPLES, parse_config
+from config.paths import EXAMPLES
+from config.schema import parse_config
 from display.web import screen_view
 
 STATIC = Path(__file__).resolve().parents[3] / "display" / "static"

@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from config import EXAMPLES
+from config.paths import EXAMPLES
 from hub.cli import CliError
 from hub.cli.tls import SERVER_DAYS, cmd_init, default_names, parse_names
 from hub.tls import CA_CERT, CA_KEY, SERVER_CERT, SERVER_KEY, fingerprint

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from config import EXAMPLES, load_config
+from config.paths import EXAMPLES
+from config.schema import load_config
 from hub.audit import csv_lines
 from hub.store.db import read
 from hub.store.tables import audit_log

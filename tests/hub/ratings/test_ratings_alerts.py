@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import select
 
-from config import validate_section
 from config.alerts import AlertSettings
+from config.loader import validate_section
 from hub.alerts import check_periodic
 from hub.federation import OutboxSender
 from hub.store.db import read
@@ -112,7 +112,7 @@ def test_low_rate_and_silent_pad(api, hub, clock) -> None:
 
 
 def test_bad_alerts_section_names_the_key(hub) -> None:
-    from config import ConfigError
+    from config.errors import ConfigError
 
     with pytest.raises(ConfigError, match="negative_streek"):
         configure(hub, negative_streek=3)

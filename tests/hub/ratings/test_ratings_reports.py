@@ -88,7 +88,7 @@ def test_csv_has_a_bom_and_vietnamese_headers(hub, rated) -> None:
 def test_cli_report(tmp_path, monkeypatch, capsys) -> None:
     """GIVEN a configured hub WHEN `motcua report satisfaction --format xlsx` runs THEN it
     writes a workbook; a CSV with two groupings is refused with exit status 2."""
-    from config import EXAMPLES
+    from config.paths import EXAMPLES
     from hub.cli import main
 
     monkeypatch.setenv("MOTCUA_DATA", str(tmp_path))

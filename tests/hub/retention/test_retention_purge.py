@@ -123,7 +123,7 @@ def test_the_command_prints_what_it_erased(tmp_path) -> None:  # noqa: ANN001
     import subprocess
     import sys
 
-    from config import EXAMPLES
+    from config.paths import EXAMPLES
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

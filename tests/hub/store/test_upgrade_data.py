@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Boolean, Date, TextClause, bindparam, text
 
-from config import EXAMPLES, load_config
+from config.paths import EXAMPLES
+from config.schema import load_config
 from hub.stats import StatsService
 from hub.store.db import DatabaseTooNew, current_revision, make_test_engine, upgrade
 from hub.store.tables import UTCDateTime

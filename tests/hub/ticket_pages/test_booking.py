@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from config import EXAMPLES, parse_config
+from config.paths import EXAMPLES
+from config.schema import parse_config
 from hub.booking import expire_bookings, normalise_phone
 from tests.conftest import Api, build_app
 
@@ -212,7 +213,7 @@ def test_bad_phone_numbers_are_refused(raw) -> None:
 
 def test_invalid_booking_section_stops_the_hub(sqlite_database, tmp_path) -> None:
     """GIVEN [booking] with a typo WHEN the hub starts THEN a ConfigError names the key."""
-    from config import ConfigError
+    from config.errors import ConfigError
 
     with pytest.raises(ConfigError, match=r"booking\.per_phone"):
         build_app(_config({"enabled": True, "per_phone": 2}), sqlite_database, tmp_path)

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from config import EXAMPLES, parse_config
+from config.paths import EXAMPLES
+from config.schema import parse_config
 from tests.conftest import Api, build_app
 
 pytestmark = pytest.mark.browser

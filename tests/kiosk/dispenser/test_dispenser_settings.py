@@ -18,7 +18,7 @@ from kiosk_support import (
     write_config,
 )
 
-from config import ConfigError
+from config.errors import ConfigError
 from config.kiosk import ButtonSettings, KeypadSettings, PrinterSettings, PriorityButtonSettings
 from kiosk.dispenser.settings import build_agent, load_kiosk_settings
 from kiosk.dispenser.site import SiteDefaults, site_info

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from kiosk_support import RaisingDummy, hub_tickets, serve, settings, wait_until
 
-from config import EXAMPLES, parse_config
+from config.paths import EXAMPLES
+from config.schema import parse_config
 from hardware.fakes import FakeTicketPrinter
 from hardware.printer import EscposTicketPrinter
 from kiosk.dispenser.loop import Dispenser

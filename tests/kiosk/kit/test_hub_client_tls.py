@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from config import load_section
+from config.loader import load_section
+from config.schema import SECTIONS
 from hub.cli.tls import init_tls, parse_names
 from hub.tls import CA_CERT, SERVER_CERT, SERVER_KEY
 from kiosk.kit.hub_client import HubClient, HubUnreachable, maybe_delivered
@@ -186,5 +187,5 @@ def test_every_agent_section_takes_a_ca_file_beside_its_config(tmp_path, section
     path = tmp_path / "pi.toml"
     head = f'[{section}]\nhub_url = "https://10.0.0.2:8443"\nca_file = "tls/ca.pem"\n'
     path.write_text(head + body, encoding="utf-8")
-    settings = load_section(path, section)
+    settings = load_section(path, section, SECTIONS[section].kind, SECTIONS[section].paths)
     assert settings.ca_file == str(tmp_path.resolve() / "tls" / "ca.pem")

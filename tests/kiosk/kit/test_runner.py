@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from config import ConfigError, ConfigProblem
+from config import kiosk
+from config.errors import ConfigError, ConfigProblem
+from config.kiosk import KioskSettings
 from hardware.errors import DeviceTimeout, DeviceUnavailable
 from kiosk.kit.hub_client import HubUnreachable
 from kiosk.kit.runner import (
@@ -52,7 +54,13 @@ def args_for(path: Path, *, check: bool = False) -> argparse.Namespace:
 
 def command(agent: FakeAgent, **kwargs: Any) -> AgentCommand[Any]:
     return AgentCommand(
-        name="kiosk", section="kiosk", help="a kiosk", build=lambda s, p: agent, **kwargs
+        name="kiosk",
+        section="kiosk",
+        help="a kiosk",
+        build=lambda s, p: agent,
+        schema=KioskSettings,
+        paths=kiosk.PATHS,
+        **kwargs,
     )
 
 
@@ -119,7 +127,9 @@ def test_a_start_failure_is_one_line(tmp_path, capsys, error, status) -> None:
     def build(settings: Any, path: Path) -> FakeAgent:
         raise error
 
-    cmd: AgentCommand[Any] = AgentCommand(name="kiosk", section="kiosk", help="", build=build)
+    cmd: AgentCommand[Any] = AgentCommand(
+        name="kiosk", section="kiosk", help="", build=build, schema=KioskSettings
+    )
     assert run(args_for(write(tmp_path, GOOD)), cmd) == status
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(error).splitlines()[0] in err and "Traceback" not in err
