@@ -14,6 +14,7 @@ import tomllib
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,6 +73,14 @@ SECTIONS: dict[str, Section] = {
     "counter_keypad": Section(counter_keypad.CounterKeypadSettings, paths=counter_keypad.PATHS),
     "display_agent": Section(display_agent.DisplayAgentSettings, paths=display_agent.PATHS),
 }
+
+AGENT_SECTIONS = ("kiosk", "rating_pad", "counter_keypad", "display_agent")
+"""The agents' sections: a Pi's file may hold one alone."""
+HUB_SECTIONS = tuple(k for k in (*CORE_SECTIONS, *SECTIONS) if k not in AGENT_SECTIONS)
+NO_ROLE = (
+    "give [site] and the centre's sections for a hub, or an agent's section: "
+    "[kiosk], [rating_pad], [counter_keypad] or [display_agent]"
+)
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
@@ -363,6 +372,47 @@ def parse_section(
     if section not in raw:
         raise ConfigError(name, [ConfigProblem(section, f"section [{section}] is missing")])
     return validate_section(name, section, kind, resolve_paths(raw[section], name, paths))
+
+
+def validate_present(raw: Mapping[str, Any], name: str) -> dict[str, list[ConfigProblem]]:
+    """Every section a file holds, validated without requiring the hub's (``motcua doctor``).
+
+    The file names the hub's role when it holds a hub section besides ``[site]``, or
+    ``[site]`` and no agent section (``[site]`` beside an agent section alone gives the
+    kiosk its ticket defaults, read as they are); and the role of each agent section
+    it holds. The hub's sections are validated as :func:`load_config` does, each
+    agent's as :func:`load_section` does.
+
+    Returns:
+        each role (``"hub"``, then the agent sections in :data:`AGENT_SECTIONS`'
+        order) → its problems, empty when it is valid; and under ``""`` the problems
+        no role owns (unknown sections of a Pi's file, a file naming no role), last.
+    """
+    agents = [section for section in AGENT_SECTIONS if section in raw]
+    hub_sections = [k for k in raw if k in HUB_SECTIONS and k != "site"]
+    parsers: dict[str, Callable[[], Any]] = {}
+    if hub_sections or ("site" in raw and not agents):
+        parsers["hub"] = partial(parse_config, raw, name)
+    for section in agents:
+        parsers[section] = partial(parse_section, raw, section, name)
+    roles: dict[str, list[ConfigProblem]] = {}
+    for role, parse in parsers.items():
+        try:
+            parse()
+            roles[role] = []
+        except ConfigError as err:
+            roles[role] = err.problems
+    roles[""] = []
+    if "hub" not in roles:  # the hub's load reports a file's unknown sections itself
+        known = HUB_SECTIONS + AGENT_SECTIONS
+        roles[""] = [
+            ConfigProblem(key, "unknown section" + did_you_mean(key, known))
+            for key in raw
+            if key not in known
+        ]
+        if not agents:
+            roles[""].append(ConfigProblem("", f"names no role: {NO_ROLE}"))
+    return roles
 
 
 def config_path(explicit: str | None) -> Path:
