@@ -4,17 +4,21 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import time
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from doctor_support import doctor, failures, line
+from doctor_support import closed_port, doctor, failures, line
 
-from config.doctor import GROUP, MACHINE, ROLE_NAMES, Check, passed
+from config.doctor import GROUP, ROLE_NAMES, Check, passed
 from config.loader import validate_present
 from hub.cli import doctor as command
 
+ROOT = Path(__file__).resolve().parents[2]
 PAD = """
 [rating_pad]
 hub_url = "{url}"
@@ -33,10 +37,10 @@ def write(tmp_path: Path, text: str, name: str = "pi.toml") -> Path:
 
 
 def test_every_role_has_its_checks_installed() -> None:
-    """GIVEN the installed package WHEN the doctor's entry points are listed THEN the hub and
-    the machine have one, each named after a role, and each loads to a function."""
+    """GIVEN the installed package WHEN the doctor's entry points are listed THEN each role
+    (and the machine) has one, and each loads to a function."""
     found = {entry.name: entry for entry in entry_points(group=GROUP)}
-    assert {"hub", MACHINE} <= set(found) <= set(ROLE_NAMES)
+    assert set(found) == set(ROLE_NAMES)
     assert all(callable(entry.load()) for entry in found.values())
 
 
@@ -102,6 +106,21 @@ def test_an_invalid_section_names_file_and_key(capsys, tmp_path) -> None:
     line(lines, "✓ this machine:", "free for the data folder")
 
 
+def test_an_agent_check_the_loader_cannot_make(capsys, tmp_path) -> None:
+    """GIVEN a display agent's board address its framing refuses (the agent's own check)
+    WHEN the doctor runs THEN that is a ✗ line naming the file and key, status 1."""
+    path = write(
+        tmp_path,
+        '[display_agent]\nhub_url = "http://127.0.0.1:1"\ntoken = "t"\naudio = "none"\n'
+        '[[display_agent.boards]]\nport = "loop://"\naddress_map = { "1" = 120 }\n',
+    )
+    code, lines, _ = doctor(capsys, path)
+    assert code == 1
+    (bad,) = failures(lines)
+    assert bad.startswith(f'✗ display agent: {path}: display_agent.boards[0]: counter "1": ')
+    assert "0..99" in bad
+
+
 def test_checks_that_break_or_hang_are_one_line_each(monkeypatch, tmp_path) -> None:
     """GIVEN a role whose checks raise, one whose entry point cannot load and one that never
     ends WHEN the doctor runs THEN each is one ✗ line, no traceback, and the rest still run."""
@@ -138,3 +157,26 @@ def test_checks_that_break_or_hang_are_one_line_each(monkeypatch, tmp_path) -> N
         "module named 'evdev' — reinstall motcua with the Pi's extras: pip install 'motcua[pi]'",
         "✓ this machine: fine",
     ]
+
+
+def test_a_pi_loads_neither_the_hub_nor_flask(tmp_path) -> None:
+    """GIVEN a Pi's file holding [rating_pad] alone WHEN `motcua doctor` runs in its own
+    process THEN it answers without loading Flask, SQLAlchemy or the hub's storage, and its
+    output has no traceback."""
+    path = write(tmp_path, PAD.format(url=f"http://127.0.0.1:{closed_port()}", token="t"))
+    code = (
+        "import sys\nfrom hub.cli import main\nstatus = main(['--config', sys.argv[1], 'doctor'])\n"
+        "heavy = [m for m in ('flask', 'sqlalchemy', 'hub.store', 'hub.app') if m in sys.modules]\n"
+        "print('heavy:', heavy)\nsys.exit(status)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    env.update(GPIOZERO_PIN_FACTORY="mock", MOTCUA_DATA=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "heavy: []"
+    assert "Traceback" not in done.stdout + done.stderr and done.stderr == ""
+    line(done.stdout.splitlines(), "✗ rating pad: the hub does not answer at")
+    line(done.stdout.splitlines(), "✓ rating pad: GPIO 17, 27, 22 can be claimed (MockFactory)")
