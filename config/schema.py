@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from config import counter_keypad, display_agent, kiosk, rating_pad, upstream
@@ -36,7 +37,7 @@ from config.hub import (
     Site,
 )
 from config.kiosk import KioskSettings
-from config.loader import collect, read_toml
+from config.loader import collect, parse_section, read_toml
 from config.paths import resolve_paths
 from config.rating_pad import RatingPadSettings
 from config.upstream import UpstreamSettings
@@ -217,3 +218,54 @@ def parse_config(raw: Mapping[str, Any], name: str = "<config>") -> Config:
         security=security,
         **optional,
     )
+
+
+AGENT_SECTIONS = ("kiosk", "rating_pad", "counter_keypad", "display_agent")
+"""The agents' sections: a Pi's file may hold one alone."""
+HUB_SECTIONS = tuple(k for k in (*CORE_SECTIONS, *SECTIONS) if k not in AGENT_SECTIONS)
+NO_ROLE = (
+    "give [site] and the centre's sections for a hub, or an agent's section: "
+    "[kiosk], [rating_pad], [counter_keypad] or [display_agent]"
+)
+
+
+def validate_present(raw: Mapping[str, Any], name: str) -> dict[str, list[ConfigProblem]]:
+    """Every section a file holds, validated without requiring the hub's (``motcua doctor``).
+
+    The file names the hub's role when it holds a hub section besides ``[site]``, or
+    ``[site]`` and no agent section (``[site]`` beside an agent section alone gives the
+    kiosk its ticket defaults, read as they are); and the role of each agent section
+    it holds. The hub's sections are validated as :func:`load_config` does, each
+    agent's as :func:`load_section` does.
+
+    Returns:
+        each role (``"hub"``, then the agent sections in :data:`AGENT_SECTIONS`'
+        order) → its problems, empty when it is valid; and under ``""`` the problems
+        no role owns (unknown sections of a Pi's file, a file naming no role), last.
+    """
+    agents = [section for section in AGENT_SECTIONS if section in raw]
+    hub_sections = [k for k in raw if k in HUB_SECTIONS and k != "site"]
+    parsers: dict[str, Callable[[], Any]] = {}
+    if hub_sections or ("site" in raw and not agents):
+        parsers["hub"] = partial(parse_config, raw, name)
+    for section in agents:
+        schema = SECTIONS[section]
+        parsers[section] = partial(parse_section, raw, section, name, schema.kind, schema.paths)
+    roles: dict[str, list[ConfigProblem]] = {}
+    for role, parse in parsers.items():
+        try:
+            parse()
+            roles[role] = []
+        except ConfigError as err:
+            roles[role] = err.problems
+    roles[""] = []
+    if "hub" not in roles:  # the hub's load reports a file's unknown sections itself
+        known = HUB_SECTIONS + AGENT_SECTIONS
+        roles[""] = [
+            ConfigProblem(key, "unknown section" + did_you_mean(key, known))
+            for key in raw
+            if key not in known
+        ]
+        if not agents:
+            roles[""].append(ConfigProblem("", f"names no role: {NO_ROLE}"))
+    return roles

@@ -22,7 +22,7 @@ from kiosk.counter_keypad.devices import ButtonSource
 from kiosk.counter_keypad.loop import CounterKeypadAgent, Texts
 from kiosk.kit.hub_client import HubClient, HubUnreachable
 
-__all__ = ["build_agent", "device_counter"]
+__all__ = ["build_agent", "device_counter", "make_board"]
 
 logger = logging.getLogger(__name__)
 
@@ -92,19 +92,24 @@ def build_agent(settings: CounterKeypadSettings) -> CounterKeypadAgent:
     )
 
 
-def _board(section: LedBoardSection, counter_id: str) -> CounterDisplay:
+def make_board(section: LedBoardSection, counter_id: str) -> SerialLedBoard:
+    """The counter's LED board as ``led_board`` describes it (not opened)."""
     framing: Framing = (
         ModbusRtuFraming(section.register, section.digits)
         if section.protocol == "modbus"
         else StxEtxFraming(section.digits)
     )
-    board = SerialLedBoard(
+    return SerialLedBoard(
         section.port,
         section.baudrate,
         framing,
         {counter_id: section.address},
         timeout=section.timeout_s,
     )
+
+
+def _board(section: LedBoardSection, counter_id: str) -> CounterDisplay:
+    board = make_board(section, counter_id)
     try:
         board.open()
     except HardwareError as err:

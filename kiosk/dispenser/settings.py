@@ -30,7 +30,7 @@ from kiosk.dispenser.site import SiteDefaults
 from kiosk.dispenser.state import PRIORITY_BUTTON
 from kiosk.kit.hub_client import HubClient
 
-__all__ = ["build_agent", "load_kiosk_settings"]
+__all__ = ["build_agent", "build_keypad", "load_kiosk_settings"]
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def build_agent(
     except ValueError as err:
         raise problem("buttons", err) from None
     if settings.keypad is not None:
-        keypad = _build_keypad(settings.keypad, keypad_opener, problem)
+        keypad = build_keypad(settings.keypad, keypad_opener, problem)
     return Dispenser(
         settings,
         client=client,
@@ -141,7 +141,12 @@ def build_agent(
     )
 
 
-def _build_keypad(keypad: KeypadSettings, opener: Any, problem: Problem) -> EvdevKeypad:
+def build_keypad(keypad: KeypadSettings, opener: Any, problem: Problem) -> EvdevKeypad:
+    """The kiosk's keypad reader (not started), its keymap's commands checked.
+
+    Raises:
+        ConfigError: through ``problem``, a command or a key name that is unusable.
+    """
     for key, command in keypad.keymap.items():
         if not _COMMAND.match(command):
             raise problem(
