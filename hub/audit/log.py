@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
+from hub.reports.cells import json_cell
 from hub.store.db import read, write
 from hub.store.tables import audit_log
 
@@ -59,8 +59,6 @@ CSV_COLUMNS = (
     "before",
     "after",
 )
-# Spreadsheets run cells that start with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -171,13 +169,6 @@ class AuditLog:
         return sorted(found | set(ACTIONS))
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def csv_lines(rows: Iterator[dict[str, Any]], local: Callable[[datetime], str]) -> Iterator[str]:
     """The CSV export, line by line: a UTF-8 BOM (so spreadsheets read Vietnamese),
     a header, then one line per row with UTC and local times.
@@ -202,11 +193,11 @@ def csv_lines(rows: Iterator[dict[str, Any]], local: Callable[[datetime], str]) 
                 str(r["id"]),
                 r["at"].isoformat().replace("+00:00", "Z"),
                 local(r["at"]),
-                _cell(r["actor"]),
-                _cell(r["action"]),
-                _cell(r["target"]),
-                _cell(r["address"]),
-                _cell(r["before"]),
-                _cell(r["after"]),
+                json_cell(r["actor"]),
+                json_cell(r["action"]),
+                json_cell(r["target"]),
+                json_cell(r["address"]),
+                json_cell(r["before"]),
+                json_cell(r["after"]),
             ]
         )

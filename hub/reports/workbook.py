@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from hub.ratings.periods import month_end
+from hub.reports.cells import text_cell
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def satisfaction_row(
 ) -> list[Any]:
     return [
         i,
-        row["label"],
+        text_cell(row["label"]),
         *[row["counts"].get(lv["id"], 0) for lv in levels],
         row["total"],
         row["satisfaction_rate"],
@@ -105,7 +106,7 @@ def queue_headers(by: str) -> list[str]:
 
 
 def queue_row(i: int | str, row: dict[str, Any]) -> list[Any]:
-    out: list[Any] = [i, row["label"]]
+    out: list[Any] = [i, text_cell(row["label"])]
     for key, _ in QUEUE_HEADERS:
         value = row.get(key)
         if key.startswith("avg_") and value is not None:
@@ -168,7 +169,7 @@ def _form_sheet(
     """The provincial evaluation form: each unit × period, count and % per level."""
     ws = wb.create_sheet(FORM_SHEET)
     ws.append(["KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG TẠI QUẦY"])
-    ws.append([f"{site_name} — Kỳ báo cáo: {vn_date(start)} – {vn_date(end)}"])
+    ws.append([text_cell(f"{site_name} — Kỳ báo cáo: {vn_date(start)} – {vn_date(end)}")])
     ws.append([])
     ws["A1"].font = Font(bold=True, size=14)
     periods: list[tuple[str, date, date]] = []
@@ -205,7 +206,7 @@ def _form_sheet(
         result = stats.satisfaction(lo, hi, "site")
         for row in result["rows"] or [result["total"] | {"label": site_name}]:
             n += 1
-            values: list[Any] = [n, row["label"], label]
+            values: list[Any] = [n, text_cell(row["label"]), label]
             for lv in levels:
                 count = row["counts"].get(lv["id"], 0)
                 values += [count, count / row["total"] if row["total"] else None]
@@ -270,7 +271,7 @@ def build_xlsx(
         if kind == "satisfaction"
         else "BÁO CÁO HOẠT ĐỘNG XẾP HÀNG"
     )
-    subtitle = f"{site_name} — Kỳ báo cáo: {vn_date(start)} – {vn_date(end)}"
+    subtitle = text_cell(f"{site_name} — Kỳ báo cáo: {vn_date(start)} – {vn_date(end)}")
     if kind == "satisfaction" and include_flagged:
         subtitle += " (gồm cả đánh giá bị gắn cờ)"
     for by in groupings:
