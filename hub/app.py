@@ -30,6 +30,7 @@ from hub.counters import CounterService, CounterViews
 from hub.federation import Forwarder
 from hub.jsonio import HubJSONProvider
 from hub.outbox import Outbox
+from hub.responses import refuse_nul
 from hub.satisfaction import RatingService
 from hub.screens.feed import HubScreenFeed
 from hub.settings import Settings
@@ -110,6 +111,7 @@ def create_app(settings: Settings) -> Flask:
     hub = build_hub(settings, socketio)
     hub.on_reconfigure.append(lambda config: _apply_limits(app, config))
     app.extensions[EXTENSION] = hub
+    app.before_request(refuse_nul)
     api.register(app)
     sockets.register(socketio, hub)
     pages.register(app, hub)

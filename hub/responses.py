@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from config.wire import error_body
+from hub import errors
 from hub.errors import HubError
 
 
@@ -19,6 +20,33 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
+
+
+def refuse_nul() -> None:
+    """``before_request``: no NUL character in the path, the query or a form.
+
+    PostgreSQL cannot store one in text, and no name, id or code ever holds one: a
+    path that carries it names nothing (404), a query or a form that does is
+    malformed (400) — never a database error.
+    """
+    if "\x00" in request.path:
+        raise errors.NotFound()
+    values = list(request.args.values())
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        raise errors.BadRequest("Yêu cầu có ký tự NUL", code="invalid_request")
+
+
+def has_nul(value: object) -> bool:
+    """True when a decoded JSON value holds a NUL character in any string or key."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
 
 
 def error_json(err: HubError) -> Response:

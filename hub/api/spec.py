@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from hub import errors, jsonio
 from hub.accounts import Actor
 from hub.context import current_hub
+from hub.responses import has_nul
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,11 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise errors.BadRequest("Nội dung phải là application/json", code="invalid_json")
     try:
-        jsonio.loads(raw)
+        decoded = jsonio.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise errors.BadRequest("Nội dung không phải JSON hợp lệ", code="invalid_json") from None
+    if has_nul(decoded):
+        raise errors.BadRequest("Nội dung có ký tự NUL", code="invalid_body")
     try:
         return model.model_validate_json(raw)
     except ValidationError as err:

@@ -17,8 +17,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from config.errors import ConfigError
-from config.loader import config_path
-from config.schema import Config, load_config
+from config.logs import OneLineFormatter
 from hub import errors
 
 logger = logging.getLogger("motcua")
@@ -35,21 +34,15 @@ class CliError(Exception):
 
 def setup_logging(verbose: bool = False) -> None:
     """One line per event on stderr, readable in ``journalctl``."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[handler],
         force=True,  # python-escpos calls basicConfig() on import; ours wins
     )
     for noisy in ("werkzeug", "engineio.server", "socketio.server", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    # The threaded Werkzeug server is what we ship on a Pi (see BENCHMARKS.md); its
-    # "production deployment" warning would only alarm an administrator.
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-
-
-def load(args: argparse.Namespace) -> Config:
-    """The configuration named by ``--config`` or ``MOTCUA_CONFIG``."""
-    return load_config(config_path(getattr(args, "config", None)))
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hub.cli import CliError, load
+from hub.cli import CliError
+from hub.cli.settings import load
 from hub.clock import utcnow
 from hub.settings import Settings
 from hub.store import backup

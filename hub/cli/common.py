@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from hub.app import create_app
-from hub.cli import load
+from hub.cli.settings import load
 from hub.context import Hub, hub_of
 from hub.settings import Settings
 

@@ -15,8 +15,9 @@ from config.schema import Config
 from config.wire import Role
 from hub.accounts import UserService
 from hub.audit import AuditLog
-from hub.cli import EXIT_USAGE, CliError, load
+from hub.cli import EXIT_USAGE, CliError
 from hub.cli.server import HubServer, warn_without_public_url
+from hub.cli.settings import load
 from hub.clock import utcnow
 from hub.settings import Settings
 from hub.store.backup import serving

@@ -37,6 +37,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from config.errors import ConfigError
 from config.loader import config_path, load_section
+from config.logs import OneLineFormatter
 from hardware.errors import DeviceTimeout, HardwareError
 from kiosk.kit.hub_client import HubClientError
 
@@ -218,7 +219,7 @@ def configure_logging(agent: str, *, verbose: bool = False) -> None:
     """
     handler = _StderrHandler()
     handler.setFormatter(
-        logging.Formatter(f"%(asctime)s %(levelname)s {agent} %(name)s: %(message)s")
+        OneLineFormatter(f"%(asctime)s %(levelname)s {agent} %(name)s: %(message)s")
     )
     root = logging.getLogger()
     for old in root.handlers[:]:

@@ -192,3 +192,22 @@ def test_rating_times_without_timezone_or_out_of_range_are_400(api, hub, at) -> 
     assert_error(batch, 400, "invalid_body")
     with read(hub.engine) as conn:
         assert conn.execute(select(func.count()).select_from(rating_presses)).scalar_one() == 0
+
+
+def test_a_nul_character_anywhere_is_a_400_on_every_database(api, hub, kiosk) -> None:
+    """GIVEN requests carrying a NUL: a login name (no token), a ticket id in the path, a
+    heartbeat's version, an admin's display name, an audit filter WHEN sent THEN each is
+    refused with the error body (the path: 404, as an unknown id; the rest: 400) (PostgreSQL cannot store a NUL: never a 500), and nothing
+    changes."""
+    admin = api.user("quantri", "admin")
+    before = ticket_count(hub)
+    assert_error(api.post("/auth/login", json={"username": "a\x00b", "password": "x"}), 400)
+    assert_error(api.get("/tickets/ab%00cd"), 404)
+    heartbeat = {"version": "1.0\x00", "status": {"printer": "ok"}}
+    assert_error(api.post("/devices/heartbeat", kiosk, json=heartbeat), 400)
+    user = {"username": "canbo9", "password": "mot-mat-khau-dai-2026", "role": "staff",
+            "display_name": "Lan\x00"}  # fmt: skip
+    assert_error(api.post("/admin/users", admin, json=user), 400)
+    assert_error(api.get("/admin/audit?actor=a%00b", admin), 400)
+    assert ticket_count(hub) == before
+    assert all(u["username"] != "canbo9" for u in hub.users.list_users())
