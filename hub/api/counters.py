@@ -32,7 +32,7 @@ CONFLICTS = (401, 403, 404, 409)
     response=list[CounterOut],
 )
 def list_counters(*, actor: Actor | None) -> list[dict[str, Any]]:
-    return current_hub().views.counters()
+    return current_hub().views.public_counters()
 
 
 @endpoint(

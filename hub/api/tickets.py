@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from config.wire import DeviceKind
+from hub import errors
 from hub.accounts import PUBLIC as PUBLIC_ACTOR
 from hub.accounts import Actor
 from hub.api.models import RatingOut, ServiceOut, TicketIn, TicketOut, TicketRatingIn
@@ -81,12 +82,17 @@ def cancel_ticket(*, actor: Actor | None, ticket_id: str) -> dict[str, Any]:
     bp,
     f"/tickets/{TICKET_ID}/rating",
     "POST",
-    summary="The ticket holder rates",
+    summary="The ticket holder rates (never with a staff's or a device's token)",
     access=HOLDER,
     body=TicketRatingIn,
     response=RatingOut,
     status=201,
-    errors_=(400, 404, 409),
+    errors_=(400, 403, 404, 409),
 )
 def rate_ticket(*, actor: Actor | None, ticket_id: str, body: TicketRatingIn) -> dict[str, Any]:
+    if actor is not None:  # the holder has no token: an officer must not rate themselves
+        raise errors.Forbidden(
+            "Chỉ người giữ phiếu mới đánh giá được, không dùng mã đăng nhập hay thiết bị",
+            code="holder_only",
+        )
     return current_hub().ratings.rate_ticket(ticket_id, body.level, tuple(body.reasons))

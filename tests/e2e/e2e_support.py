@@ -120,6 +120,11 @@ PAD = "pad1"  # a rating pad (SQLite sites only: the fuzz test needs one)
 PAD_COUNTER = "1"
 
 
+def display_name(user: str) -> str:
+    """The name a seeded user shows (public answers never carry a login name)."""
+    return f"Cán bộ {user}"
+
+
 # --------------------------------------------------------------------- cli
 class MotcuaCli:
     """Runs ``motcua --config CONFIG …`` against one database."""
@@ -149,7 +154,8 @@ class MotcuaCli:
         return done.stdout
 
     def add_user(self, name: str, role: str, password: str) -> None:
-        self.run("user", "add", name, "--role", role, "--password-stdin", stdin=password + "\n")
+        self.run("user", "add", name, "--role", role, "--display-name", display_name(name),
+                 "--password-stdin", stdin=password + "\n")  # fmt: skip
 
     def add_device(self, name: str, kind: str, counter: str | None = None) -> str:
         """Register a device; returns the token (the last line of stdout)."""

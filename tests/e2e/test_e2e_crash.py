@@ -22,6 +22,7 @@ from e2e_support import (
     LoadLog,
     Site,
     StartHub,
+    display_name,
     issue_plan,
     login_token,
     ticket_key,
@@ -157,7 +158,7 @@ def check_counters_after_restart(counters: dict[str, dict[str, Any]], called: li
     """Still open by the same staff; no two serve one ticket; none serves another's call."""
     for counter_id, user in COUNTERS.items():
         assert counters[counter_id]["status"] == "open", counters[counter_id]
-        assert counters[counter_id]["staff"] == user, counters[counter_id]
+        assert counters[counter_id]["staff"] == display_name(user), counters[counter_id]
     current = {c: v["current"]["number"] for c, v in counters.items() if v.get("current")}
     assert len(set(current.values())) == len(current), f"one ticket at two counters: {current}"
     caller = {c.ticket["number"]: c.counter for c in called}

@@ -197,8 +197,8 @@ def test_rating_times_without_timezone_or_out_of_range_are_400(api, hub, at) -> 
 def test_a_nul_character_anywhere_is_a_400_on_every_database(api, hub, kiosk) -> None:
     """GIVEN requests carrying a NUL: a login name (no token), a ticket id in the path, a
     heartbeat's version, an admin's display name, an audit filter WHEN sent THEN each is
-    refused with the error body (the path: 404, as an unknown id; the rest: 400) (PostgreSQL cannot store a NUL: never a 500), and nothing
-    changes."""
+    refused with the error body (the path: 404, as an unknown id; the rest: 400), never a
+    500 (PostgreSQL cannot store a NUL), and nothing changes."""
     admin = api.user("quantri", "admin")
     before = ticket_count(hub)
     assert_error(api.post("/auth/login", json={"username": "a\x00b", "password": "x"}), 400)
