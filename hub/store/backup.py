@@ -97,6 +97,9 @@ def sqlite_backup(
     with closing(sqlite3.connect(source, timeout=30)) as src:
         with closing(sqlite3.connect(partial)) as dst:
             src.backup(dst, pages=PAGES_PER_STEP, progress=step)
+            # A backup file stands alone: no -wal/-shm beside it (the hub turns WAL on
+            # again when it opens a restored copy).
+            dst.execute("PRAGMA journal_mode=DELETE")
     problems = integrity_problems(partial)
     if problems:
         partial.unlink(missing_ok=True)

@@ -85,7 +85,13 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
         )
         _configure_sqlite(engine, synchronous)
         return engine
-    return create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
+    except ModuleNotFoundError as err:
+        raise MissingDriver(
+            f"{url.split('://', 1)[0]} needs its driver ({err.name}): "
+            "pip install 'motcua[postgres]'"
+        ) from None
 
 
 def _offloaded_sqlite(path: str) -> OffloadedSqlite:
@@ -203,6 +209,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 raise
             logger.info("database busy while migrating (%s); retrying", err.orig)
             time.sleep(0.25)
+
+
+class MissingDriver(HubError):
+    """The database URL names a database whose driver is not installed."""
+
+    status = 503
+    code = "missing_driver"
 
 
 class DatabaseTooNew(HubError):
