@@ -168,6 +168,14 @@ class MotcuaCli:
         return lines[-1]
 
 
+def _signal_group(pgid: int, signum: int) -> None:
+    """Signal every process of a group (the server started in a session of its own)."""
+    try:
+        os.killpg(pgid, signum)
+    except ProcessLookupError:
+        pass
+
+
 # --------------------------------------------------------------------- hub
 class HubProcess:
     """One ``motcua serve`` process on a free port of 127.0.0.1."""
@@ -247,21 +255,22 @@ class HubProcess:
     def kill(self) -> None:
         """``kill -9`` of the server and its worker processes: no chance to flush or close
         anything."""
-        if self.proc is not None and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        if self.proc is not None:
+            _signal_group(self.proc.pid, signal.SIGKILL)
         self._reap()
 
     def stop(self) -> None:
-        """SIGTERM, then SIGKILL if it does not exit within 5 s."""
+        """SIGTERM to the server's group as systemd sends it, then SIGKILL to whatever of
+        the group is left after gunicorn's graceful timeout (10 s) and a margin: no worker
+        outlives the stop still holding the data folder's serving lock."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
+            _signal_group(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(timeout=5)
+                self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                pass
+        if self.proc is not None:
+            _signal_group(self.proc.pid, signal.SIGKILL)
         self._reap()
 
     def _reap(self) -> None:
