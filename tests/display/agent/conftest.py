@@ -1,4 +1,4 @@
-"""Fixtures of the display agent tests (helpers in ``display_agent_rig``)."""
+"""Fixtures of the display agent tests (helpers in ``rig``)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from display_agent_rig import LiveServer, OffsetClock, PtyLine
 
 from config.display_agent import DisplayAgentSettings
 from display.agent.devices import BoardLine
 from display.agent.loop import DisplayAgent
 from display.agent.settings import make_board
 from kiosk.kit.hub_client import HubClient
+from tests.display.agent.rig import LiveServer, OffsetClock, PtyLine
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from display_livehub import (
+
+from hub.app import create_app
+from tests.display.web.livehub import (
     FAST_DISPLAY,
     Accounts,
     Caller,
@@ -16,8 +18,6 @@ from display_livehub import (
     settings_for,
     write_config,
 )
-
-from hub.app import create_app
 
 
 @pytest.fixture

@@ -15,9 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository: tests.*
 
-from display_livehub import (  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from config import EXAMPLES, load_config  # noqa: E402
+from hub.app import create_app  # noqa: E402
+from tests.display.web.livehub import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     REPO,
@@ -26,10 +30,6 @@ from display_livehub import (  # noqa: E402
     add_accounts,
     settings_for,
 )
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from config import EXAMPLES, load_config  # noqa: E402
-from hub.app import create_app  # noqa: E402
 
 DOCS = REPO / "docs" / "screenshots"
 

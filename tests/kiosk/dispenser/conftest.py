@@ -1,4 +1,4 @@
-"""Fixtures of the kiosk agent's tests (helpers in ``kiosk_support``)."""
+"""Fixtures of the kiosk agent's tests (helpers in ``support``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from kiosk_support import serve
+
+from tests.kiosk.dispenser.support import serve
 
 
 @pytest.fixture
