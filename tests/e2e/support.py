@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from tests.support.live import free_port
 from tests.support.paths import REPO
 
 logger = logging.getLogger(__name__)
@@ -46,13 +46,6 @@ def motcua_command() -> list[str]:
     if script.exists():
         return [str(script)]
     return [sys.executable, "-m", "hub.cli"]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it)."""
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind((LOCALHOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def clean_env(extra: dict[str, str]) -> dict[str, str]:

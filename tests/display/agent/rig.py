@@ -1,11 +1,10 @@
-"""Test rig of the display agent: a live hub that can crash, fake RS-485 lines on ptys."""
+"""Test rig of the display agent: the hub's people and devices, fake RS-485 lines on ptys."""
 
 from __future__ import annotations
 
 import os
 import pty
 import select
-import socket
 import threading
 import time
 import tty
@@ -14,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config.display_agent import DisplayAgentSettings
 from hardware.fakes import FakeAudioOutput
@@ -31,55 +29,6 @@ class OffsetClock:
 
     def __call__(self) -> datetime:
         return datetime.now(UTC) + timedelta(seconds=self.offset_s)
-
-
-class _TrackedHandler(WSGIRequestHandler):
-    def setup(self) -> None:
-        super().setup()
-        self.server.open_sockets.add(self.connection)  # type: ignore[attr-defined]
-
-
-class LiveServer:
-    """The hub app served by werkzeug; :meth:`crash` drops every connection at once."""
-
-    def __init__(self, app: Any, port: int = 0) -> None:
-        self.app = app
-        self.port = port
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        server = make_server("127.0.0.1", self.port, self.app, threaded=True,
-                             request_handler=_TrackedHandler)  # fmt: skip
-        server.open_sockets = set()  # type: ignore[attr-defined]
-        self._server, self.port = server, server.server_port
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def crash(self) -> None:
-        """Stop listening and cut every open connection, as a dying process would."""
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        for sock in list(server.open_sockets):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def crc16(data: bytes) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from config.display_agent import BoardSettings
 from display.agent.devices import BoardLine
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
-from tests.display.agent.rig import Rig, TimedAudio, agent_settings, free_port, wait_for
+from tests.display.agent.rig import Rig, TimedAudio, agent_settings, wait_for
 
 # The frames the boards must receive, written out by hand from the documented formats.
 STX_CLEAR_1 = bytes.fromhex("02 30 31 43 03 41")  # STX "01" 'C' ETX xor
@@ -91,16 +91,14 @@ def test_quick_calls_are_said_in_order_without_overlap(live, agents) -> None:
     wait_for(lambda: {(first, "spoken"), (second, "spoken")} <= rig.acks(), "spoken acks")
 
 
-def test_reconnects_and_catches_up_missed_calls_once(app, clock, agents) -> None:
+def test_reconnects_and_catches_up_missed_calls_once(app, clock, agents, live_server) -> None:
     """GIVEN an agent started while the hub is down, with recent_s = 60
     WHEN the hub comes up, a call is made, the hub crashes, two calls are made while it
     is down (one 5 minutes old by the hub's clock, one fresh), and the hub comes back
     THEN the agent connects by itself, reconnects after the crash, shows both missed
     numbers from the snapshot, says only the fresh missed call, exactly once, and goes on
     with live calls."""
-    from tests.display.agent.rig import LiveServer
-
-    server = LiveServer(app, free_port())
+    server = live_server(app, start=False)
     rig = Rig(app, server.url)
     audio = FakeAudioOutput()
     board = FakeCounterDisplay(["1", "2", "3"])

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from hub.app import create_app
+from tests.conftest import close_app
 from tests.display.web.livehub import (
     FAST_DISPLAY,
     Accounts,
@@ -34,7 +35,7 @@ def clock() -> FakeClock:
 def app(tmp_path: Path, config_path: Path, clock: FakeClock) -> Iterator[Any]:
     app = create_app(settings_for(config_path, tmp_path, clock=clock))
     yield app
-    app.extensions["motcua"].engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A real hub for the screen's tests: in a thread or as a ``motcua serve`` process.
+"""A real hub for the screen's tests: its accounts and callers, and ``motcua serve`` as a process.
 
 Shared by ``conftest.py`` and ``shoot_screens.py`` (the screenshot script).
 """
@@ -6,10 +6,8 @@ Shared by ``conftest.py`` and ``shoot_screens.py`` (the screenshot script).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,29 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from config import EXAMPLES, load_config
 from hub.settings import Settings
+from tests.support.live import free_port
 from tests.support.paths import REPO
 
 # Short, chime-less announcements keep the audio tests quick ("Số bê một").
 FAST_DISPLAY: dict[str, Any] = {"template": "Số {number}", "chime": False, "recent_s": 60}
 STAFF_PASSWORD = "mat-khau-kiem-thu"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    # What the kiosk-mode Chromium on the TV gets too: announcements without a tap.
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 
 def _toml(value: Any) -> str:
@@ -190,28 +174,6 @@ class Caller:
         if call["number"] != ticket["number"]:
             raise AssertionError(f"the newest call is {call}, not ticket {ticket}")
         return call
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class HubThread:
-    """``app`` served by a threaded Werkzeug server on 127.0.0.1 in this process."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
 
 
 class HubProcess:

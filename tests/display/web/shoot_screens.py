@@ -21,15 +21,10 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from config import EXAMPLES, load_config  # noqa: E402
 from hub.app import create_app  # noqa: E402
-from tests.display.web.livehub import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    REPO,
-    Caller,
-    HubThread,
-    add_accounts,
-    settings_for,
-)
+from tests.display.web.livehub import Caller, add_accounts, settings_for  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.live import LiveServer  # noqa: E402
+from tests.support.paths import REPO  # noqa: E402
 
 DOCS = REPO / "docs" / "screenshots"
 
@@ -49,7 +44,7 @@ def busy_morning(caller: Caller, config_path: Path, counters: int) -> None:
 def shoot(config_path: Path, shots: list[tuple[str, int, int, Path]], counters: int) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="motcua-shots-"))
     app = create_app(settings_for(config_path, data_dir))
-    server = HubThread(app)
+    server = LiveServer(app).start()
     try:
         busy_morning(Caller(app, add_accounts(app, counters=())), config_path, counters)
         with sync_playwright() as p:

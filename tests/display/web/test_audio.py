@@ -8,6 +8,7 @@ from typing import Any
 from display.announcer import DEFAULT_CLIP_DIR, ClipSet, call_phrase, render_announcement
 from display.web import EXTENSION
 from hub.app import create_app
+from tests.conftest import close_app
 from tests.display.web.livehub import FAST_DISPLAY, Caller, add_accounts, settings_for, write_config
 
 
@@ -81,4 +82,4 @@ def test_broken_clip_set_gives_503_and_the_page_still_works(tmp_path: Path) -> N
         assert b'"audio_unavailable"' in data
         assert _get(app, "/display")[0] == 200
     finally:
-        app.extensions["motcua"].engine.dispose()
+        close_app(app)

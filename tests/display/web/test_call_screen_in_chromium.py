@@ -1,7 +1,7 @@
 """The call screen in headless Chromium against a real ``motcua serve`` on 127.0.0.1.
 
-One server process and one browser serve the whole module; the restart test runs
-last because it kills and restarts that server.
+One server process serves the whole module (one browser the whole session); the
+restart test runs last because it kills and restarts that server.
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page
 from sqlalchemy import select
 
 from hub.app import create_app
 from hub.store.db import make_test_engine
 from hub.store.tables import call_acks
 from tests.display.web.livehub import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FAST_DISPLAY,
     Accounts,
     HubClient,
@@ -87,24 +85,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         process.kill()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def open_page(
-    served: Served, browser: Browser, tmp_path: Path
-) -> Iterator[Callable[..., tuple[Page, list[str]]]]:
+    served: Served, new_page: Callable[..., Page]
+) -> Callable[..., tuple[Page, list[str]]]:
     """Opens a screen; collects console errors (a CSP violation shows up there)."""
     served.process.wait_ready()
-    pages: list[Page] = []
 
     def opener(path: str, width: int = 1280, height: int = 720) -> tuple[Page, list[str]]:
-        page = browser.new_page(viewport={"width": width, "height": height})
+        page = new_page(width, height)
         errors: list[str] = []
 
         def on_console(msg: ConsoleMessage) -> None:
@@ -115,13 +104,9 @@ def open_page(
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.goto(served.process.url + path)
         page.wait_for_selector("body[data-connected='1']", timeout=10_000)
-        pages.append(page)
         return page, errors
 
-    yield opener
-    for i, page in enumerate(pages):
-        page.screenshot(path=str(tmp_path / f"page-{i}.png"))
-        page.close()
+    return opener
 
 
 def test_call_appears_within_one_second(

@@ -11,7 +11,7 @@ import pytest
 
 from config import EXAMPLES, parse_config
 from hub.booking import expire_bookings, normalise_phone
-from tests.conftest import Api, build_app
+from tests.conftest import Api, build_app, close_app
 
 # The fake clock starts on Friday 27/11/2026 at 09:00 in Hà Nội (02:00 UTC).
 HOURS = {"open": "07:30", "close": "17:00", "weekdays": [1, 2, 3, 4, 5]}
@@ -37,7 +37,7 @@ def make_app(sqlite_database, tmp_path, clock):
 
     yield make
     for app in made:
-        app.extensions["motcua"].engine.dispose()
+        close_app(app)
 
 
 def _token(client: Any) -> str:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from html import unescape
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from werkzeug.serving import make_server
 
 from hub.demo.history import seed_history
 from tests.hub.dashboard.conftest import page_login
@@ -183,47 +181,31 @@ def test_report_downloads(api, history) -> None:
 
 
 @pytest.mark.browser
-def test_dashboard_in_chromium(app, hub, history, tmp_path) -> None:
+def test_dashboard_in_chromium(hub, history, live, new_page, tmp_path) -> None:
     """GIVEN the dashboard in headless Chromium at 1440×900 WHEN it has loaded THEN the rate,
     the tables and the chart are drawn with no script error; WHEN the flagged toggle and the
     English switch are used THEN the page follows. A screenshot is saved."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     token = hub.tokens.login("sep", "mat-khau-thu-nghiem-2026", "127.0.0.1")["token"]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/dashboard?period=month"
+    url = f"{live.url}/dashboard?period=month"
     errors: list[str] = []
     shot = Path(tmp_path) / "dashboard.png"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic", "--lang=vi-VN"])  # fmt: skip
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="vi-VN")
-            page.set_extra_http_headers({"Authorization": f"Bearer {token}"})
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            try:
-                page.goto(url)
-                expect(page.locator("#kpi-rate")).to_have_text(re.compile(r"^\d+,\d\d %$"))
-                rate = page.text_content("#kpi-rate")
-                assert rate and rate.endswith(" %") and "," in rate
-                assert page.locator("#group-table tbody tr").count() == 4  # 3 counters + total
-                # Chart.js sized the canvas: the trend chart was drawn (no eval under the CSP).
-                assert int(page.locator("#trend-chart").get_attribute("width") or 0) > 300
-                page.screenshot(path=str(shot))
-                page.click("text=Theo cán bộ")
-                assert "Canbo1" in page.text_content("#group-table")
-                page.goto(url + "&lang=en")
-                expect(page.locator("#kpi-rate")).to_have_text(re.compile(r"^\d+\.\d\d %$"))
-                assert "Counter satisfaction rate" in page.text_content(".kpi.accent")
-            except Exception:
-                page.screenshot(path=str(tmp_path / "failure.png"))
-                raise
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
+    page = new_page(1440, 900, locale="vi-VN")
+    page.set_extra_http_headers({"Authorization": f"Bearer {token}"})
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    expect(page.locator("#kpi-rate")).to_have_text(re.compile(r"^\d+,\d\d %$"))
+    rate = page.text_content("#kpi-rate")
+    assert rate and rate.endswith(" %") and "," in rate
+    assert page.locator("#group-table tbody tr").count() == 4  # 3 counters + total
+    # Chart.js sized the canvas: the trend chart was drawn (no eval under the CSP).
+    assert int(page.locator("#trend-chart").get_attribute("width") or 0) > 300
+    page.screenshot(path=str(shot))
+    page.click("text=Theo cán bộ")
+    assert "Canbo1" in page.text_content("#group-table")
+    page.goto(url + "&lang=en")
+    expect(page.locator("#kpi-rate")).to_have_text(re.compile(r"^\d+\.\d\d %$"))
+    assert "Counter satisfaction rate" in page.text_content(".kpi.accent")
     assert errors == []
     assert shot.stat().st_size > 20_000

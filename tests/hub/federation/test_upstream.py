@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from config.upstream import UpstreamSettings
 from hub.federation import OutboxSender, enqueue_queue_day, receive
 from hub.stats import roll_queue_days
 from hub.store.db import read
 from hub.store.tables import outbox, ratings
-from tests.conftest import Api, FakeClock, build_app
+from tests.conftest import Api, FakeClock, build_app, close_app
 
 
 @pytest.fixture
-def province(demo_config, tmp_path) -> Iterator[tuple[Any, str, list[Any]]]:
-    """The upstream hub (site "tinh") on a live server; yields (app, url, server box)."""
+def province(demo_config, tmp_path, live_server) -> Iterator[tuple[Any, str]]:
+    """The upstream hub (site "tinh") on a live server; yields (app, url)."""
     from tests.conftest import Database
 
     site = dataclasses.replace(demo_config.site, id="tinh", name="Hub tỉnh (thử nghiệm)")
@@ -30,13 +28,10 @@ def province(demo_config, tmp_path) -> Iterator[tuple[Any, str, list[Any]]]:
     db = Database(f"sqlite:///{tmp_path / 'province.db'}", "sqlite")
     (tmp_path / "p").mkdir()
     app = build_app(config, db, tmp_path / "p")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}", [server, thread]
-    server.shutdown()
-    server.server_close()
-    app.extensions["motcua"].engine.dispose()
+    server = live_server(app)
+    yield app, server.url
+    server.stop()
+    close_app(app)
 
 
 def centre_app(demo_config, tmp_path, url: str, token: str, clock: FakeClock) -> Any:
@@ -61,7 +56,7 @@ def test_centre_forwards_exactly_once_and_upstream_groups_by_site(
     made, the upstream is briefly down, and the sender runs (twice) THEN the province holds
     each rating once under the centre's site, a later flag reaches it, the closed day's
     queue figures give coverage, and the centre's outbox is empty."""
-    up_app, up_url, _ = province
+    up_app, up_url = province
     up = up_app.extensions["motcua"]
     token = up.devices.add_link("demo")
     clock = FakeClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
@@ -133,7 +128,7 @@ def test_centre_forwards_exactly_once_and_upstream_groups_by_site(
     ]
     with read(up.engine) as conn:
         assert conn.execute(select(func.count()).select_from(ratings)).scalar_one() == 3
-    hub.engine.dispose()
+    close_app(app)
 
 
 def test_only_a_hub_link_may_forward(api) -> None:

@@ -13,7 +13,7 @@ from config import EXAMPLES, load_config
 from hub.audit import csv_lines
 from hub.store.db import read
 from hub.store.tables import audit_log
-from tests.conftest import PASSWORD, build_app
+from tests.conftest import PASSWORD, build_app, close_app
 from tests.hub.pages.conftest import Browser
 
 TOKEN = re.compile(r'<code id="new-token">([^<]+)</code>')
@@ -184,7 +184,7 @@ def app(config_file, sqlite_database, tmp_path, clock):
     """The hub on a configuration file of its own, so tests may edit it."""
     application = build_app(load_config(config_file), sqlite_database, tmp_path, clock)
     yield application
-    application.extensions["motcua"].engine.dispose()
+    close_app(application)
 
 
 def test_reload_applies_the_file_without_a_restart(app, hub, browser, config_file) -> None:

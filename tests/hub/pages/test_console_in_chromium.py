@@ -7,9 +7,6 @@ same counter; a manager cannot call. A screenshot is saved on failure.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,55 +15,21 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
-def pages(chromium, tmp_path: Path) -> Iterator[Any]:
-    """``pages()`` opens a page in a fresh context (its own cookies); all are
-    screenshotted into tmp_path if the test fails, and closed afterwards."""
-    opened: list[Any] = []
+def pages(new_page) -> Any:
+    """``pages()`` opens a page in a fresh context (its own cookies), with a short
+    default timeout; its script errors are collected in ``page.js_errors``."""
 
     def make(width: int = 1280, height: int = 800) -> Any:
-        context = chromium.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
+        page = new_page(width, height)
         page.set_default_timeout(8000)
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.js_errors = errors  # type: ignore[attr-defined]
-        opened.append(page)
         return page
 
-    yield make
-    for i, page in enumerate(opened):
-        try:
-            page.screenshot(path=str(tmp_path / f"page-{i}.png"))
-        finally:
-            page.context.close()
+    return make
 
 
 def log_in(page: Any, live: str, username: str) -> None:
@@ -85,14 +48,14 @@ def test_staff_call_next_with_the_keyboard_reaches_the_screen(app, hub, live, ap
     api.issue(kiosk)
     hub.users.add_user("canbo1", PASSWORD, "staff", display_name="Nguyễn Thị Lan")
     screen = pages(1280, 720)
-    screen.goto(f"{live}/display")
+    screen.goto(f"{live.url}/display")
     screen.wait_for_selector("body[data-connected='1']")
     console = pages()
 
-    log_in(console, live, "canbo1")
-    console.wait_for_url(f"{live}/counter")
+    log_in(console, live.url, "canbo1")
+    console.wait_for_url(f"{live.url}/counter")
     console.click("li[data-counter='1'] button[type=submit]")
-    console.wait_for_url(f"{live}/counter/1")
+    console.wait_for_url(f"{live.url}/counter/1")
     console.wait_for_selector("#conn[data-state='online']")
     console.keyboard.press("NumpadEnter")
 
@@ -128,11 +91,11 @@ def test_a_second_officer_cannot_take_the_same_counter(app, hub, live, api, page
     hub.users.add_user("canbo2", PASSWORD, "staff")
     page = pages(1440, 900)
 
-    log_in(page, live, "canbo2")
-    page.wait_for_url(f"{live}/counter")
+    log_in(page, live.url, "canbo2")
+    page.wait_for_url(f"{live.url}/counter")
     taken = page.locator("li[data-counter='1']")
     free = page.locator("li[data-counter='2']")
-    page.goto(f"{live}/counter/1")
+    page.goto(f"{live.url}/counter/1")
     forged = page.evaluate(
         """async () => {
             const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -142,7 +105,7 @@ def test_a_second_officer_cannot_take_the_same_counter(app, hub, live, api, page
         }"""
     )
 
-    assert page.url == f"{live}/counter"
+    assert page.url == f"{live.url}/counter"
     assert "is-taken" in (taken.get_attribute("class") or "")
     assert taken.locator("button").count() == 0 and free.locator("button").count() == 1
     assert forged == [403, "not_your_counter"]
@@ -154,9 +117,9 @@ def test_a_manager_cannot_call(app, hub, live, pages) -> None:
     hub.users.add_user("sep", PASSWORD, "manager")
     page = pages()
 
-    log_in(page, live, "sep")
+    log_in(page, live.url, "sep")
     page.wait_for_load_state()
-    answer = page.goto(f"{live}/counter")
+    answer = page.goto(f"{live.url}/counter")
     tried = page.evaluate(
         """async () => {
             const csrf = document.querySelector('meta[name="csrf-token"]').content;

@@ -2,74 +2,39 @@
 
 from __future__ import annotations
 
-import threading
 import tomllib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from config import EXAMPLES, parse_config
-from tests.conftest import Api, build_app
+from tests.conftest import Api, build_app, close_app
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
-def site(sqlite_database, tmp_path, clock) -> Iterator[tuple[str, Any, Api]]:
+def site(sqlite_database, tmp_path, clock, live_server) -> Iterator[tuple[str, Any, Api]]:
     """A live hub with booking on: (base URL, hub, API helper)."""
     raw = tomllib.loads((EXAMPLES / "demo.toml").read_text("utf-8"))
     raw["booking"] = {"enabled": True}
     app = build_app(parse_config(raw, "demo.toml"), sqlite_database, tmp_path, clock)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # A short poll interval: shutdown() waits up to one interval.
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", app.extensions["motcua"], Api(app)
+        yield live_server(app).url, app.extensions["motcua"], Api(app)
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        app.extensions["motcua"].engine.dispose()
+        close_app(app)
 
 
 @pytest.fixture
-def phone(browser, tmp_path) -> Iterator[Any]:
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2)
-    try:
-        yield page
-    except Exception:
-        page.screenshot(path=str(tmp_path / "phone-failure.png"), full_page=True)
-        raise
-    finally:
-        page.close()
+def phone(new_page) -> Any:
+    """A phone's screen: 390×844 CSS pixels at twice the density."""
+    return new_page(PHONE["width"], PHONE["height"], device_scale_factor=2)
 
 
-def test_status_page_follows_the_queue_live_then_rates(site, phone, tmp_path) -> None:
+def test_status_page_follows_the_queue_live_then_rates(site, phone) -> None:
     """GIVEN my ticket with one ahead, open on a phone
     WHEN the counter calls the one ahead, then me (no reload: Socket.IO events)
     THEN the page says I am next, then sends me to "Quầy 1"; once served (page reopened)
@@ -81,34 +46,30 @@ def test_status_page_follows_the_queue_live_then_rates(site, phone, tmp_path) ->
     staff = api.user("canbo1")
     api.issue(kiosk, "dat-dai")
     mine = api.issue(kiosk, "dat-dai")
-    try:
-        phone.goto(f"{url}/t/{mine['id']}")
-        phone.wait_for_selector("#live-dot.live")
-        assert phone.inner_text("#number") == mine["number"]
-        assert phone.inner_text("#ahead") == "Trước bạn còn 1 người"
+    phone.goto(f"{url}/t/{mine['id']}")
+    phone.wait_for_selector("#live-dot.live")
+    assert phone.inner_text("#number") == mine["number"]
+    assert phone.inner_text("#ahead") == "Trước bạn còn 1 người"
 
-        assert api.post("/counters/1/open", staff).status_code == 200
-        assert api.post("/counters/1/call-next", staff).status_code == 200
-        # The page's CSP forbids eval, so waits use selectors, not JS predicates.
-        phone.wait_for_selector("#ahead:text-is('Bạn là người tiếp theo')")
-        assert api.post("/counters/1/call-next", staff).json["number"] == mine["number"]
-        phone.wait_for_selector("body[data-status=called] #called-panel:not([hidden])")
-        assert phone.inner_text("#counter-name") == "Quầy 1"
-        assert phone.is_hidden("#cancel-panel")
+    assert api.post("/counters/1/open", staff).status_code == 200
+    assert api.post("/counters/1/call-next", staff).status_code == 200
+    # The page's CSP forbids eval, so waits use selectors, not JS predicates.
+    phone.wait_for_selector("#ahead:text-is('Bạn là người tiếp theo')")
+    assert api.post("/counters/1/call-next", staff).json["number"] == mine["number"]
+    phone.wait_for_selector("body[data-status=called] #called-panel:not([hidden])")
+    assert phone.inner_text("#counter-name") == "Quầy 1"
+    assert phone.is_hidden("#cancel-panel")
 
-        assert api.post("/counters/1/complete", staff).status_code == 200
-        phone.reload()
-        phone.wait_for_selector("#rating-panel:not([hidden])")
-        assert phone.is_hidden("#reasons")
-        phone.click("[data-level=unsatisfied]")
-        phone.wait_for_selector("#reasons:not([hidden])")
-        phone.check("#reason-list input[value=long_wait]")
-        phone.click("#send-rating")
-        phone.wait_for_selector("#thanks-panel:not([hidden])")
-        assert "Cảm ơn quý vị đã đánh giá" in phone.inner_text("#thanks-panel")
-    except Exception:
-        phone.screenshot(path=str(tmp_path / "status-failure.png"), full_page=True)
-        raise
+    assert api.post("/counters/1/complete", staff).status_code == 200
+    phone.reload()
+    phone.wait_for_selector("#rating-panel:not([hidden])")
+    assert phone.is_hidden("#reasons")
+    phone.click("[data-level=unsatisfied]")
+    phone.wait_for_selector("#reasons:not([hidden])")
+    phone.check("#reason-list input[value=long_wait]")
+    phone.click("#send-rating")
+    phone.wait_for_selector("#thanks-panel:not([hidden])")
+    assert "Cảm ơn quý vị đã đánh giá" in phone.inner_text("#thanks-panel")
     from sqlalchemy import select
 
     from hub.store.db import read
@@ -125,38 +86,30 @@ def _has_display(url: str) -> bool:
     return requests.get(f"{url}/display/static/socket.io.min.js", timeout=5).status_code == 200
 
 
-def test_cancel_from_the_phone(site, phone, tmp_path) -> None:
+def test_cancel_from_the_phone(site, phone) -> None:
     """GIVEN a waiting ticket open on a phone WHEN the citizen cancels and confirms
     THEN the page shows "Đã hủy" and the hub holds the ticket as cancelled."""
     url, hub, api = site
     ticket = api.issue(api.device("kiosk-1", "kiosk"), "tu-phap")
-    try:
-        phone.goto(f"{url}/t/{ticket['id']}")
-        phone.click("#cancel")
-        phone.wait_for_selector("#cancel-confirm:not([hidden])")
-        phone.click("#cancel-yes")
-        phone.wait_for_selector("body[data-status=cancelled]")
-        assert phone.inner_text("#badge") == "Đã hủy"
-    except Exception:
-        phone.screenshot(path=str(tmp_path / "cancel-failure.png"), full_page=True)
-        raise
+    phone.goto(f"{url}/t/{ticket['id']}")
+    phone.click("#cancel")
+    phone.wait_for_selector("#cancel-confirm:not([hidden])")
+    phone.click("#cancel-yes")
+    phone.wait_for_selector("body[data-status=cancelled]")
+    assert phone.inner_text("#badge") == "Đã hủy"
     assert hub.tickets.ticket(ticket["id"])["status"] == "cancelled"
 
 
-def test_book_from_a_phone(site, phone, tmp_path) -> None:
+def test_book_from_a_phone(site, phone) -> None:
     """GIVEN booking on WHEN a citizen picks "Kinh doanh", types a mobile number and
     submits THEN the phone lands on the new ticket's status page."""
     url, hub, _ = site
-    try:
-        phone.goto(f"{url}/book")
-        phone.check("input[value=kinh-doanh]")
-        phone.fill("#phone", "0912 345 678")
-        phone.click("#book-submit")
-        phone.wait_for_url("**/t/*")
-        phone.wait_for_selector("#number")
-        assert phone.inner_text("#number") == "C001"
-        assert "Kinh doanh" in phone.inner_text("#field")
-    except Exception:
-        phone.screenshot(path=str(tmp_path / "book-failure.png"), full_page=True)
-        raise
+    phone.goto(f"{url}/book")
+    phone.check("input[value=kinh-doanh]")
+    phone.fill("#phone", "0912 345 678")
+    phone.click("#book-submit")
+    phone.wait_for_url("**/t/*")
+    phone.wait_for_selector("#number")
+    assert phone.inner_text("#number") == "C001"
+    assert "Kinh doanh" in phone.inner_text("#field")
     assert hub.tickets.services()[2]["waiting"] == 1

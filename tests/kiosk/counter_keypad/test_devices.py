@@ -23,7 +23,9 @@ def test_gpio_buttons_and_status_led_work_the_counter(app, hub, api, live) -> No
     token = hub.devices.add_device("kp-gpio", "counter-keypad", "1")
     buttons = GpioButtons({"call_next": 17, "recall": 27}, pin_factory=factory)
     led = GpioIndicator(5, pin_factory=factory)
-    agent = CounterKeypadAgent(HubClient(live, token), "1", ButtonSource(buttons), indicator=led)
+    agent = CounterKeypadAgent(
+        HubClient(live.url, token), "1", ButtonSource(buttons), indicator=led
+    )
     agent.start()
     try:
         factory.pin(17).drive_low()

@@ -54,7 +54,7 @@ def rig(app, live, pipe_keypad):
         found = iter([device])
         reader = EvdevKeypad(DEFAULT_KEYMAP, open_device=lambda: next(found, None), poll_s=0.05)
         board = FakeCounterDisplay([counter])
-        agent = CounterKeypadAgent(HubClient(live, token), counter, reader, board, **options)
+        agent = CounterKeypadAgent(HubClient(live.url, token), counter, reader, board, **options)
         agent.start()
         if not reader.wait_connected(5):
             raise RuntimeError("the pipe keypad never connected")
@@ -197,8 +197,8 @@ def test_build_agent_checks_the_tokens_counter(app, hub, live) -> None:
     token = hub.devices.add_device("kp-2", "counter-keypad", "2")
     keypad = KeypadSection(path="/dev/input/by-id/nothing-here")
 
-    wrong = CounterKeypadSettings(hub_url=live, token=token, counter="1", keypad=keypad)
-    learned = build_agent(CounterKeypadSettings(hub_url=live, token=token, keypad=keypad))
+    wrong = CounterKeypadSettings(hub_url=live.url, token=token, counter="1", keypad=keypad)
+    learned = build_agent(CounterKeypadSettings(hub_url=live.url, token=token, keypad=keypad))
 
     learned.source.close()
     with pytest.raises(ValueError, match="belongs to '2'"):
@@ -206,35 +206,25 @@ def test_build_agent_checks_the_tokens_counter(app, hub, live) -> None:
     assert learned.counter_id == "2"
 
 
-def test_started_before_the_hub_it_catches_up(app, hub, api, pipe_keypad) -> None:
+def test_started_before_the_hub_it_catches_up(app, hub, api, live_server) -> None:
     """GIVEN a keypad agent started while the hub is down (a power cut: the Pi boots
     first) WHEN the hub comes up THEN the agent's heartbeat gets through and its board
     shows the counter's current number, without a restart."""
-    import socket
-    import threading
-
-    from werkzeug.serving import make_server
-
     kiosk = api.device("k", "kiosk")
     api.issue(kiosk)
     staff = api.user("canbo1")
     api.post("/counters/1/open", staff)
     api.post("/counters/1/call-next", staff)
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
+    server = live_server(app, start=False)
     token = hub.devices.add_device("kp-late", "counter-keypad", "1")
     board = FakeCounterDisplay(["1"])
     reader = EvdevKeypad(DEFAULT_KEYMAP, open_device=lambda: None, poll_s=0.05)
-    client = HubClient(f"http://127.0.0.1:{port}", token, timeout_s=1)
+    client = HubClient(server.url, token, timeout_s=1)
     agent = CounterKeypadAgent(client, "1", reader, board, heartbeat_s=0.2)
     agent.start()
-    server = None
     try:
         time.sleep(0.3)  # let a heartbeat fail first
-        server = make_server("127.0.0.1", port, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server.start()
 
         assert wait_for(lambda: board.shown.get("1") == "1001")
         device = next(d for d in hub.devices.list_devices() if d["name"] == "kp-late")
@@ -242,5 +232,3 @@ def test_started_before_the_hub_it_catches_up(app, hub, api, pipe_keypad) -> Non
         assert device["status"]["keypad"] == "offline"  # no keypad plugged in this test
     finally:
         agent.stop()
-        if server is not None:
-            server.shutdown()

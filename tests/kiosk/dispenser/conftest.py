@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from tests.kiosk.dispenser.support import serve
-
 
 @pytest.fixture
 def database(sqlite_database):
@@ -22,12 +20,6 @@ def mock_pins() -> Iterator[Any]:
     factory = MockFactory()
     yield factory
     factory.reset()
-
-
-@pytest.fixture
-def live(app) -> Iterator[str]:
-    with serve(app) as url:
-        yield url
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""Helpers for the kiosk agent tests: a live hub, fake printers on real boundaries, keypads.
+"""Helpers for the kiosk agent tests: fake printers on real boundaries, keypads.
 
-Everything here is a real boundary this machine has: a hub served on 127.0.0.1,
+Everything here is a real boundary this machine has: a hub served on 127.0.0.1 (``live``),
 python-escpos ``Dummy`` output, a pty speaking ESC/POS status bytes, and evdev's
 own reader on a pipe of ``struct input_event`` records.
 """
@@ -11,12 +11,11 @@ import contextlib
 import os
 import pty
 import select
-import socket
 import struct
 import threading
 import time
 import tty
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +23,11 @@ from escpos.printer import Dummy
 from evdev import ecodes
 from evdev.eventio import EventIO
 from sqlalchemy import select as sql_select
-from werkzeug.serving import make_server
 
 from config.kiosk import KioskSettings, PrinterSettings
 from hub.store.db import read
 from hub.store.tables import tickets
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 CUT = b"\x1dV"
 
 GOOD_FILE = """
@@ -87,28 +74,6 @@ def wait_until(check: Callable[[], Any], timeout: float = 10.0, what: str = "con
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.01)
-
-
-@contextlib.contextmanager
-def serve(app: Any, port: int = 0) -> Iterator[str]:
-    """Serve a Flask app on 127.0.0.1 in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    # A short poll interval: shutdown() waits up to one interval.
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on (right now)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def settings(hub_url: str, token: str, **overrides: Any) -> KioskSettings:

@@ -21,14 +21,14 @@ def test_the_kiosk_process_serves_prints_and_stops(live, hub, token, tmp_path) -
 
     import requests
 
-    from tests.kiosk.dispenser.support import free_port
+    from tests.support.live import free_port
 
     port = free_port()
     spool = tmp_path / "printer.bin"
     spool.touch()
     config = tmp_path / "kiosk.toml"
     config.write_text(
-        f'[kiosk]\nhub_url = "{live}"\ntoken = "{token}"\nlisten = "127.0.0.1:{port}"\n'
+        f'[kiosk]\nhub_url = "{live.url}"\ntoken = "{token}"\nlisten = "127.0.0.1:{port}"\n'
         f'printer = {{ kind = "file", path = "{spool}" }}\n'
         '[[kiosk.buttons]]\npin = 17\nservice = "dat-dai"\nled = 27\n',
         "utf-8",

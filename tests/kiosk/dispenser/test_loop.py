@@ -31,9 +31,7 @@ from tests.kiosk.dispenser.support import (
     PtyPrinter,
     RaisingDummy,
     device_status,
-    free_port,
     hub_tickets,
-    serve,
     settings,
     wait_done,
     wait_until,
@@ -98,7 +96,7 @@ def test_gpio_press_prints_the_ticket_the_hub_issued(
     buttons = GpioButtons({"dat-dai": 17}, debounce_ms=0, pin_factory=mock_pins)
     led = GpioIndicator(27, pin_factory=mock_pins)
     agent = make_agent(
-        live,
+        live.url,
         printer,
         buttons=buttons,
         leds={"dat-dai": led},
@@ -121,7 +119,7 @@ def test_gpio_press_prints_the_ticket_the_hub_issued(
     ink = ticket.convert("L").histogram()[0] / (ticket.width * ticket.height)
     assert 0.05 < ink < 0.6, f"ticket ink coverage {ink:.2%}"
     codes = zxingcpp.read_barcodes(ticket.convert("L"))
-    assert [c.text for c in codes] == [f"{live}/t/{issued.id}"]
+    assert [c.text for c in codes] == [f"{live.url}/t/{issued.id}"]
     masked = _masked(ticket)
     if UPDATE_GOLDEN:
         masked.save(GOLDEN)
@@ -141,7 +139,7 @@ def test_print_failure_cancels_the_ticket_on_the_hub(live, hub, make_agent) -> N
     printer = EscposTicketPrinter(RaisingDummy(), paper_mm=80)
     printer.open()
     error_led = FakeIndicator()
-    agent = make_agent(live, printer, error_led=error_led)
+    agent = make_agent(live.url, printer, error_led=error_led)
     _ready(agent)
 
     result = agent.take("dat-dai")
@@ -165,14 +163,14 @@ def test_print_failure_cancels_the_ticket_on_the_hub(live, hub, make_agent) -> N
     assert status["cancelled"] == 1 and status["printed"] == 0
 
 
-def test_unreachable_hub_suspends_issuing_and_recovers(app, hub, make_agent) -> None:
+def test_unreachable_hub_suspends_issuing_and_recovers(app, hub, make_agent, live_server) -> None:
     """GIVEN a kiosk whose hub does not answer
     WHEN a ticket is asked for
     THEN it answers 503 hub_unreachable, prints nothing, shows "Tạm ngưng cấp số", lights
     the error LED and darkens the buttons; once the hub listens it recovers by itself
     and prints the hub's number."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    server = live_server(app, start=False)
+    url = server.url
     printer = FakeTicketPrinter()
     error_led, button_led = FakeIndicator(), FakeIndicator()
     agent = make_agent(url, printer, error_led=error_led, leds={"dat-dai": button_led})
@@ -185,13 +183,13 @@ def test_unreachable_hub_suspends_issuing_and_recovers(app, hub, make_agent) -> 
     assert printer.images == [] and hub_tickets(hub) == []
     assert error_led.current == "on" and button_led.current == "off"
 
-    with serve(app, port):
-        _ready(agent)
-        result = agent.take("dat-dai")
-        assert result.status == 201 and result.body["number"] == "1001"
-        assert len(printer.images) == 1
-        wait_until(lambda: button_led.current == "ready", what="button LED ready")
-        assert error_led.current == "off"
+    server.start()
+    _ready(agent)
+    result = agent.take("dat-dai")
+    assert result.status == 201 and result.body["number"] == "1001"
+    assert len(printer.images) == 1
+    wait_until(lambda: button_led.current == "ready", what="button LED ready")
+    assert error_led.current == "off"
 
 
 def test_paper_out_on_a_serial_printer(live, hub, make_agent) -> None:
@@ -204,7 +202,7 @@ def test_paper_out_on_a_serial_printer(live, hub, make_agent) -> None:
     try:
         printer = EscposTicketPrinter.serial(device.path, 115200, timeout_s=0.3)
         printer.open()
-        agent = make_agent(live, printer)
+        agent = make_agent(live.url, printer)
         _ready(agent)
         assert agent.take("dat-dai").status == 201
         assert wait_until(lambda: device.jobs() == 1, what="first ticket on the pty")
@@ -242,7 +240,7 @@ def test_silent_serial_printer_is_unknown_never_ok(live, hub, make_agent) -> Non
     try:
         printer = EscposTicketPrinter.serial(device.path, 115200, timeout_s=0.2)
         printer.open()
-        agent = make_agent(live, printer)
+        agent = make_agent(live.url, printer)
         _ready(agent)
 
         assert agent.take("tu-phap").status == 201
@@ -275,27 +273,28 @@ class LoseFirstTicketAnswer:
         return [body[:0]]
 
 
-def test_a_lost_answer_does_not_leave_an_unprinted_number_waiting(app, hub, make_agent) -> None:
+def test_a_lost_answer_does_not_leave_an_unprinted_number_waiting(
+    app, hub, make_agent, live_server
+) -> None:
     """GIVEN a hub that issues 1001 but whose answer the kiosk never gets
     WHEN the kiosk gives up (hub unreachable, nothing printed)
     THEN once the hub answers again the kiosk finds 1001 by its request key and cancels
     it, and the next press prints 1002: no number waits that was never printed."""
     slow = LoseFirstTicketAnswer(app, delay_s=3.5)
     printer = FakeTicketPrinter()
-    with serve(slow) as url:
-        agent = make_agent(url, printer)
-        _ready(agent)
-        lost = agent.take("dat-dai")
-        assert (lost.status, lost.body["error"]["code"]) == (503, "hub_unreachable")
-        assert printer.images == []
-        wait_until(
-            lambda: [(t.number, t.status) for t in hub_tickets(hub)] == [("1001", "cancelled")],
-            what="the unprinted 1001 cancelled",
-        )
-        _ready(agent)
-        again = agent.take("dat-dai")
-        assert again.status == 201 and again.body["number"] == "1002"
-        assert len(printer.images) == 1
+    agent = make_agent(live_server(slow).url, printer)
+    _ready(agent)
+    lost = agent.take("dat-dai")
+    assert (lost.status, lost.body["error"]["code"]) == (503, "hub_unreachable")
+    assert printer.images == []
+    wait_until(
+        lambda: [(t.number, t.status) for t in hub_tickets(hub)] == [("1001", "cancelled")],
+        what="the unprinted 1001 cancelled",
+    )
+    _ready(agent)
+    again = agent.take("dat-dai")
+    assert again.status == 201 and again.body["number"] == "1002"
+    assert len(printer.images) == 1
 
 
 def test_presses_while_printing_are_one_ticket(live, hub, token, mock_pins, tmp_path) -> None:
@@ -315,7 +314,7 @@ def test_presses_while_printing_are_one_ticket(live, hub, token, mock_pins, tmp_
 
     printer = SlowPrinter()
     printer.open()
-    agent = Dispenser(settings(live, token), client=HubClient(live, token), printer=printer)
+    agent = Dispenser(settings(live.url, token), client=HubClient(live.url, token), printer=printer)
     agent.start()
     try:
         wait_until(lambda: agent.snapshot()["state"] == "ready", what="kiosk ready")

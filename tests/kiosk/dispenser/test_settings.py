@@ -140,7 +140,7 @@ def test_wired_kiosk_buttons_keypad_and_file_printer(live, hub, token, mock_pins
     keypad = PipeKeypad()
     opened = [keypad]
     section = settings(
-        live,
+        live.url,
         token,
         printer=PrinterSettings(kind="file", path=str(spool)),
         buttons=(

@@ -14,8 +14,8 @@ from hardware.printer import EscposTicketPrinter
 from kiosk.dispenser.loop import Dispenser
 from kiosk.dispenser.touch import create_touch_app
 from kiosk.kit.hub_client import HubClient
-from tests.conftest import build_app
-from tests.kiosk.dispenser.support import RaisingDummy, hub_tickets, serve, settings, wait_until
+from tests.conftest import build_app, close_app
+from tests.kiosk.dispenser.support import RaisingDummy, hub_tickets, settings, wait_until
 
 
 @pytest.fixture
@@ -30,24 +30,24 @@ def limited_config():
 def hub_app(limited_config, sqlite_database, tmp_path, clock) -> Iterator[Any]:
     app = build_app(limited_config, sqlite_database, tmp_path, clock)
     yield app
-    app.extensions["motcua"].engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture
-def kiosk(hub_app) -> Iterator[tuple[Any, Any, Any]]:
+def kiosk(hub_app, live_server) -> Iterator[tuple[Any, Any, Any]]:
     """(touch client, agent, hub) with a fake printer, agent ready."""
     hub = hub_app.extensions["motcua"]
     token = hub.devices.add_device("kiosk-test", "kiosk", None)
-    with serve(hub_app) as url:
-        printer = FakeTicketPrinter()
-        printer.open()
-        agent = Dispenser(settings(url, token), client=HubClient(url, token), printer=printer)
-        agent.start()
-        try:
-            wait_until(lambda: agent.snapshot()["state"] == "ready", what="kiosk ready")
-            yield create_touch_app(agent).test_client(), agent, hub
-        finally:
-            agent.stop()
+    url = live_server(hub_app).url
+    printer = FakeTicketPrinter()
+    printer.open()
+    agent = Dispenser(settings(url, token), client=HubClient(url, token), printer=printer)
+    agent.start()
+    try:
+        wait_until(lambda: agent.snapshot()["state"] == "ready", what="kiosk ready")
+        yield create_touch_app(agent).test_client(), agent, hub
+    finally:
+        agent.stop()
 
 
 def test_take_answers_the_hubs_ticket_once_printed(kiosk) -> None:
@@ -125,21 +125,21 @@ def test_status_lists_fields_with_counts_and_priorities(kiosk) -> None:
     assert status["current"]["phase"] == "printed" and status["current"]["number"] == "1002"
 
 
-def test_printer_error_is_a_503_with_the_ticket_cancelled(hub_app) -> None:
+def test_printer_error_is_a_503_with_the_ticket_cancelled(hub_app, live_server) -> None:
     """GIVEN a kiosk whose printer write fails WHEN /take is posted
     THEN 503 printer_error and the hub's ticket is already cancelled."""
     hub = hub_app.extensions["motcua"]
     token = hub.devices.add_device("kiosk-test", "kiosk", None)
-    with serve(hub_app) as url:
-        printer = EscposTicketPrinter(RaisingDummy())
-        printer.open()
-        agent = Dispenser(settings(url, token), client=HubClient(url, token), printer=printer)
-        agent.start()
-        try:
-            wait_until(lambda: agent.snapshot()["state"] == "ready", what="kiosk ready")
-            r = create_touch_app(agent).test_client().post("/take", json={"service": "dat-dai"})
-        finally:
-            agent.stop()
+    url = live_server(hub_app).url
+    printer = EscposTicketPrinter(RaisingDummy())
+    printer.open()
+    agent = Dispenser(settings(url, token), client=HubClient(url, token), printer=printer)
+    agent.start()
+    try:
+        wait_until(lambda: agent.snapshot()["state"] == "ready", what="kiosk ready")
+        r = create_touch_app(agent).test_client().post("/take", json={"service": "dat-dai"})
+    finally:
+        agent.stop()
     assert r.status_code == 503
     assert r.get_json()["error"]["code"] == "printer_error"
     assert [t.status for t in hub_tickets(hub)] == ["cancelled"]

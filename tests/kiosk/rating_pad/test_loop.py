@@ -17,25 +17,17 @@ from config.rating_pad import PadCounter, RatingPadSettings
 from hub.store.db import read
 from hub.store.tables import rating_presses, ratings
 from kiosk.rating_pad.settings import build_pad
-from tests.conftest import Api, build_app
-from tests.kiosk.rating_pad.support import (
-    LED_PINS,
-    LEVEL_PINS,
-    LiveHub,
-    free_port,
-    serve_ticket,
-    wait_for,
-)
+from tests.conftest import Api, build_app, close_app
+from tests.kiosk.rating_pad.support import LED_PINS, LEVEL_PINS, serve_ticket, wait_for
 
 
 @pytest.fixture
-def hub_live(demo_config, sqlite_database, tmp_path) -> Iterator[tuple[Any, LiveHub]]:
+def hub_live(demo_config, sqlite_database, tmp_path, live_server) -> Iterator[tuple[Any, Any]]:
     app = build_app(demo_config, sqlite_database, tmp_path)  # real clock
-    live = LiveHub(app, free_port())
-    live.start()
+    live = live_server(app)
     yield app, live
     live.stop()
-    app.extensions["motcua"].engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from kiosk.kit.hub_client import HubClient
 from kiosk.kit.outbox import Outbox
 from kiosk.rating_pad.devices import CounterPad
 from kiosk.rating_pad.loop import RatingPad
-from tests.conftest import Api, build_app
-from tests.kiosk.rating_pad.support import LiveHub, free_port, serve_ticket, wait_for
+from tests.conftest import Api, build_app, close_app
+from tests.kiosk.rating_pad.support import serve_ticket, wait_for
 
 LEVELS = ("very_satisfied", "satisfied", "unsatisfied")
 
@@ -42,14 +42,15 @@ def start_pad(settings: RatingPadSettings, token: str) -> tuple[RatingPad, FakeB
     return pad, panel
 
 
-def test_hub_down_pad_restarted_exactly_once(demo_config, sqlite_database, tmp_path) -> None:
+def test_hub_down_pad_restarted_exactly_once(
+    demo_config, sqlite_database, tmp_path, live_server
+) -> None:
     """GIVEN a served ticket and then a stopped hub WHEN 50 presses are made, the pad agent is
     restarted, 50 more are made and the hub comes back THEN the hub holds exactly 100 presses
     with 100 distinct keys (one rating, 99 refused as already rated) and the outbox is empty."""
     app = build_app(demo_config, sqlite_database, tmp_path)
     hub = app.extensions["motcua"]
-    live = LiveHub(app, free_port())
-    live.start()
+    live = live_server(app)
     api = Api(app)
     token = hub.devices.add_device("pad-1", "rating-pad", "1")
     ticket = serve_ticket(api, api.device("k1", "kiosk"), api.user("canbo1"))
@@ -92,4 +93,4 @@ def test_hub_down_pad_restarted_exactly_once(demo_config, sqlite_database, tmp_p
     assert Counter((p.outcome, p.code) for p in presses) == {
         ("created", None): 1, ("rejected", "already_rated"): 99}  # fmt: skip
     assert [s.ticket_id for s in stored] == [ticket]
-    hub.engine.dispose()
+    close_app(app)
