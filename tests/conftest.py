@@ -16,8 +16,8 @@ import pytest
 
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
 
-# The live server and the Chromium fixtures.
-pytest_plugins = ["tests.support.live", "tests.support.browser"]
+# The live server, the Chromium fixtures and the check that no thread outlives its test.
+pytest_plugins = ["tests.support.live", "tests.support.browser", "tests.support.threads"]
 
 
 def _drop_escpos_root_handler() -> None:
