@@ -3,7 +3,7 @@
 Each fake keeps what it was asked to do (images, frames, WAVs, LED states) and
 can be told to fail with a :mod:`hardware.errors` exception, so an agent's
 error handling can be tested without a device. Their behaviour is pinned to the
-real adapters' by the contract tests in ``tests/hardware/test_hw_contracts.py``.
+real adapters' by the contract tests in ``tests/hardware/test_ports.py``.
 They import no device library.
 """
 

@@ -16,6 +16,9 @@ import pytest
 
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
 
+# The live server, the Chromium fixtures and the check that no thread outlives its test.
+pytest_plugins = ["tests.support.live", "tests.support.browser", "tests.support.threads"]
+
 
 def _drop_escpos_root_handler() -> None:
     """python-escpos calls logging.basicConfig() on import; its stderr handler would
@@ -147,12 +150,24 @@ def build_app(config: Config, db: Database, data_dir: Path, clock: Any = None) -
     return create_app(settings)
 
 
+def close_app(app: Any) -> None:
+    """What the end of the hub's process does for an app a test is done with: the queue
+    counts it still holds are sent now, their flush timer cancelled (so no thread of it
+    outlives the test), and its database connections are closed."""
+    hub = app.extensions["motcua"]
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer) and thread.function == hub.sink.flush:
+            thread.cancel()
+    hub.sink.flush()
+    hub.engine.dispose()
+
+
 @pytest.fixture
 def app(demo_config: Config, database: Database, tmp_path: Path, clock: FakeClock) -> Iterator[Any]:
     """The hub on the demo config, on SQLite and on PostgreSQL, with a fake clock."""
     application = build_app(demo_config, database, tmp_path, clock)
     yield application
-    application.extensions["motcua"].engine.dispose()
+    close_app(application)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Fixtures of the doctor's tests (helpers in ``doctor_support``)."""
+"""Fixtures of the doctor's tests (helpers in ``tests.doctor.support``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from doctor_support import PipeKeypad, serve
 
 import hardware.keypad
+from tests.doctor.support import PipeKeypad, serve
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from e2e_support import (
+
+from tests.e2e.support import (
     ADMIN,
     DEMO_CONFIG,
     KIOSK,

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import queue
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 import socketio
-from werkzeug.serving import make_server
 
 from tests.conftest import Api
 
@@ -19,18 +16,6 @@ from tests.conftest import Api
 @pytest.fixture
 def database(sqlite_database):
     return sqlite_database
-
-
-@pytest.fixture
-def live(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 class Recorder:
@@ -66,22 +51,22 @@ def test_display_gets_snapshot_call_and_queue(app, live) -> None:
     api = Api(app)
     kiosk = api.device("k1", "kiosk")
     staff = api.user("canbo1")
-    screen, rec = connect(live, "/display", ["snapshot", "call", "queue", "counter"])
+    screen, rec = connect(live.url, "/display", ["snapshot", "call", "queue", "counter"])
     try:
         assert screen.transport() == "websocket"
         snap = rec.wait("snapshot")
         assert snap["site"]["id"] == "demo" and snap["waiting"]["dat-dai"] == 0
         http = requests.Session()
-        r = http.post(f"{live}/api/v1/tickets", json={"service": "dat-dai"}, headers=kiosk,
+        r = http.post(f"{live.url}/api/v1/tickets", json={"service": "dat-dai"}, headers=kiosk,
                       timeout=5)  # fmt: skip
         assert r.status_code == 201
         assert rec.wait("queue")["waiting"]["dat-dai"] == 1
-        http.post(f"{live}/api/v1/counters/1/open", headers=staff, timeout=5)
-        http.post(f"{live}/api/v1/counters/1/call-next", headers=staff, timeout=5)
+        http.post(f"{live.url}/api/v1/counters/1/open", headers=staff, timeout=5)
+        http.post(f"{live.url}/api/v1/counters/1/call-next", headers=staff, timeout=5)
         call = rec.wait("call")
         assert call["number"] == "1001" and call["counter"]["name"] == "Quầy 1"
         assert call["recall"] is False and "id" not in call and call["seq"] >= 1
-        http.post(f"{live}/api/v1/counters/1/recall", headers=staff, timeout=5)
+        http.post(f"{live.url}/api/v1/counters/1/recall", headers=staff, timeout=5)
         recall = rec.wait("call")
         assert recall["recall"] is True and recall["seq"] > call["seq"]
         missed = screen.call("since", {"seq": call["seq"] - 1}, namespace="/display", timeout=5)
@@ -91,7 +76,7 @@ def test_display_gets_snapshot_call_and_queue(app, live) -> None:
         ack = screen.call("ack", {"seq": call["seq"], "kind": "shown", "screen": "sanh"},
                           namespace="/display", timeout=5)  # fmt: skip
         assert ack == {"ok": True}
-        http.post(f"{live}/api/v1/counters/1/complete", headers=staff, timeout=5)
+        http.post(f"{live.url}/api/v1/counters/1/complete", headers=staff, timeout=5)
         freed = rec.wait("counter")
         assert freed == {"id": "1", "name": "Quầy 1"}  # nobody served there any more
         assert screen.call("ack", {"seq": 10**9, "kind": "shown"}, namespace="/display",
@@ -102,9 +87,9 @@ def test_display_gets_snapshot_call_and_queue(app, live) -> None:
 
 def test_devices_namespace_needs_a_token(app, live) -> None:
     with pytest.raises(socketio.exceptions.ConnectionError):
-        connect(live, "/devices", [], auth={"token": "wrong"})
+        connect(live.url, "/devices", [], auth={"token": "wrong"})
     with pytest.raises(socketio.exceptions.ConnectionError):
-        connect(live, "/devices", [])
+        connect(live.url, "/devices", [])
 
 
 def test_rating_pad_gets_open_and_close(app, live) -> None:
@@ -114,21 +99,23 @@ def test_rating_pad_gets_open_and_close(app, live) -> None:
     kiosk = api.device("k1", "kiosk")
     staff = api.user("canbo1")
     pad_headers = api.device("pad1", "rating-pad", "1")
-    other, other_rec = connect(live, "/devices", ["rating_open"],
+    other, other_rec = connect(live.url, "/devices", ["rating_open"],
                                auth={"token": api.device("pad2", "rating-pad", "2")[
                                    "Authorization"].split()[1]})  # fmt: skip
-    pad, rec = connect(live, "/devices", ["rating_open", "rating_close"],
+    pad, rec = connect(live.url, "/devices", ["rating_open", "rating_close"],
                        auth={"token": pad_headers["Authorization"].split()[1]})  # fmt: skip
     try:
         http = requests.Session()
-        http.post(f"{live}/api/v1/tickets", json={"service": "dat-dai"}, headers=kiosk, timeout=5)
-        http.post(f"{live}/api/v1/counters/1/open", headers=staff, timeout=5)
-        http.post(f"{live}/api/v1/counters/1/call-next", headers=staff, timeout=5)
-        http.post(f"{live}/api/v1/counters/1/complete", headers=staff, timeout=5)
+        http.post(
+            f"{live.url}/api/v1/tickets", json={"service": "dat-dai"}, headers=kiosk, timeout=5
+        )
+        http.post(f"{live.url}/api/v1/counters/1/open", headers=staff, timeout=5)
+        http.post(f"{live.url}/api/v1/counters/1/call-next", headers=staff, timeout=5)
+        http.post(f"{live.url}/api/v1/counters/1/complete", headers=staff, timeout=5)
         opened = rec.wait("rating_open")
         assert opened["counter"] == "1" and opened["until"].endswith("Z")
-        r = http.post(f"{live}/api/v1/ratings", json={"key": "pad1-live-1", "level": "satisfied"},
-                      headers=pad_headers, timeout=5)  # fmt: skip
+        r = http.post(f"{live.url}/api/v1/ratings", headers=pad_headers, timeout=5,
+                      json={"key": "pad1-live-1", "level": "satisfied"})  # fmt: skip
         assert r.status_code == 201
         assert rec.wait("rating_close") == {"counter": "1"}
         assert other_rec.events.empty()
@@ -141,15 +128,15 @@ def test_counter_namespace_for_staff_only(app, live) -> None:
     api = Api(app)
     staff = api.user("canbo1")
     token = staff["Authorization"].split()[1]
-    console, rec = connect(live, "/counter", ["queue", "counter"], auth={"token": token})
+    console, rec = connect(live.url, "/counter", ["queue", "counter"], auth={"token": token})
     try:
         assert "waiting" in rec.wait("queue")
         assert console.call("watch", {"counter": "1"}, namespace="/counter", timeout=5) == {
             "ok": True}  # fmt: skip
-        requests.post(f"{live}/api/v1/counters/1/open", headers=staff, timeout=5)
+        requests.post(f"{live.url}/api/v1/counters/1/open", headers=staff, timeout=5)
         assert rec.wait("counter")["status"] == "open"
     finally:
         console.disconnect()
     kiosk_token = api.device("k1", "kiosk")["Authorization"].split()[1]
     with pytest.raises(socketio.exceptions.ConnectionError):
-        connect(live, "/counter", [], auth={"token": kiosk_token})
+        connect(live.url, "/counter", [], auth={"token": kiosk_token})

@@ -1,4 +1,4 @@
-"""Fixtures of the display agent tests (helpers in ``display_agent_rig``)."""
+"""Fixtures of the display agent tests (helpers in ``rig``)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from display_agent_rig import LiveServer, OffsetClock, PtyLine
 
 from config.display_agent import DisplayAgentSettings
 from display.agent.devices import BoardLine
 from display.agent.loop import DisplayAgent
 from display.agent.settings import make_board
 from kiosk.kit.hub_client import HubClient
+from tests.display.agent.rig import OffsetClock, PtyLine
 
 
 @pytest.fixture
@@ -24,16 +24,6 @@ def database(sqlite_database):
 def clock() -> OffsetClock:
     """Real time: the agent judges a missed call's age by the hub's Date header."""
     return OffsetClock()
-
-
-@pytest.fixture
-def live(app: Any) -> Iterator[LiveServer]:
-    server = LiveServer(app)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.crash()
 
 
 @pytest.fixture

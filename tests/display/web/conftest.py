@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from display_livehub import (
+
+from hub.app import create_app
+from tests.conftest import close_app
+from tests.display.web.livehub import (
     FAST_DISPLAY,
     Accounts,
     Caller,
@@ -16,8 +19,6 @@ from display_livehub import (
     settings_for,
     write_config,
 )
-
-from hub.app import create_app
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def clock() -> FakeClock:
 def app(tmp_path: Path, config_path: Path, clock: FakeClock) -> Iterator[Any]:
     app = create_app(settings_for(config_path, tmp_path, clock=clock))
     yield app
-    app.extensions["motcua"].engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture

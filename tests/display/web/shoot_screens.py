@@ -15,22 +15,17 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository: tests.*
 
-from display_livehub import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    REPO,
-    Caller,
-    HubThread,
-    add_accounts,
-    settings_for,
-)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from config.paths import EXAMPLES  # noqa: E402
 from config.schema import load_config
 from hub.app import create_app  # noqa: E402
+from tests.display.web.livehub import Caller, add_accounts, settings_for  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.live import LiveServer  # noqa: E402
+from tests.support.paths import REPO  # noqa: E402
 
 DOCS = REPO / "docs" / "screenshots"
 
@@ -50,7 +45,7 @@ def busy_morning(caller: Caller, config_path: Path, counters: int) -> None:
 def shoot(config_path: Path, shots: list[tuple[str, int, int, Path]], counters: int) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="motcua-shots-"))
     app = create_app(settings_for(config_path, data_dir))
-    server = HubThread(app)
+    server = LiveServer(app).start()
     try:
         busy_morning(Caller(app, add_accounts(app, counters=())), config_path, counters)
         with sync_playwright() as p:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
 
@@ -79,16 +76,3 @@ def browser(app):
 @pytest.fixture
 def kiosk(api):
     return api.device("kiosk-test", "kiosk")
-
-
-@pytest.fixture
-def live(app) -> Iterator[str]:
-    """The app on a real threaded server on 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)

@@ -1,4 +1,4 @@
-"""Fixtures for the counter keypad: a live hub, a pipe-backed evdev device."""
+"""Fixtures for the counter keypad: a pipe-backed evdev device (the live hub is ``live``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 import pytest
 from evdev import ecodes
 from evdev.eventio import EventIO
-from werkzeug.serving import make_server
 
 _INPUT_EVENT = struct.Struct("llHHi")  # struct input_event on 64-bit Linux
 
@@ -20,19 +19,6 @@ _INPUT_EVENT = struct.Struct("llHHi")  # struct input_event on 64-bit Linux
 def database(sqlite_database):
     """The keypad is not about storage: SQLite only."""
     return sqlite_database
-
-
-@pytest.fixture
-def live(app) -> Iterator[str]:
-    """The hub on a real threaded server on 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 class PipeKeypad(EventIO):

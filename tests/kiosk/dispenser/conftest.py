@@ -1,4 +1,4 @@
-"""Fixtures of the kiosk agent's tests (helpers in ``kiosk_support``)."""
+"""Fixtures of the kiosk agent's tests (helpers in ``support``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from kiosk_support import serve
 
 
 @pytest.fixture
@@ -21,12 +20,6 @@ def mock_pins() -> Iterator[Any]:
     factory = MockFactory()
     yield factory
     factory.reset()
-
-
-@pytest.fixture
-def live(app) -> Iterator[str]:
-    with serve(app) as url:
-        yield url
 
 
 @pytest.fixture

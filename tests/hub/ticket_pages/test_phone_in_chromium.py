@@ -1,0 +1,116 @@
+"""The phone pages in headless Chromium (390×844): live status, rating, cancel, booking."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from config.paths import EXAMPLES
+from config.schema import parse_config
+from tests.conftest import Api, build_app, close_app
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def site(sqlite_database, tmp_path, clock, live_server) -> Iterator[tuple[str, Any, Api]]:
+    """A live hub with booking on: (base URL, hub, API helper)."""
+    raw = tomllib.loads((EXAMPLES / "demo.toml").read_text("utf-8"))
+    raw["booking"] = {"enabled": True}
+    app = build_app(parse_config(raw, "demo.toml"), sqlite_database, tmp_path, clock)
+    try:
+        yield live_server(app).url, app.extensions["motcua"], Api(app)
+    finally:
+        close_app(app)
+
+
+@pytest.fixture
+def phone(new_page) -> Any:
+    """A phone's screen: 390×844 CSS pixels at twice the density."""
+    return new_page(PHONE["width"], PHONE["height"], device_scale_factor=2)
+
+
+def test_status_page_follows_the_queue_live_then_rates(site, phone) -> None:
+    """GIVEN my ticket with one ahead, open on a phone
+    WHEN the counter calls the one ahead, then me (no reload: Socket.IO events)
+    THEN the page says I am next, then sends me to "Quầy 1"; once served (page reopened)
+    a negative level shows the reasons, and the rating is stored with them."""
+    url, hub, api = site
+    if not _has_display(url):
+        pytest.skip("the display package (Socket.IO client) is not installed")
+    kiosk = api.device("kiosk-1", "kiosk")
+    staff = api.user("canbo1")
+    api.issue(kiosk, "dat-dai")
+    mine = api.issue(kiosk, "dat-dai")
+    phone.goto(f"{url}/t/{mine['id']}")
+    phone.wait_for_selector("#live-dot.live")
+    assert phone.inner_text("#number") == mine["number"]
+    assert phone.inner_text("#ahead") == "Trước bạn còn 1 người"
+
+    assert api.post("/counters/1/open", staff).status_code == 200
+    assert api.post("/counters/1/call-next", staff).status_code == 200
+    # The page's CSP forbids eval, so waits use selectors, not JS predicates.
+    phone.wait_for_selector("#ahead:text-is('Bạn là người tiếp theo')")
+    assert api.post("/counters/1/call-next", staff).json["number"] == mine["number"]
+    phone.wait_for_selector("body[data-status=called] #called-panel:not([hidden])")
+    assert phone.inner_text("#counter-name") == "Quầy 1"
+    assert phone.is_hidden("#cancel-panel")
+
+    assert api.post("/counters/1/complete", staff).status_code == 200
+    phone.reload()
+    phone.wait_for_selector("#rating-panel:not([hidden])")
+    assert phone.is_hidden("#reasons")
+    phone.click("[data-level=unsatisfied]")
+    phone.wait_for_selector("#reasons:not([hidden])")
+    phone.check("#reason-list input[value=long_wait]")
+    phone.click("#send-rating")
+    phone.wait_for_selector("#thanks-panel:not([hidden])")
+    assert "Cảm ơn quý vị đã đánh giá" in phone.inner_text("#thanks-panel")
+    from sqlalchemy import select
+
+    from hub.store.db import read
+    from hub.store.tables import ratings
+
+    with read(hub.engine) as conn:
+        row = conn.execute(select(ratings).where(ratings.c.ticket_id == mine["id"])).one()
+    assert (row.level, row.reasons, row.channel) == ("unsatisfied", ["long_wait"], "qr")
+
+
+def _has_display(url: str) -> bool:
+    import requests
+
+    return requests.get(f"{url}/display/static/socket.io.min.js", timeout=5).status_code == 200
+
+
+def test_cancel_from_the_phone(site, phone) -> None:
+    """GIVEN a waiting ticket open on a phone WHEN the citizen cancels and confirms
+    THEN the page shows "Đã hủy" and the hub holds the ticket as cancelled."""
+    url, hub, api = site
+    ticket = api.issue(api.device("kiosk-1", "kiosk"), "tu-phap")
+    phone.goto(f"{url}/t/{ticket['id']}")
+    phone.click("#cancel")
+    phone.wait_for_selector("#cancel-confirm:not([hidden])")
+    phone.click("#cancel-yes")
+    phone.wait_for_selector("body[data-status=cancelled]")
+    assert phone.inner_text("#badge") == "Đã hủy"
+    assert hub.tickets.ticket(ticket["id"])["status"] == "cancelled"
+
+
+def test_book_from_a_phone(site, phone) -> None:
+    """GIVEN booking on WHEN a citizen picks "Kinh doanh", types a mobile number and
+    submits THEN the phone lands on the new ticket's status page."""
+    url, hub, _ = site
+    phone.goto(f"{url}/book")
+    phone.check("input[value=kinh-doanh]")
+    phone.fill("#phone", "0912 345 678")
+    phone.click("#book-submit")
+    phone.wait_for_url("**/t/*")
+    phone.wait_for_selector("#number")
+    assert phone.inner_text("#number") == "C001"
+    assert "Kinh doanh" in phone.inner_text("#field")
+    assert hub.tickets.services()[2]["waiting"] == 1
