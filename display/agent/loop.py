@@ -47,6 +47,7 @@ from display.agent.reports import AckOutbox, HealthReporter
 from hardware.ports import AudioOutput
 from kiosk.kit.hub_client import HubClient
 from kiosk.kit.runner import Firewall
+from kiosk.kit.sockets import close_for_good
 from kiosk.kit.tls import certificate_error, socketio_options
 
 __all__ = ["DisplayAgent"]
@@ -179,7 +180,7 @@ class DisplayAgent:
 
     def _close_socket(self) -> None:
         try:
-            self.sio.shutdown()
+            close_for_good(self.sio)
         except Exception as err:  # shutting down: log whatever the client raises
             logger.debug("closing the Socket.IO client: %s", err)
 

@@ -38,6 +38,7 @@ from hardware.ports import Indicator
 from kiosk.kit.hub_client import HubRejected, HubUnreachable, agent_version
 from kiosk.kit.outbox import Outbox, Press
 from kiosk.kit.runner import Firewall
+from kiosk.kit.sockets import close_for_good
 from kiosk.kit.tls import certificate_error, socketio_options
 from kiosk.rating_pad.devices import CounterPad
 
@@ -105,7 +106,7 @@ class RatingPad:
         self.events.put(("stop",))
         for sio in self._sockets:
             try:
-                sio.disconnect()
+                close_for_good(sio)
             except Exception:  # noqa: BLE001 - shutting down; the socket may be half-open
                 logger.debug("socket disconnect failed", exc_info=True)
         for thread in self._threads:

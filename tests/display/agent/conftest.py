@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from config.display_agent import DisplayAgentSettings
+from config.paths import EXAMPLES
+from config.schema import Config, load_config
 from display.agent.devices import BoardLine
 from display.agent.loop import DisplayAgent
 from display.agent.settings import make_board
 from kiosk.kit.hub_client import HubClient
 from tests.display.agent.rig import OffsetClock, PtyLine
+from tests.support.zones import zone_at_noon
 
 
 @pytest.fixture
@@ -24,6 +28,14 @@ def database(sqlite_database):
 def clock() -> OffsetClock:
     """Real time: the agent judges a missed call's age by the hub's Date header."""
     return OffsetClock()
+
+
+@pytest.fixture
+def demo_config() -> Config:
+    """The demo site in a zone where it is now noon: a call made five minutes ago by the
+    offset clock is on the same business day as one made now, whenever the test runs."""
+    config = load_config(EXAMPLES / "demo.toml")
+    return replace(config, site=replace(config.site, timezone=zone_at_noon()))
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from config.display_agent import BoardSettings
 from display.agent.devices import BoardLine
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
@@ -93,16 +91,6 @@ def test_quick_calls_are_said_in_order_without_overlap(live, agents) -> None:
     wait_for(lambda: {(first, "spoken"), (second, "spoken")} <= rig.acks(), "spoken acks")
 
 
-# A bug of the agent, not of this test: DisplayAgent.stop() shuts its Socket.IO client
-# down once, in a thread it waits at most 0.2 s for. Stopped right after the hub dropped
-# the connection (here: the hub crashes in the finally, then the agents fixture stops
-# the agent), python-socketio may register its reconnect loop only after that shutdown
-# found nothing to stop; the loop then retries the gone hub for ever. Until stop() ends
-# its client's reconnection (display/agent/loop.py), that loop is ended after the test.
-@pytest.mark.known_thread_leak(
-    "socketio.client.Client._handle_reconnect",
-    reason="DisplayAgent.stop() can leave its client reconnecting",
-)
 def test_reconnects_and_catches_up_missed_calls_once(app, clock, agents, live_server) -> None:
     """GIVEN an agent started while the hub is down, with recent_s = 60
     WHEN the hub comes up, a call is made, the hub crashes, two calls are made while it

@@ -35,9 +35,14 @@ def _toml(value: Any) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_config(folder: Path, **display: Any) -> Path:
-    """The demo configuration with ``[display]`` keys overridden; returns its path."""
+def write_config(folder: Path, *, timezone: str | None = None, **display: Any) -> Path:
+    """The demo configuration with ``[display]`` keys (and the site's timezone)
+    overridden; returns its path."""
     text = (EXAMPLES / "demo.toml").read_text(encoding="utf-8")
+    if timezone is not None:
+        zone_line = 'timezone = "Asia/Ho_Chi_Minh"\n'
+        assert zone_line in text
+        text = text.replace(zone_line, f'timezone = "{timezone}"\n', 1)
     extra = "".join(f"{key} = {_toml(value)}\n" for key, value in display.items())
     text = text.replace("[display]\n", "[display]\n" + extra, 1)
     path = folder / "motcua.toml"

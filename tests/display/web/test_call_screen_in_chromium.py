@@ -29,6 +29,7 @@ from tests.display.web.livehub import (
     settings_for,
     write_config,
 )
+from tests.support.zones import zone_at_noon
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +73,8 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data_dir = tmp_path_factory.mktemp("hub")
-    config_path = write_config(data_dir, **DISPLAY)
+    # Real time, and a call made "five minutes ago": never across the site's midnight.
+    config_path = write_config(data_dir, timezone=zone_at_noon(), **DISPLAY)
     app = create_app(settings_for(config_path, data_dir))
     accounts = add_accounts(app, counters=("1", "2"))
     app.extensions["motcua"].engine.dispose()
