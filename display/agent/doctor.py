@@ -19,7 +19,8 @@ from config.wire import DeviceKind
 from display.agent.settings import load_display_agent_settings, make_audio, make_board
 from display.announcer.pcm import Audio, AudioFormat, silence, write_wav
 from hardware.errors import HardwareError
-from kiosk.kit.doctor import DeviceToken, agent_checks, serial_check
+from kiosk.kit.device_doctor import serial_check
+from kiosk.kit.doctor import DeviceToken, agent_checks
 
 __all__ = ["SILENCE", "checks", "loudspeaker"]
 

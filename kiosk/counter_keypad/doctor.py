@@ -18,7 +18,8 @@ from config.loader import load_section
 from config.wire import DeviceKind
 from hardware.keypad import EvdevKeypad
 from kiosk.counter_keypad.settings import make_board
-from kiosk.kit.doctor import DeviceToken, agent_checks, gpio_checks, keypad_check, serial_check
+from kiosk.kit.device_doctor import gpio_checks, keypad_check, serial_check
+from kiosk.kit.doctor import DeviceToken, agent_checks
 
 __all__ = ["checks"]
 

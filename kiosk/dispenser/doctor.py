@@ -20,7 +20,8 @@ from hardware.errors import HardwareError
 from hardware.ports import PrinterStatus
 from hardware.printer import open_printer
 from kiosk.dispenser.settings import build_keypad, load_kiosk_settings
-from kiosk.kit.doctor import DeviceToken, agent_checks, gpio_checks, keypad_check
+from kiosk.kit.device_doctor import gpio_checks, keypad_check
+from kiosk.kit.doctor import DeviceToken, agent_checks
 
 __all__ = ["checks", "printer_checks"]
 

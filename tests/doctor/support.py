@@ -15,18 +15,16 @@ import socket
 import struct
 import subprocess
 import threading
-import time
 import tty
 from collections.abc import Iterator
-from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
 from evdev import ecodes
 from evdev.eventio import EventIO
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from hub.cli import main
+from tests.support.live import LiveServer
 
 PAPER_OK = {1: b"\x12", 4: b"\x12"}
 """A printer's answers to DLE EOT 1 (online) and DLE EOT 4 (paper present)."""
@@ -55,25 +53,13 @@ def failures(lines: list[str]) -> list[str]:
 
 @contextlib.contextmanager
 def serve(app: Any, ahead_s: float = 0.0, tls: tuple[Path, Path] | None = None) -> Iterator[str]:
-    """Serve a WSGI app on 127.0.0.1 in a thread, its ``Date`` header ``ahead_s`` ahead
-    of this machine's clock, over HTTPS with ``tls`` (certificate, key); yields its URL."""
-
-    class Handler(WSGIRequestHandler):
-        def date_time_string(self, timestamp: float | None = None) -> str:
-            return formatdate((timestamp or time.time()) + ahead_s, usegmt=True)
-
-    context = None if tls is None else (str(tls[0]), str(tls[1]))
-    server = make_server(
-        "127.0.0.1", 0, app, threaded=True, request_handler=Handler, ssl_context=context
-    )
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+    """The live server of ``tests.support.live`` as a block: its ``Date`` header ``ahead_s``
+    ahead of this machine's clock, over HTTPS with ``tls`` (certificate, key); yields its URL."""
+    server = LiveServer(app, tls=tls, ahead_s=ahead_s).start()
     try:
-        yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_port}"
+        yield server.url
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
+        server.close()
 
 
 @contextlib.contextmanager

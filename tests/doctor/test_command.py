@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 import time
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -129,8 +130,10 @@ def test_checks_that_break_or_hang_are_one_line_each(monkeypatch, tmp_path) -> N
     def broken(path: Path) -> list[Check]:
         raise KeyError("oops")
 
+    released = threading.Event()  # the hung check's thread ends with the test
+
     def forever(path: Path) -> list[Check]:
-        time.sleep(30)
+        released.wait(30)
         return []
 
     def missing(role: str):
@@ -146,7 +149,10 @@ def test_checks_that_break_or_hang_are_one_line_each(monkeypatch, tmp_path) -> N
     )
     out = io.StringIO()
     started = time.monotonic()
-    code = command.doctor(write(tmp_path, text), out, lambda role: finders[role]())
+    try:
+        code = command.doctor(write(tmp_path, text), out, lambda role: finders[role]())
+    finally:
+        released.set()
     assert code == 1 and time.monotonic() - started < 5
     assert out.getvalue().splitlines()[1:] == [
         "✗ kiosk: the kiosk checks: KeyError: 'oops' — unexpected: run `motcua -v doctor` "

@@ -6,9 +6,11 @@ upstream. Fixtures:
 
 - ``live``: the test's ``app`` fixture served; a :class:`LiveServer` (``.url``,
   ``.app``, ``.server``).
-- ``live_server``: a factory, ``live_server(app, port=None, start=True)``, for a
-  test that needs several servers, a port known before the server listens (an
-  agent started while its hub is down), or a server it stops and starts again.
+- ``live_server``: a factory, ``live_server(app, port=None, start=True, **options)``,
+  for a test that needs several servers, a port known before the server listens (an
+  agent started while its hub is down), a server it stops and starts again, one
+  over HTTPS (``tls=(certificate, key)``) or one whose clock is off (``ahead_s``:
+  its ``Date`` header is that far ahead of this machine's clock).
 
 Every server is stopped at teardown: it stops listening, cuts the connections
 still open (keep-alive HTTP, websockets) and joins the threads that served them,
@@ -20,7 +22,10 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
+from email.utils import formatdate
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,6 +60,10 @@ class _TrackedHandler(WSGIRequestHandler):
             with self.server.lock:  # type: ignore[attr-defined]
                 self.server.connections.pop(self.connection, None)  # type: ignore[attr-defined]
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        ahead_s: float = self.server.ahead_s  # type: ignore[attr-defined]
+        return formatdate((timestamp or time.time()) + ahead_s, usegmt=True)
+
 
 class LiveServer:
     """``app`` served by a threaded Werkzeug server on 127.0.0.1.
@@ -63,16 +72,25 @@ class LiveServer:
     it, so a client's URL stays right across a restart.
     """
 
-    def __init__(self, app: Any, port: int = 0) -> None:
+    def __init__(
+        self,
+        app: Any,
+        port: int = 0,
+        *,
+        tls: tuple[Path, Path] | None = None,
+        ahead_s: float = 0.0,
+    ) -> None:
         self.app = app
         self.port = port
+        self.tls = tls
+        self.ahead_s = ahead_s
         self.server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:<port>`` (no trailing slash)."""
-        return f"http://{HOST}:{self.port}"
+        """``http://127.0.0.1:<port>``, https with ``tls`` (no trailing slash)."""
+        return f"{'https' if self.tls else 'http'}://{HOST}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -82,9 +100,11 @@ class LiveServer:
         """Listen and serve in a thread (a no-op while running)."""
         if self.server is not None:
             return self
+        context = None if self.tls is None else (str(self.tls[0]), str(self.tls[1]))
         server = make_server(HOST, self.port, self.app, threaded=True,
-                             request_handler=_TrackedHandler)  # fmt: skip
+                             request_handler=_TrackedHandler, ssl_context=context)  # fmt: skip
         server.connections = {}  # type: ignore[attr-defined]
+        server.ahead_s = self.ahead_s  # type: ignore[attr-defined]
         server.lock = threading.Lock()  # type: ignore[attr-defined]
         self.server, self.port = server, server.server_port
         self._thread = threading.Thread(
@@ -136,17 +156,18 @@ def _socketio_of(app: Any) -> Any:
 
 @pytest.fixture
 def live_server() -> Iterator[Callable[..., LiveServer]]:
-    """``live_server(app, port=None, start=True)`` → a :class:`LiveServer`.
+    """``live_server(app, port=None, start=True, **options)`` → a :class:`LiveServer`
+    (options: ``tls``, ``ahead_s``).
 
     With ``start=False`` it is not listening yet, but its port is chosen already
     (so a client can be pointed at a hub that is down). All are stopped at teardown.
     """
     made: list[LiveServer] = []
 
-    def serve(app: Any, port: int | None = None, start: bool = True) -> LiveServer:
+    def serve(app: Any, port: int | None = None, start: bool = True, **options: Any) -> LiveServer:
         if port is None:
             port = 0 if start else free_port()
-        server = LiveServer(app, port)
+        server = LiveServer(app, port, **options)
         made.append(server)
         return server.start() if start else server
 
