@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.extras import PI_EXTRAS, not_installed
+
 __all__ = [
     "GROUP",
     "MACHINE",
@@ -124,8 +126,8 @@ def within(
         except ModuleNotFoundError as err:
             lines.append(
                 failed(
-                    f"{label}: the Python package {err.name} is not installed",
-                    "install the Pi's extras: pip install 'motcua[pi]'",
+                    f"{label}: {not_installed(err)}",
+                    f"install the Pi's extras: {PI_EXTRAS}",
                 )
             )
         except Exception as err:  # noqa: BLE001 - a check never stops the doctor

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from config.extras import PI_EXTRAS, not_installed
 from hardware.errors import DeviceTimeout, DeviceUnavailable, HardwareError
 from hardware.ports import DisplayHealth
 
@@ -284,7 +285,10 @@ class SerialLedBoard:
 
     def _open_locked(self) -> serial.Serial:
         # why: pyserial loads only when real LED boards are opened
-        import serial
+        try:
+            import serial
+        except ModuleNotFoundError as err:  # installed without the Pi's extras
+            raise self._without(err) from err
 
         self._close_port()
         try:
@@ -316,6 +320,12 @@ class SerialLedBoard:
         address = self._address(counter_id)
         self._send(address, self.framing.clear_frame(address))
 
+    def _without(self, err: ModuleNotFoundError) -> DeviceUnavailable:
+        self._last_error = not_installed(err)
+        return DeviceUnavailable(
+            f"LED boards on {self.url}: {not_installed(err)}: {PI_EXTRAS}", device=_DEV
+        )
+
     def _address(self, counter_id: str) -> int:
         try:
             return self.address_map[counter_id]
@@ -324,7 +334,10 @@ class SerialLedBoard:
 
     def _send(self, address: int, frame: bytes) -> None:
         # why: for its exceptions; pyserial stays out of processes without LED boards
-        import serial
+        try:
+            import serial
+        except ModuleNotFoundError as err:  # installed without the Pi's extras
+            raise self._without(err) from err
 
         with self._lock:
             port = self._port

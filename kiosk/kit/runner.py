@@ -36,6 +36,7 @@ from types import FrameType
 from typing import Any, Generic, Protocol, TypeVar
 
 from config.errors import ConfigError
+from config.extras import PI_EXTRAS, not_installed
 from config.loader import config_path, load_section
 from config.logs import OneLineFormatter
 from hardware.errors import DeviceTimeout, HardwareError
@@ -152,6 +153,9 @@ def run(args: argparse.Namespace, command: AgentCommand[Any]) -> int:
         return EXIT_CONFIG
     except KNOWN_ERRORS as err:
         print(f"motcua {command.name}: {err}", file=sys.stderr, flush=True)
+        return EXIT_START
+    except ModuleNotFoundError as err:  # a device library of the Pi's extras
+        print(f"motcua {command.name}: {not_installed(err)}: {PI_EXTRAS}", file=sys.stderr)
         return EXIT_START
     stop = threading.Event()
     with stop_on_signals(stop):
