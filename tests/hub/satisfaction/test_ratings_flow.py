@@ -102,6 +102,22 @@ def test_holder_rating_with_reasons(api, hub) -> None:
     assert row.staff_id is not None and row.counter_id == "1" and row.service_id == "dat-dai"
 
 
+def test_a_ticket_is_rated_by_its_holder_only(api, hub) -> None:
+    """GIVEN a served ticket WHEN its rating link is posted with the staff's, a kiosk's
+    or a pad's token THEN 403 holder_only and nothing is stored; without a token (the
+    holder) THEN 201."""
+    kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
+    pad = api.device("pad1", "rating-pad", "1")
+    t = serve_one(api, staff, kiosk)
+    for token in (staff, kiosk, pad):
+        r = api.post(f"/tickets/{t['id']}/rating", token, json={"level": "satisfied"})
+        assert r.status_code == 403 and r.json["error"]["code"] == "holder_only"
+    with read(hub.engine) as conn:
+        assert conn.execute(select(ratings.c.id)).all() == []
+    r = api.post(f"/tickets/{t['id']}/rating", json={"level": "satisfied"})
+    assert r.status_code == 201
+
+
 def test_batch_reports_each_item(api) -> None:
     kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
     pad = api.device("pad1", "rating-pad", "1")
