@@ -212,13 +212,17 @@ class Outbox:
             )
 
     def due(self, now: datetime, limit: int = 100) -> list[Press]:
-        """Presses ready to send, oldest first."""
-        stamp = _iso(now)
+        """Presses ready to send, oldest first; never one of a counter while an earlier
+        press of that counter waits (held for its reason, or backing off): the hub keeps
+        the first rating of a ticket, so presses reach it in the order they were made."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT seq, key, counter, level, reasons, at, clock_offset_s, attempts "
-                "FROM presses WHERE not_before <= ? AND next_try_at <= ? ORDER BY seq LIMIT ?",
-                (stamp, stamp, limit),
+                "FROM presses AS p WHERE p.not_before <= :now AND p.next_try_at <= :now "
+                "AND NOT EXISTS (SELECT 1 FROM presses AS q WHERE q.counter = p.counter "
+                "AND q.seq < p.seq AND (q.not_before > :now OR q.next_try_at > :now)) "
+                "ORDER BY seq LIMIT :limit",
+                {"now": _iso(now), "limit": limit},
             ).fetchall()
         return [
             Press(
@@ -271,10 +275,12 @@ class Outbox:
             return int(self._db.execute("SELECT count(*) FROM presses").fetchone()[0])
 
     def next_wakeup(self) -> datetime | None:
-        """When the earliest waiting press becomes due."""
+        """When the earliest press that waits for nobody becomes due (the oldest of each
+        counter: the later ones go with or after it)."""
         with self._lock:
             row = self._db.execute(
-                "SELECT min(max(not_before, next_try_at)) FROM presses"
+                "SELECT min(max(not_before, next_try_at)) FROM presses AS p "
+                "WHERE p.seq = (SELECT min(seq) FROM presses AS q WHERE q.counter = p.counter)"
             ).fetchone()
         return None if row[0] is None else datetime.fromisoformat(row[0])
 

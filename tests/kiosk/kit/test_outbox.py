@@ -90,3 +90,35 @@ def test_bury_keeps_a_malformed_press_aside(tmp_path) -> None:
     rows = db.execute("SELECT key, error FROM dead").fetchall()
     db.close()
     assert rows == [(p.key, "400 invalid_body")]
+
+
+def test_a_counters_presses_go_in_the_order_they_were_made(tmp_path) -> None:
+    """GIVEN a press that failed while the hub was down (backing off), then a second
+    press of the same counter and one of another counter
+    WHEN asked what is due before the first's retry, and at it
+    THEN the second waits for the first (the hub keeps a ticket's first rating), the
+    other counter's goes at once, and at the retry both of the first counter go in order;
+    the wakeup is the first's retry, not the blocked press's time."""
+    box = Outbox(tmp_path / "pad.sqlite", "pad-a")
+    first = box.add("1", "unsatisfied", T0)
+    (p,) = box.due(T0)
+    box.backoff([p], "down", T0)  # due again at T0 + 0.5 s
+    second = box.add("1", "satisfied", T0 + timedelta(seconds=0.1))
+    other = box.add("2", "satisfied", T0 + timedelta(seconds=0.1))
+    now = T0 + timedelta(seconds=0.2)
+    assert [press.key for press in box.due(now)] == [other]
+    box.delete([other])
+    assert box.due(now) == []
+    assert box.next_wakeup() == T0 + timedelta(seconds=0.5)
+    assert [press.key for press in box.due(T0 + timedelta(seconds=0.5))] == [first, second]
+
+
+def test_a_held_press_holds_back_the_next_of_its_counter(tmp_path) -> None:
+    """GIVEN a negative press held for its reason and a later press of the same counter
+    WHEN the later one is ready first THEN it waits until the held one is released."""
+    box = Outbox(tmp_path / "pad.sqlite", "pad-a")
+    held = box.add("1", "unsatisfied", T0, hold_s=11)
+    later = box.add("1", "satisfied", T0 + timedelta(seconds=2))
+    assert box.due(T0 + timedelta(seconds=3)) == []
+    box.release(held, T0 + timedelta(seconds=4))
+    assert [p.key for p in box.due(T0 + timedelta(seconds=4))] == [held, later]

@@ -5,6 +5,7 @@ Exactly 100 presses reach the hub, each once, and the outbox ends empty.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from sqlalchemy import select
@@ -93,4 +94,50 @@ def test_hub_down_pad_restarted_exactly_once(
     assert Counter((p.outcome, p.code) for p in presses) == {
         ("created", None): 1, ("rejected", "already_rated"): 99}  # fmt: skip
     assert [s.ticket_id for s in stored] == [ticket]
+    close_app(app)
+
+
+def test_the_first_press_wins_when_the_hub_comes_back(
+    demo_config, sqlite_database, tmp_path, live_server
+) -> None:
+    """GIVEN a served ticket and a hub that is down; a first press ("unsatisfied") whose
+    sends failed until it backs off for seconds, then a second one ("very_satisfied")
+    WHEN the hub is back right after the second press
+    THEN the ticket holds the first press's rating and the second is refused as already
+    rated: the later press does not overtake the earlier one waiting to be retried."""
+    app = build_app(demo_config, sqlite_database, tmp_path)
+    hub = app.extensions["motcua"]
+    live = live_server(app)
+    api = Api(app)
+    token = hub.devices.add_device("pad-1", "rating-pad", "1")
+    ticket = serve_ticket(api, api.device("k1", "kiosk"), api.user("canbo1"))
+    live.stop()
+    settings = RatingPadSettings(
+        hub_url=live.url,
+        device="pad-order",
+        outbox=str(tmp_path / "pad.sqlite"),
+        counters=(PadCounter(counter="1", token=token, buttons={"satisfied": 1}),),
+        retry_max_s=3,
+        heartbeat_s=3600,
+        reasons=(),
+    )
+    pad, panel = start_pad(settings, token)
+    try:
+        panel.press("unsatisfied")
+        time.sleep(1.7)  # tried at 0, 0.5 and 1.5 s: next try at 3.5 s
+        panel.press("very_satisfied")
+        wait_for(lambda: pad.outbox.count() == 2, what="both presses on disk")
+        live.start()
+        wait_for(lambda: pad.outbox.count() == 0, timeout=15, what="outbox drained")
+    finally:
+        pad.stop()
+        pad.outbox.close()
+        live.stop()
+    with read(hub.engine) as conn:
+        stored = conn.execute(select(ratings.c.ticket_id, ratings.c.level)).all()
+        refused = conn.execute(
+            select(rating_presses.c.level).where(rating_presses.c.code == "already_rated")
+        ).all()
+    assert [(s.ticket_id, s.level) for s in stored] == [(ticket, "unsatisfied")]
+    assert [r.level for r in refused] == ["very_satisfied"]
     close_app(app)
