@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -77,32 +77,42 @@ class TokenService:
         self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
 
     def login(
-        self, username: str, password: str, address: str, *, kind: str = "api"
+        self,
+        username: str,
+        password: str,
+        address: str,
+        *,
+        kind: str = "api",
+        known: str | None = None,
     ) -> dict[str, Any]:
         """Check a password and issue a login token (``kind``: api or session).
 
         Failed attempts are counted per user (lockout after
         ``login_max_attempts``) and per address (429), both for
-        ``lockout_s`` seconds.
+        ``lockout_s`` seconds. A browser the user logged in from before (``known``:
+        its key, :mod:`hub.accounts.known_browsers`) is exempt from both: its failures
+        lock that browser alone (after ``login_max_attempts``), never the user for
+        others; they still count towards its address's limit.
         """
         if kind not in TOKEN_KINDS:
             raise ValueError(f"token kind must be one of {TOKEN_KINDS}")
         now = self.clock()
         window_start = now - timedelta(seconds=self.security.lockout_s)
-        with read(self.engine) as conn:
-            recent = conn.execute(
-                select(func.count()).where(
-                    login_failures.c.address == address, login_failures.c.at >= window_start
-                )
-            ).scalar_one()
-            user = conn.execute(select(users).where(users.c.username == username)).first()
-        if recent >= self.security.login_max_attempts * 4:
-            raise errors.TooManyAttempts()
-        if user is not None and user.locked_until is not None and user.locked_until > now:
-            raise errors.TooManyAttempts(
-                "Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần; vui lòng thử lại sau",
-                code="account_locked",
+        known_as = f"known:{known}"[:64] if known else None
+
+        def failures_of(source: str) -> Any:
+            return select(func.count()).where(
+                login_failures.c.address == source, login_failures.c.at >= window_start
             )
+
+        with read(self.engine) as conn:
+            recent = conn.execute(failures_of(address)).scalar_one()
+            mine = conn.execute(failures_of(known_as)).scalar_one() if known_as else 0
+            user = conn.execute(select(users).where(users.c.username == username)).first()
+        if known_as is None:
+            self._check_lockouts(recent, user, now)
+        elif mine >= self.security.login_max_attempts:
+            raise _locked()
         ok = False
         try:
             ok = blocking(
@@ -111,7 +121,7 @@ class TokenService:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or user is None or not user.active:
-            self._record_failure(username, address, user)
+            self._record_failure(username, address, None if known_as else user, known_as)
             raise errors.Unauthorized("Sai tên đăng nhập hoặc mật khẩu", code="bad_credentials")
         token = secrets.token_urlsafe(32)
         expires = now + timedelta(seconds=self.security.token_ttl_s)
@@ -132,12 +142,23 @@ class TokenService:
             )
         return {"token": token, "role": user.role, "expires_at": expires, "user_id": user.id}
 
-    def _record_failure(self, username: str, address: str, user: Any) -> None:
+    def _check_lockouts(self, recent: int, user: Any, now: datetime) -> None:
+        if recent >= self.security.login_max_attempts * 4:
+            raise errors.TooManyAttempts()
+        if user is not None and user.locked_until is not None and user.locked_until > now:
+            raise _locked()
+
+    def _record_failure(
+        self, username: str, address: str, user: Any, known_as: str | None = None
+    ) -> None:
+        """One failure from ``address`` (and of the known browser ``known_as``); counted
+        towards ``user``'s lockout when given."""
         now = self.clock()
         with write(self.engine) as conn:
-            conn.execute(
-                insert(login_failures).values(username=username[:64], address=address, at=now)
-            )
+            for source in (address, known_as) if known_as else (address,):
+                conn.execute(
+                    insert(login_failures).values(username=username[:64], address=source, at=now)
+                )
             if user is not None:
                 failed = user.failed_logins + 1
                 values: dict[str, Any] = {"failed_logins": failed}
@@ -188,3 +209,10 @@ class TokenService:
         if dev is None:
             return None
         return Actor("device", dev.id, dev.name, dev.kind, dev.counter_id)
+
+
+def _locked() -> errors.TooManyAttempts:
+    return errors.TooManyAttempts(
+        "Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần; vui lòng thử lại sau",
+        code="account_locked",
+    )

@@ -11,6 +11,7 @@ from hub import errors
 from hub.accounts import Actor
 from hub.api.models import LoginIn, LoginOut
 from hub.api.spec import PUBLIC, Access, endpoint
+from hub.browsers import known_key, remember_browser
 from hub.context import current_hub, remote_address
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
@@ -31,7 +32,8 @@ def login(*, actor: Actor | None, body: LoginIn) -> dict[str, Any]:
     hub = current_hub()
     address = remote_address()
     try:
-        result = hub.tokens.login(body.username, body.password, address)
+        known = known_key(body.username)
+        result = hub.tokens.login(body.username, body.password, address, known=known)
     except errors.HubError as err:
         hub.audit.record(
             "login_failed",
@@ -46,6 +48,7 @@ def login(*, actor: Actor | None, body: LoginIn) -> dict[str, Any]:
         address=address,
         after={"role": result["role"], "via": "api"},
     )
+    remember_browser(body.username)
     return {
         "token": result["token"],
         "role": result["role"],

@@ -1,8 +1,9 @@
 """Log in and out of the pages; ``/`` sends each role to its page.
 
 Logging in through the page issues a login token exactly as
-``POST /api/v1/auth/login`` does (same lockout per user and per address, same
-audit rows) and keeps it in ``session["token"]``; logging out revokes it.
+``POST /api/v1/auth/login`` does (same lockout per user and per address, the same
+exemption of a browser the user logged in from before, same audit rows) and keeps
+it in ``session["token"]``; logging out revokes it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from hub.browsers import known_key, remember_browser
 from hub.context import current_hub, remote_address
 from hub.errors import HubError
 from hub.pages.common import has_route, page_blueprint, render_page
@@ -70,7 +72,8 @@ def login() -> Any:
     if not username or not password:
         return _login_failed(_("Enter your user name and password."), username, next_path, 400)
     try:
-        result = hub.tokens.login(username, password, address, kind="session")
+        known = known_key(username)
+        result = hub.tokens.login(username, password, address, kind="session", known=known)
     except HubError as err:
         hub.audit.record(
             "login_failed",
@@ -89,6 +92,7 @@ def login() -> Any:
         address=address,
         after={"role": result["role"], "via": "page"},
     )
+    remember_browser(username)
     return redirect(next_path or home_for(result["role"]))
 
 

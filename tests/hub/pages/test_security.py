@@ -126,6 +126,58 @@ def test_too_many_failures_from_one_address_are_rate_limited(app, hub) -> None:
     assert b.login("canbo1").status_code == 429
 
 
+def test_guessing_on_the_lan_does_not_lock_the_floor_out(app, hub, clock) -> None:
+    """GIVEN two officers who logged in on their counter PCs yesterday, and someone on
+    the same NAT address who then fails twenty logins on unknown names and five on each
+    officer's name (the address and both accounts locked for strangers)
+    WHEN the officers log in from their own PCs with their passwords
+    THEN both get in; the guesser, even with a right password, does not."""
+    hub.users.add_user("canbo1", PASSWORD, "staff")
+    hub.users.add_user("canbo2", PASSWORD, "staff")
+    pc1, pc2 = Browser(app), Browser(app)
+    assert pc1.login("canbo1").status_code == 302
+    assert pc2.login("canbo2").status_code == 302
+    pc1.post("/logout")
+    pc2.post("/logout")
+    clock.advance(86_400)
+    guesser = Browser(app)
+    for i in range(hub.config.security.login_max_attempts * 4):
+        guesser.login(f"ghost{i}", "whatever-password")
+    for name in ("canbo1", "canbo2"):
+        for _ in range(hub.config.security.login_max_attempts):
+            guesser.login(name, "sai-mat-khau-roi")
+    assert guesser.login("canbo1").status_code == 429
+
+    assert pc1.login("canbo1").status_code == 302
+    assert pc2.login("canbo2").status_code == 302
+
+
+def test_a_known_browser_that_guesses_locks_itself_only(app, hub) -> None:
+    """GIVEN an officer's PC that knows them WHEN five wrong passwords are typed there
+    THEN that PC is locked for the lockout period (429), and the officer still gets in
+    from another PC they used before."""
+    hub.users.add_user("canbo1", PASSWORD, "staff")
+    pc, desk = Browser(app), Browser(app)
+    for browser in (pc, desk):
+        assert browser.login("canbo1").status_code == 302
+        browser.post("/logout")
+    for _ in range(hub.config.security.login_max_attempts):
+        assert pc.login("canbo1", "sai-mat-khau-roi").status_code == 401
+    assert pc.login("canbo1").status_code == 429
+    assert desk.login("canbo1").status_code == 302
+
+
+def test_a_forged_known_browser_cookie_is_a_stranger(app, hub) -> None:
+    """GIVEN a browser sending a known-browser cookie it made up WHEN it guesses THEN it
+    is counted as any stranger (the account locks for strangers)."""
+    hub.users.add_user("canbo1", PASSWORD, "staff")
+    b = Browser(app)
+    b.client.set_cookie("motcua_known", "eyJjYW5ibzEiOiJ4In0.forged.signature")
+    for _ in range(hub.config.security.login_max_attempts):
+        b.login("canbo1", "sai-mat-khau-roi")
+    assert b.login("canbo1").status_code == 429
+
+
 def test_logout_revokes_the_token(app, hub, browser, api) -> None:
     """GIVEN a logged-in officer WHEN they log out THEN the session's token no longer
     works anywhere (page or API) and the logout is audited."""
