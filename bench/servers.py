@@ -392,6 +392,12 @@ class Server:
         """CPU seconds of each of the server's processes (master and workers)."""
         return tree_cpu(self.proc.pid) if self.proc is not None else {}
 
+    def meter(self, client: CpuSource) -> Meter:
+        """A :class:`Meter` of this server, its clients' processes (``client``), its
+        database backends and the benchmark's own process."""
+        sources = {"server": self.cpu, "client": client, "database": self.dep.database_cpu}
+        return Meter({**sources, "bench": this_process})
+
     def worker_cpu(self) -> dict[int, float]:
         """The workers' CPU alone (gunicorn's children), to see how the load spread."""
         if self.proc is None:
@@ -519,7 +525,8 @@ def print_table(
 def start_profiler(
     proc: subprocess.Popen[bytes] | None, output: Path, seconds: float
 ) -> subprocess.Popen[bytes] | None:
-    """``py-spy record`` of a server's processes for ``seconds`` (raw collapsed stacks).
+    """``py-spy record`` of a server's processes for ``seconds``: the threads holding the GIL
+    (Python's CPU time; waits and C calls that release it are left out), raw stacks.
 
     Only when py-spy is installed next to this interpreter (``pip install py-spy``);
     an investigation's tool, not a dependency of the benchmarks.
@@ -529,10 +536,20 @@ def start_profiler(
         print("py-spy is not installed in this environment: no profile", file=sys.stderr)
         return None
     output.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [str(spy), "record", "--pid", str(proc.pid), "--subprocesses", "--rate", "250"]
+    cmd = [str(spy), "record", "--pid", str(proc.pid), "--subprocesses", "--gil", "--rate", "250"]
     cmd += ["--duration", str(max(1, round(seconds))), "--format", "raw", "--nonblocking"]
     cmd += ["--output", str(output)]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@contextmanager
+def profiling(server: Server, output: Path | None, seconds: float) -> Iterator[None]:
+    """py-spy records ``server`` into ``output`` (when given) while the block runs."""
+    spy = start_profiler(server.proc, output, seconds) if output else None
+    try:
+        yield
+    finally:
+        stop_profiler(spy)
 
 
 def stop_profiler(spy: subprocess.Popen[bytes] | None, grace_s: float = 15.0) -> None:
