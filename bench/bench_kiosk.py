@@ -2,16 +2,17 @@
 
 1. **Press → print.** The real agent (:class:`kiosk.dispenser.Dispenser`) with a
    gpiozero mock pin as its button and a ``file`` printer whose path is a FIFO,
-   against a hub in its own process on 127.0.0.1 (demo site, SQLite, the real
-   ``POST /tickets``). Each sample runs from driving the pin low to the moment
-   the job's last byte (the cut) comes out of the FIFO: hub round trip, ticket
-   render, ESC/POS encoding and the write.
+   against a hub in processes of its own on 127.0.0.1 (demo site, SQLite, the real
+   ``POST /tickets``; the shipped ``motcua serve`` by default, ``--server werkzeug``
+   for the old server, see :mod:`bench.servers`). Each sample runs from driving
+   the pin low to the moment the job's last byte (the cut) comes out of the FIFO:
+   hub round trip, ticket render, ESC/POS encoding and the write.
 2. **Memory and idle CPU.** ``motcua kiosk`` as a process of its own (mock pins,
    a file printer, the touch page on), after 50 tickets through its local API:
    resident memory (``VmRSS``, peak ``VmHWM``) from ``/proc``, then CPU time
    over an idle period (heartbeats and field refreshes still run).
 
-Run: ``.venv/bin/python -m bench.bench_kiosk [--presses 200] [--idle-s 30]``.
+Run: ``.venv/bin/python -m bench.bench_kiosk [--presses 200] [--idle-s 30] [--server S]``.
 Writes ``bench/results/kiosk.json``.
 """
 
@@ -27,37 +28,28 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import closing, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from socket import socket
 from typing import Any
 
 import requests
 
+from bench.servers import (
+    REPO,
+    SERVER_LABELS,
+    SERVERS,
+    Server,
+    deployment,
+    free_port,
+    loadavg,
+    percentile,
+    seed,
+)
+from config import EXAMPLES
+
 RESULTS = Path(__file__).parent / "results" / "kiosk.json"
-REPO = Path(__file__).resolve().parents[1]
-
-_HUB = r"""
-import sys
-from pathlib import Path
-from config import EXAMPLES, load_config
-from hub.app import create_app
-from hub.settings import Settings
-from werkzeug.serving import make_server
-settings = Settings.from_env(load_config(EXAMPLES / "demo.toml"), Path(sys.argv[1]))
-settings.background = False
-app = create_app(settings)
-server = make_server("127.0.0.1", 0, app, threaded=True)
-token = app.extensions["motcua"].devices.add_device("kiosk-bench", "kiosk", None)
-print(server.server_port, token, flush=True)
-server.serve_forever()
-"""
-
-
-def _percentile(sorted_ms: list[float], pct: float) -> float:
-    rank = max(1, -(-len(sorted_ms) * pct // 100))
-    return sorted_ms[int(rank) - 1]
 
 
 def _env(data: Path) -> dict[str, str]:
@@ -67,25 +59,13 @@ def _env(data: Path) -> dict[str, str]:
 
 
 @contextmanager
-def hub_process(data: Path):
-    """A hub on the demo site in a process of its own; yields (url, kiosk token)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _HUB, str(data)],
-        cwd=REPO,
-        env=_env(data),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        if not line:
-            raise RuntimeError("the hub did not start")
-        port, token = line.split()
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def hub_process(server: str) -> Iterator[tuple[str, str]]:
+    """A hub on the demo site (``server``: shipped or werkzeug, see :mod:`bench.servers`)
+    in processes of its own, on fresh data; yields (url, kiosk token)."""
+    with deployment("sqlite", EXAMPLES / "demo.toml") as dep:
+        token = seed(dep, devices=("kiosk-bench",))["kiosk-bench"]
+        with Server(server, dep) as hub:
+            yield hub.url, token
 
 
 class FifoPrinterEnd:
@@ -122,7 +102,7 @@ class FifoPrinterEnd:
             os.close(fd)
 
 
-def measure_latency(presses: int) -> dict[str, Any]:
+def measure_latency(presses: int, server: str) -> dict[str, Any]:
     """Press → last byte, ``presses`` times (after 3 warm-up tickets)."""
     from gpiozero.pins.mock import MockFactory
 
@@ -134,10 +114,7 @@ def measure_latency(presses: int) -> dict[str, Any]:
 
     with (
         tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,
-        hub_process(Path(tmp)) as (
-            url,
-            token,
-        ),
+        hub_process(server) as (url, token),
     ):
         fifo = FifoPrinterEnd(Path(tmp) / "printer.fifo")
         printer = EscposTicketPrinter.file(fifo.path, paper_mm=80)
@@ -186,7 +163,7 @@ def measure_latency(presses: int) -> dict[str, Any]:
     return {
         "presses": presses,
         "p50_ms": round(statistics.median(samples), 2),
-        "p99_ms": round(_percentile(samples, 99), 2),
+        "p99_ms": round(percentile(samples, 99), 2),
         "mean_ms": round(statistics.fmean(samples), 2),
         "min_ms": round(samples[0], 2),
         "max_ms": round(samples[-1], 2),
@@ -207,28 +184,19 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def _free_port() -> int:
-    with closing(socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 COMMANDS = {
     "motcua kiosk": ["-m", "hub.cli", "--config", "{config}", "kiosk"],
     "python -m kiosk.dispenser": ["-m", "kiosk.dispenser", "--config", "{config}"],
 }
 
 
-def measure_process(command: str, idle_s: float, tickets: int = 50) -> dict[str, Any]:
+def measure_process(command: str, idle_s: float, server: str, tickets: int = 50) -> dict[str, Any]:
     """RSS after ``tickets`` tickets, then CPU over ``idle_s`` seconds of idling."""
     with (
         tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,
-        hub_process(Path(tmp)) as (
-            url,
-            token,
-        ),
+        hub_process(server) as (url, token),
     ):
-        port = _free_port()
+        port = free_port()
         config = Path(tmp) / "kiosk.toml"
         config.write_text(
             f'[kiosk]\nhub_url = "{url}"\ntoken = "{token}"\nlisten = "127.0.0.1:{port}"\n'
@@ -293,13 +261,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--idle-s", type=float, default=30.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--server", choices=SERVERS, default="shipped", help="the hub's server (default: shipped)"
+    )
     args = parser.parse_args(argv)
-    latency = measure_latency(args.presses)
-    processes = [measure_process(command, args.idle_s) for command in COMMANDS]
+    load_before = loadavg()
+    latency = measure_latency(args.presses, args.server)
+    processes = [measure_process(command, args.idle_s, args.server) for command in COMMANDS]
     result = {
         "benchmark": "kiosk",
         "description": "GPIO press → last byte at a file printer (FIFO), hub in its own process; "
         "`motcua kiosk` memory and idle CPU",
+        "hub_server": SERVER_LABELS[args.server],
         "press_to_print": latency,
         "processes": processes,
         "targets": {"press_to_print_ms": 60, "rss_mb": 60, "idle_cpu_percent": 0},
@@ -309,13 +282,14 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             # Other work on the machine inflates the tails; recorded to judge a run.
-            "load_average_1m": round(os.getloadavg()[0], 2),
+            "load_average_before": load_before,
+            "load_average_after": loadavg(),
         },
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(
-        f"press → last byte ({latency['presses']} presses): p50 {latency['p50_ms']} ms, "
-        f"p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms"
+        f"press → last byte ({latency['presses']} presses, hub: {SERVER_LABELS[args.server]}): "
+        f"p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms"
     )
     for process in processes:
         print(
@@ -326,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"load average before {load_before}, after {result['environment']['load_average_after']}")
     print(f"wrote {args.output}")
     return 0
 
