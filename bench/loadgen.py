@@ -54,6 +54,8 @@ class LoadGen:
         clients: one spec per connection.
         seconds: the longest run after :meth:`go`.
         stop_status: a client stops when it gets one of these (call-next's 204).
+        connect_gap_s: open the connections one by one, this long apart (with several
+            server processes racing to accept, a burst may all go to one of them).
     """
 
     def __init__(
@@ -62,12 +64,14 @@ class LoadGen:
         clients: list[ClientSpec],
         seconds: float,
         stop_status: tuple[int, ...] = (204,),
+        connect_gap_s: float = 0.0,
     ) -> None:
         spec = {
             "host": HOST,
             "port": port,
             "seconds": seconds,
             "stop_status": list(stop_status),
+            "connect_gap_s": connect_gap_s,
             "clients": [c.as_json() for c in clients],
         }
         self.proc = subprocess.Popen(
@@ -210,7 +214,12 @@ def _lines(fd: int) -> Any:
 
 async def _main(spec: dict[str, Any]) -> dict[str, Any]:
     clients = [_Client(spec["host"], spec["port"], c) for c in spec["clients"]]
-    await asyncio.gather(*(c.connect() for c in clients))
+    if spec.get("connect_gap_s"):
+        for c in clients:
+            await c.connect()
+            await asyncio.sleep(spec.get("connect_gap_s", 0.0))
+    else:
+        await asyncio.gather(*(c.connect() for c in clients))
     print("ready", flush=True)
     stdin = sys.stdin.fileno()
     if next(_lines(stdin), "") != "go":
