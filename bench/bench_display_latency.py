@@ -166,13 +166,15 @@ class Fleet:
         """Every ``(number, t_ns)`` the screens noted; ends their processes."""
         self._tell("dump")
         self._wait(lambda: len(self._receipts) == len(self.procs), 120, "receipts")
-        for proc in self.procs:
-            proc.wait(30)
+        self.close()
         return [r for rs in self._receipts.values() for r in rs]
 
     def close(self) -> None:
+        """End the screens' processes (a few seconds' grace, then SIGKILL)."""
         for proc in self.procs:
-            if proc.poll() is None:
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(10)
 
