@@ -3,16 +3,17 @@
 1. **Press → print.** The real agent (:class:`kiosk.dispenser.Dispenser`) with a
    gpiozero mock pin as its button and a ``file`` printer whose path is a FIFO,
    against a hub in processes of its own on 127.0.0.1 (demo site, SQLite, the real
-   ``POST /tickets``; the shipped ``motcua serve`` by default, ``--server werkzeug``
-   for the old server, see :mod:`bench.servers`). Each sample runs from driving
-   the pin low to the moment the job's last byte (the cut) comes out of the FIFO:
-   hub round trip, ticket render, ESC/POS encoding and the write.
+   ``POST /tickets``; the shipped ``motcua serve``, then the Werkzeug baseline, see
+   :mod:`bench.servers`). Each sample runs from driving the pin low to the moment
+   the job's last byte (the cut) comes out of the FIFO: hub round trip, ticket
+   render, ESC/POS encoding and the write.
 2. **Memory and idle CPU.** ``motcua kiosk`` as a process of its own (mock pins,
    a file printer, the touch page on), after 50 tickets through its local API:
    resident memory (``VmRSS``, peak ``VmHWM``) from ``/proc``, then CPU time
    over an idle period (heartbeats and field refreshes still run).
 
-Run: ``.venv/bin/python -m bench.bench_kiosk [--presses 200] [--idle-s 30] [--server S]``.
+Run: ``.venv/bin/python -m bench.bench_kiosk [--presses 200] [--idle-s 30]
+[--servers shipped,werkzeug]``.
 Writes ``bench/results/kiosk.json``.
 """
 
@@ -45,6 +46,7 @@ from bench.servers import (
     free_port,
     loadavg,
     percentile,
+    ratio,
     seed,
 )
 from config import EXAMPLES
@@ -262,17 +264,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-s", type=float, default=30.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
-        "--server", choices=SERVERS, default="shipped", help="the hub's server (default: shipped)"
+        "--servers",
+        default=",".join(SERVERS),
+        help="hub servers to press against, in turn (the first also serves the memory part)",
     )
     args = parser.parse_args(argv)
+    servers = [s for s in args.servers.split(",") if s]
+    latency: dict[str, Any] = {}
+    for server in servers:
+        load = loadavg()
+        latency[server] = {
+            "hub_server": SERVER_LABELS[server],
+            **measure_latency(args.presses, server),
+            "load_average_before": load,
+            "load_average_after": loadavg(),
+        }
+        f = latency[server]
+        print(
+            f"press → last byte ({f['presses']} presses, hub: {f['hub_server']}): "
+            f"p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms, max {f['max_ms']} ms; "
+            f"load {load[0]}→{f['load_average_after'][0]}",
+            flush=True,
+        )
+    if {"shipped", "werkzeug"} <= latency.keys():
+        latency["shipped_over_werkzeug"] = {
+            key: ratio(latency["shipped"][key], latency["werkzeug"][key])
+            for key in ("p50_ms", "p99_ms", "max_ms")
+        }
+        print(f"shipped / werkzeug: {latency['shipped_over_werkzeug']}")
     load_before = loadavg()
-    latency = measure_latency(args.presses, args.server)
-    processes = [measure_process(command, args.idle_s, args.server) for command in COMMANDS]
+    processes = [measure_process(command, args.idle_s, servers[0]) for command in COMMANDS]
     result = {
         "benchmark": "kiosk",
-        "description": "GPIO press → last byte at a file printer (FIFO), hub in its own process; "
-        "`motcua kiosk` memory and idle CPU",
-        "hub_server": SERVER_LABELS[args.server],
+        "description": "GPIO press → last byte at a file printer (FIFO), hub in processes of "
+        "its own (each server in turn); `motcua kiosk` memory and idle CPU",
         "press_to_print": latency,
         "processes": processes,
         "targets": {"press_to_print_ms": 60, "rss_mb": 60, "idle_cpu_percent": 0},
@@ -282,15 +307,11 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             # Other work on the machine inflates the tails; recorded to judge a run.
-            "load_average_before": load_before,
+            "load_average_before_processes": load_before,
             "load_average_after": loadavg(),
         },
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    print(
-        f"press → last byte ({latency['presses']} presses, hub: {SERVER_LABELS[args.server]}): "
-        f"p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms"
-    )
     for process in processes:
         print(
             f"{process['command']}: RSS {process['rss_idle_mb']} MB "
