@@ -471,7 +471,7 @@ def environment() -> dict[str, Any]:
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": " ".join(sys.orig_argv),
         "commit": _git_commit(),
     }
 
