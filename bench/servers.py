@@ -315,7 +315,7 @@ class Server:
         dep: its deployment.
         workers: gunicorn workers (``shipped`` only).
         extra_env: more environment variables for the server alone (investigations,
-            e.g. ``PSYCOPG_WAIT_FUNC=wait_select``).
+            e.g. ``PSYCOPG_WAIT_FUNC=wait_poll``).
     """
 
     def __init__(
