@@ -1,18 +1,25 @@
-"""Benchmark: call → screen latency with many screens connected.
+"""Benchmark: call-next → 200 screens, shipped server vs the Werkzeug baseline.
 
-A real ``motcua serve`` (Werkzeug, threaded, as shipped) runs on 127.0.0.1 in its own
-process; N python-socketio clients (WebSocket, namespace ``/display``) are spread over
-worker processes. Each round issues nothing timed: tickets are issued beforehand, then
-the timer starts just before ``POST /api/v1/counters/1/call-next`` is sent and stops at
-each client's receipt (``CLOCK_MONOTONIC``, shared by all processes on Linux).
+For each server (``shipped``: ``motcua serve``, gunicorn with one gevent worker;
+``werkzeug``: :mod:`bench.baseline_server`), on a fresh demo-site database of its
+own, 200 ``/display`` screens connect over WebSocket and a staff member calls
+next at counter 1, round after round. Each latency runs from the instant just
+before the call-next request is sent to the instant a screen has the ``call``
+event (``CLOCK_MONOTONIC``, one clock for every process on Linux).
 
-Two modes:
+Scenarios, each with the server's and the clients' CPU per call:
 
-- ``push``: the screen has the call when the ``call`` event arrives (motcua's design).
-- ``rest``: the event is only a hint and the screen re-fetches ``GET /api/v1/counters``
-  before it can show anything, as the anchor systems do; latency ends at that answer.
+- ``light``: the primary client, :mod:`bench.screens`' light WebSocket-only
+  Socket.IO client, 200 connections in one asyncio process (it costs the
+  machine far less than the server per call); the machine otherwise idle
+  (target: p99 ≤ 25 ms);
+- ``light_under_load``: the same while 8 kiosks issue tickets at full speed
+  (:mod:`bench.loadgen`; target: p99 ≤ 50 ms);
+- ``socketio``: python-socketio clients (one ``socketio.Client`` and its threads
+  per screen, in 2 processes), as the earlier benchmark had: a second column,
+  heavy on the 2 cores.
 
-Run: ``.venv/bin/python -m bench.bench_display_latency [--clients 200] [--rounds 30]``.
+Run: ``.venv/bin/python -m bench.bench_display_latency [--screens 200] [--rounds 50]``.
 Writes ``bench/results/display_latency.json``.
 """
 
@@ -20,310 +27,463 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import multiprocessing as mp
 import os
-import platform
 import queue
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
+import threading
 import time
-from datetime import UTC, datetime
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
+from bench.loadgen import ClientSpec, LoadGen, summary
+from bench.rawhttp import HttpConnection, encode_request, login
+from bench.servers import (
+    HOST,
+    POSTGRES_ENV,
+    REPO,
+    SERVERS,
+    Meter,
+    Server,
+    deployment,
+    environment,
+    latency_summary,
+    noise,
+    print_profiles,
+    print_table,
+    profiling,
+    ratio,
+    seed,
+    tree_cpu,
+    write_result,
+)
 
-logger = logging.getLogger(__name__)
-
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results" / "display_latency.json"
 PASSWORD = "bench-password-2026"
 COUNTER = "1"
-SERVICE = "dat-dai"
+SERVICE = "dat-dai"  # what counter 1 of the demo site serves
+SERVICES = ("dat-dai", "tu-phap", "kinh-doanh")
+KIOSKS = 8
+SCENARIOS = ("light", "light_under_load", "socketio")
+TARGETS_P99_MS = {"light": 25.0, "light_under_load": 50.0}
+ROUND_TIMEOUT_S = 10.0
 
 
-def _percentile(sorted_values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, -(-len(sorted_values) * pct // 100))
-    return sorted_values[int(rank) - 1]
+class Fleet:
+    """Screens of one kind in ``procs`` processes of :mod:`bench.screens`."""
 
+    def __init__(self, kind: str, port: int, screens: int, procs: int) -> None:
+        self.kind = kind
+        shares = [screens // procs + (1 if i < screens % procs else 0) for i in range(procs)]
+        self.procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.screens",
+                    "--kind",
+                    kind,
+                    "--port",
+                    str(port),
+                    "--screens",
+                    str(n),
+                ],
+                cwd=REPO,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for n in shares
+            if n
+        ]
+        self.screens = screens
+        self._lines: queue.Queue[tuple[int, str]] = queue.Queue()
+        self._complete: Counter[str] = Counter()
+        self._cond = threading.Condition()
+        self.errors: list[str] = []
+        self._receipts: dict[int, list[tuple[str, int]]] = {}
+        self._counts: dict[int, int] = {}
+        self._ready = 0
+        for i, proc in enumerate(self.procs):
+            threading.Thread(target=self._read, args=(i, proc), daemon=True).start()
+        self._wait(lambda: self._ready == len(self.procs), 300, "screens to connect")
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    def _read(self, i: int, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = line.strip()
+            with self._cond:
+                if line.startswith("all "):
+                    self._complete[line[4:]] += 1
+                elif line.startswith("ready"):
+                    self._ready += 1
+                elif line.startswith("count "):
+                    self._counts[i] = int(line[6:])
+                elif line.startswith("{"):
+                    dump = json.loads(line)
+                    self._receipts[i] = [(number, t_ns) for number, t_ns in dump["receipts"]]
+                elif line:
+                    self.errors.append(line)
+                self._cond.notify_all()
+        with self._cond:
+            self._receipts.setdefault(i, [])
+            self._cond.notify_all()
 
+    def _wait(self, done: Any, timeout_s: float, what: str) -> bool:
+        with self._cond:
+            if not self._cond.wait_for(done, timeout_s):
+                raise RuntimeError(f"timed out waiting for {what}: {self.errors[-5:]}")
+        return True
 
-def _cpu_s(pid: int) -> float | None:
-    """User + system CPU seconds of a process (Linux ``/proc``), or None elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    def wait_all(self, number: str, timeout_s: float = ROUND_TIMEOUT_S) -> bool:
+        """True once every screen has the call of ``number`` (False after ``timeout_s``)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._complete[number] == len(self.procs), timeout_s)
 
+    def _tell(self, word: str) -> None:
+        for proc in self.procs:
+            assert proc.stdin is not None
+            proc.stdin.write(word + "\n")
+            proc.stdin.flush()
 
-def prepare(data_dir: Path) -> tuple[Path, str]:
-    """A demo-centre database with one officer and a kiosk; returns (config, kiosk token)."""
-    from config.paths import EXAMPLES
-    from config.schema import load_config
-    from hub.app import create_app
-    from hub.settings import Settings
+    def messages(self) -> int:
+        """Socket.IO events the screens received so far."""
+        with self._cond:
+            self._counts.clear()
+        self._tell("count")
+        self._wait(lambda: len(self._counts) == len(self.procs), 60, "message counts")
+        return sum(self._counts.values())
 
-    config_path = data_dir / "motcua.toml"
-    shutil.copy(EXAMPLES / "demo.toml", config_path)
-    settings = Settings(
-        config=load_config(config_path),
-        database_url=f"sqlite:///{data_dir / 'motcua.db'}",
-        data_dir=data_dir,
-        testing=True,
-        background=False,
-    )
-    app = create_app(settings)
-    hub = app.extensions["motcua"]
-    hub.users.add_user("canbo", PASSWORD, "staff", enforce_policy=False)
-    token = hub.devices.add_device("kiosk-bench", "kiosk", None)
-    hub.engine.dispose()
-    return config_path, token
+    def cpu(self) -> dict[int, float]:
+        cpu: dict[int, float] = {}
+        for proc in self.procs:
+            cpu.update(tree_cpu(proc.pid))
+        return cpu
 
+    def receipts(self) -> list[tuple[str, int]]:
+        """Every ``(number, t_ns)`` the screens noted; ends their processes."""
+        self._tell("dump")
+        self._wait(lambda: len(self._receipts) == len(self.procs), 120, "receipts")
+        self.close()
+        return [r for rs in self._receipts.values() for r in rs]
 
-def _worker(url: str, count: int, mode: str, out: Any, ready: Any, stop: Any) -> None:
-    """Connect ``count`` screens and time every ``call`` they receive.
-
-    Receipts stay in memory (a tuple append) so the measured path is only the
-    client's own decoding; the worker sends one "round complete" message when all
-    its screens have a number, and every timestamp once at the end.
-    """
-    import threading
-
-    import socketio
-
-    lock = threading.Lock()
-    receipts: list[tuple[str, int]] = []
-    per_number: dict[str, int] = {}
-    clients = []
-    for _ in range(count):
-        client = socketio.Client(reconnection=False)
-        http = requests.Session()
-
-        def on_call(data: dict[str, Any], http: requests.Session = http) -> None:
-            if mode == "rest":
-                http.get(f"{url}/api/v1/counters", timeout=10).raise_for_status()
-            t_ns = time.monotonic_ns()
-            number = data["number"]
-            with lock:
-                receipts.append((number, t_ns))
-                per_number[number] = per_number.get(number, 0) + 1
-                complete = per_number[number] == count
-            if complete:
-                out.put(("round", number))
-
-        client.on("call", on_call, namespace="/display")
-        client.connect(url, namespaces=["/display"], transports=["websocket"], wait_timeout=20)
-        clients.append(client)
-    ready.put(count)
-    stop.wait()
-    out.put(("receipts", receipts))
-    for client in clients:
-        client.disconnect()
-
-
-def run_mode(
-    url: str,
-    mode: str,
-    clients: int,
-    procs: int,
-    rounds: int,
-    http: requests.Session,
-    staff: str,
-    server_pid: int,
-) -> dict[str, Any]:
-    """Connect the screens, make ``rounds`` calls, return the figures (ms)."""
-    ctx = mp.get_context("spawn")
-    out, ready, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
-    shares = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
-    workers = [
-        ctx.Process(target=_worker, args=(url, n, mode, out, ready, stop), daemon=True)
-        for n in shares
-        if n
-    ]
-    for worker in workers:
-        worker.start()
-    connected = sum(ready.get(timeout=120) for _ in workers)
-    time.sleep(1.0)  # let the connect snapshots drain
-    sent: dict[str, int] = {}
-    post_ms: list[float] = []
-    auth = {"Authorization": f"Bearer {staff}"}
-    cpu_before = _cpu_s(server_pid)
-    for _ in range(rounds):
-        t0 = time.monotonic_ns()
-        answer = http.post(f"{url}/api/v1/counters/{COUNTER}/call-next", headers=auth, timeout=10)
-        post_ms.append((time.monotonic_ns() - t0) / 1e6)
-        answer.raise_for_status()
-        number = answer.json()["number"]
-        sent[number] = t0
-        done = 0
-        deadline = time.monotonic() + 10
-        while done < len(workers) and time.monotonic() < deadline:
+    def close(self) -> None:
+        """End the screens' processes (a few seconds' grace, then SIGKILL)."""
+        for proc in self.procs:
             try:
-                kind, value = out.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            done += kind == "round" and value == number
-        time.sleep(0.2)
-    cpu_after = _cpu_s(server_pid)
-    stop.set()
-    receipts: list[tuple[str, int]] = []
-    for _ in workers:
-        while True:
-            kind, value = out.get(timeout=60)
-            if kind == "receipts":
-                receipts += value
-                break
-    for worker in workers:
-        worker.join(30)
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+
+
+@dataclass
+class Rounds:
+    """What a run of calls produced: when each was sent, and what it cost."""
+
+    sent: dict[str, int] = field(default_factory=dict)
+    """Each called number → ``CLOCK_MONOTONIC`` ns just before its request was sent."""
+    http_ms: list[float] = field(default_factory=list)
+    usage: dict[str, Any] = field(default_factory=dict)
+    late: int = 0
+    """Rounds where some screen still lacked the call after the round timeout."""
+    messages: int = 0
+    """Socket.IO events the screens received meanwhile (calls, counts, counters)."""
+
+
+def call_rounds(
+    server: Server,
+    fleet: Fleet,
+    staff: str,
+    rounds: int,
+    gap_s: float,
+    profile: Path | None = None,
+) -> Rounds:
+    """``rounds`` calls at counter 1, each once every screen has the one before.
+
+    With ``profile``, py-spy records the server meanwhile into that file.
+    """
+    request = encode_request(
+        "POST", f"/api/v1/counters/{COUNTER}/call-next", f"{HOST}:{server.port}", token=staff
+    )
+    run = Rounds()
+    meter = server.meter(fleet.cpu)
+    messages_before = fleet.messages()
+    expected_s = rounds * (gap_s + 0.05)
+    with HttpConnection(HOST, server.port) as conn, profiling(server, profile, expected_s):
+        meter.start()
+        for _ in range(rounds):
+            t0 = time.monotonic_ns()
+            status, body = conn.send(request)
+            run.http_ms.append((time.monotonic_ns() - t0) / 1e6)
+            if status != 200:
+                raise RuntimeError(f"call-next answered {status}: {body[:200]!r}")
+            number = json.loads(body)["number"]
+            run.sent[number] = t0
+            run.late += not fleet.wait_all(number)
+            # Past the 250 ms merge of queue counts this call set off: the next call
+            # does not race the counts' broadcast.
+            time.sleep(gap_s)
+        run.usage = meter.stop()
+    run.messages = fleet.messages() - messages_before
+    return run
+
+
+def idle_cpu_per_s(server: Server, seconds: float = 2.0) -> float:
+    """The server's CPU ms per second with the screens connected and nothing happening."""
+    meter = Meter({"server": server.cpu}).start()
+    time.sleep(seconds)
+    usage = meter.stop()
+    return usage["cpu_s"]["server"] * 1000 / usage["wall_s"]
+
+
+def figures(
+    run: Rounds, receipts: list[tuple[str, int]], screens: int, idle_ms_per_s: float
+) -> dict[str, Any]:
+    """Latencies of every screen and round, and the CPU of each side per call."""
     latencies: list[float] = []
     last: dict[str, int] = {}
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     for number, t_ns in receipts:
-        if number in sent:
-            latencies.append((t_ns - sent[number]) / 1e6)
+        if number in run.sent:
+            latencies.append((t_ns - run.sent[number]) / 1e6)
             last[number] = max(last.get(number, 0), t_ns)
-            counts[number] = counts.get(number, 0) + 1
-    to_all = sorted((last[n] - sent[n]) / 1e6 for n in last if counts[n] == connected)
-    latencies.sort()
-    post_ms.sort()
+            counts[number] += 1
+    to_all = sorted((last[n] - run.sent[n]) / 1e6 for n in last if counts[n] == screens)
+    rounds = len(run.sent)
+    cpu, wall = run.usage["cpu_s"], run.usage["wall_s"]
+    messages = max(1, run.messages)
     return {
-        "mode": mode,
-        "clients": connected,
+        "screens": screens,
         "rounds": rounds,
         "delivered": len(latencies),
-        "expected": connected * rounds,
-        "p50_ms": round(_percentile(latencies, 50), 3),
-        "p90_ms": round(_percentile(latencies, 90), 3),
-        "p99_ms": round(_percentile(latencies, 99), 3),
-        "max_ms": round(latencies[-1], 3),
-        "time_to_all_median_ms": round(statistics.median(to_all), 3) if to_all else None,
-        "time_to_all_max_ms": round(to_all[-1], 3) if to_all else None,
-        "call_next_http_median_ms": round(statistics.median(post_ms), 3),
-        # Server CPU per call (its fan-out included): the floor on an idle core.
-        "server_cpu_ms_per_call": (
-            round((cpu_after - cpu_before) * 1000 / rounds, 1)
-            if cpu_before is not None and cpu_after is not None
-            else None
+        "expected": rounds * screens,
+        "late_rounds": run.late,
+        **latency_summary(latencies),
+        "time_to_all_median_ms": round(statistics.median(to_all), 2) if to_all else None,
+        "time_to_all_max_ms": round(to_all[-1], 2) if to_all else None,
+        # Every round's time to the last screen, in the order sent: one slow round
+        # (a stall of the server or of the machine) is what a p99 over rounds shows.
+        "time_to_all_by_round_ms": [
+            round((last[n] - t0) / 1e6, 1) if n in last else None for n, t0 in run.sent.items()
+        ],
+        "call_next_http_p50_ms": round(statistics.median(run.http_ms), 2),
+        "call_next_http_max_ms": round(max(run.http_ms), 2),
+        "messages_per_screen_per_call": round(run.messages / rounds / screens, 2),
+        # Server CPU per call, its fan-out to every screen included (under load, the
+        # kiosks' tickets too); "net" takes off what the server spends meanwhile with
+        # nothing called (pings, periodic jobs).
+        "server_cpu_ms_per_call": round(cpu["server"] * 1000 / rounds, 2),
+        "server_cpu_ms_per_call_net": round(
+            (cpu["server"] * 1000 - idle_ms_per_s * wall) / rounds, 2
         ),
+        "server_cpu_us_per_message": round(cpu["server"] * 1e6 / messages, 1),
+        "server_cores_busy": round(cpu["server"] / wall, 2),
+        "server_idle_cpu_ms_per_s": round(idle_ms_per_s, 2),
+        "client_cpu_ms_per_call": round(cpu["client"] * 1000 / rounds, 2),
+        "client_cpu_us_per_message": round(cpu["client"] * 1e6 / messages, 1),
+        "client_over_server_cpu": ratio(cpu["client"], cpu["server"]),
+        "database_cpu_ms_per_call": round(cpu["database"] * 1000 / rounds, 2),
+        "usage": run.usage,
     }
+
+
+def issue_tickets(port: int, kiosk: str, count: int) -> None:
+    with HttpConnection(HOST, port) as conn:
+        for _ in range(count):
+            conn.json("POST", "/api/v1/tickets", token=kiosk, body={"service": SERVICE})
+
+
+def kiosk_clients(kiosk: str) -> list[ClientSpec]:
+    bodies = tuple({"service": s, "priority": None} for s in SERVICES)
+    return [ClientSpec("POST", "/api/v1/tickets", kiosk, bodies) for _ in range(KIOSKS)]
+
+
+def measure_server(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Every scenario against one server on a fresh database."""
+    config = REPO / "config" / "examples" / "demo.toml"
+    results: dict[str, Any] = {}
+    with deployment(
+        args.db, config, postgres_url=args.postgres_url, synchronous=args.synchronous
+    ) as dep:
+        kiosk = seed(dep, staff={"canbo": PASSWORD}, devices=("kiosk-bench",))["kiosk-bench"]
+        with Server(kind, dep) as server:
+            results["server"] = server.label
+            issue_tickets(server.port, kiosk, args.rounds * 2 + 10)
+            with HttpConnection(HOST, server.port) as conn:
+                staff = login(conn, "canbo", PASSWORD)
+                conn.json("POST", f"/api/v1/counters/{COUNTER}/open", token=staff)
+            scenarios = [s for s in args.scenarios.split(",") if s]
+            if {"light", "light_under_load"} & set(scenarios):
+                results.update(light_scenarios(server, kiosk, staff, scenarios, args))
+            if "socketio" in scenarios:
+                results["socketio"] = socketio_scenario(server, staff, args)
+    return results
+
+
+def light_scenarios(
+    server: Server, kiosk: str, staff: str, scenarios: list[str], args: argparse.Namespace
+) -> dict[str, Any]:
+    fleet = Fleet("light", server.port, args.screens, args.light_procs)
+    runs: dict[str, Rounds] = {}
+    extra: dict[str, Any] = {}
+    try:
+        time.sleep(1.0)  # the connection snapshots go out
+        idle = idle_cpu_per_s(server)
+        if "light" in scenarios:
+            runs["light"] = call_rounds(
+                server, fleet, staff, args.rounds, args.gap, profile_path(args, server, "light")
+            )
+        if "light_under_load" in scenarios:
+            with LoadGen(server.port, kiosk_clients(kiosk), seconds=600) as gen:
+                gen.go()
+                time.sleep(1.0)
+                runs["light_under_load"] = call_rounds(
+                    server,
+                    fleet,
+                    staff,
+                    args.rounds,
+                    args.gap,
+                    profile_path(args, server, "light_under_load"),
+                )
+                gen.stop()
+                extra["kiosks"] = summary(gen.result())
+        receipts = fleet.receipts()
+        errors = fleet.errors
+    finally:
+        fleet.close()
+    out = {}
+    for name, run in runs.items():
+        out[name] = figures(run, receipts, args.screens, idle)
+        out[name].update(
+            client="light (asyncio, raw WebSocket)",
+            client_processes=args.light_procs,
+            client_errors=errors[:5],
+        )
+        report(name, out[name])
+    if "kiosks" in extra:
+        out["light_under_load"]["kiosks"] = extra["kiosks"]
+        k = extra["kiosks"]
+        print(f"    kiosks meanwhile: {k['per_second']}/s, p99 {k['p99_ms']} ms, {k['errors']}")
+    return out
+
+
+def socketio_scenario(server: Server, staff: str, args: argparse.Namespace) -> dict[str, Any]:
+    fleet = Fleet("socketio", server.port, args.screens, args.socketio_procs)
+    try:
+        time.sleep(1.0)
+        idle = idle_cpu_per_s(server)
+        run = call_rounds(
+            server, fleet, staff, args.rounds, args.gap, profile_path(args, server, "socketio")
+        )
+        receipts = fleet.receipts()
+    finally:
+        fleet.close()
+    out = figures(run, receipts, args.screens, idle)
+    out.update(
+        client="python-socketio (threads)",
+        client_processes=args.socketio_procs,
+        client_errors=fleet.errors[:5],
+    )
+    report("socketio", out)
+    return out
+
+
+def profile_path(args: argparse.Namespace, server: Server, scenario: str) -> Path | None:
+    """Where py-spy's profile of this server and scenario goes (with ``--profile``)."""
+    return args.profile / f"{server.kind}-{scenario}.txt" if args.profile else None
+
+
+def report(name: str, f: dict[str, Any]) -> None:
+    print(
+        f"  {name}: p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms, max {f['max_ms']} ms, "
+        f"all {f['time_to_all_median_ms']} ms (median); {f['delivered']}/{f['expected']} "
+        f"delivered; CPU ms/call server {f['server_cpu_ms_per_call']} "
+        f"(net {f['server_cpu_ms_per_call_net']}), clients {f['client_cpu_ms_per_call']} "
+        f"({f['messages_per_screen_per_call']} messages/screen/call); {noise(f['usage'])}",
+        flush=True,
+    )
+
+
+ROWS = (
+    ("p50 ms", "p50_ms"),
+    ("p99 ms", "p99_ms"),
+    ("max ms", "max_ms"),
+    ("time to all, median ms", "time_to_all_median_ms"),
+    ("time to all, max ms", "time_to_all_max_ms"),
+    ("call-next HTTP p50 ms", "call_next_http_p50_ms"),
+    ("messages/screen/call", "messages_per_screen_per_call"),
+    ("server CPU ms/call", "server_cpu_ms_per_call"),
+    ("server CPU ms/call, net", "server_cpu_ms_per_call_net"),
+    ("server CPU µs/message", "server_cpu_us_per_message"),
+    ("server cores busy", "server_cores_busy"),
+    ("client CPU ms/call", "client_cpu_ms_per_call"),
+    ("client CPU µs/message", "client_cpu_us_per_message"),
+    ("client / server CPU", "client_over_server_cpu"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="call → screen latency with many screens")
-    parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--procs", type=int, default=max(1, min(4, os.cpu_count() or 1)))
-    parser.add_argument("--modes", default="push,rest")
-    parser.add_argument("--synchronous", default="FULL", help="SQLite PRAGMA synchronous")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--screens", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--gap", type=float, default=0.35, help="seconds between calls")
+    parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--light-procs", type=int, default=1)
+    parser.add_argument("--socketio-procs", type=int, default=2)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--synchronous", choices=["FULL", "NORMAL"], default="FULL")
+    parser.add_argument("--postgres-url", default=os.environ.get(POSTGRES_ENV))
+    parser.add_argument("--output", type=Path, help="default: bench/results/display_latency.json")
+    parser.add_argument("--profile", type=Path, help="folder for py-spy profiles of the server")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for noisy in ("alembic", "hub", "display"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-    load_before = os.getloadavg()
-    data_dir = Path(tempfile.mkdtemp(prefix="motcua-bench-display-"))
-    config_path, kiosk = prepare(data_dir)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, MOTCUA_DATA=str(data_dir), MOTCUA_SQLITE_SYNCHRONOUS=args.synchronous)
-    env.pop("MOTCUA_DATABASE_URL", None)
-    command = [sys.executable, "-m", "hub.cli", "--config", str(config_path)]
-    command += ["serve", "--port", str(port)]
-    log = (data_dir / "serve.log").open("wb")
-    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    results: list[dict[str, Any]] = []
-    try:
-        http = requests.Session()
-        for _ in range(300):
-            try:
-                if http.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        modes = [m for m in args.modes.split(",") if m]
-        kiosk_auth = {"Authorization": f"Bearer {kiosk}"}
-        for _ in range(args.rounds * len(modes)):
-            http.post(
-                f"{url}/api/v1/tickets", json={"service": SERVICE}, headers=kiosk_auth, timeout=10
-            ).raise_for_status()
-        login = http.post(
-            f"{url}/api/v1/auth/login",
-            json={"username": "canbo", "password": PASSWORD},
-            timeout=10,
-        )
-        staff = login.json()["token"]
-        http.post(
-            f"{url}/api/v1/counters/{COUNTER}/open",
-            headers={"Authorization": f"Bearer {staff}"},
-            timeout=10,
-        ).raise_for_status()
-        for mode in modes:
-            figures = run_mode(
-                url, mode, args.clients, args.procs, args.rounds, http, staff, server.pid
-            )
-            logger.info("%s", json.dumps(figures))
-            results.append(figures)
-    finally:
-        server.terminate()
-        server.wait(10)
-        log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-    by_mode = {r["mode"]: r for r in results}
-    ratio = None
-    if "push" in by_mode and "rest" in by_mode:
-        push, rest = by_mode["push"], by_mode["rest"]
-        ratio = {
-            key: round(rest[key] / push[key], 2)
-            for key in ("p50_ms", "p99_ms", "time_to_all_median_ms")
-            if push[key] and rest[key]
-        }
-    report = {
+    servers = [s for s in args.servers.split(",") if s]
+    env = environment()
+    per_server = {}
+    for kind in servers:
+        print(f"\n{kind}:", flush=True)
+        per_server[kind] = measure_server(kind, args)
+    result: dict[str, Any] = {
         "benchmark": "display_latency",
         "description": (
-            "call-next POST sent -> each /display client has the call; motcua serve "
-            "(Werkzeug threaded) on loopback, python-socketio WebSocket clients"
+            "call-next request sent -> each /display screen has the call event; "
+            f"{args.screens} WebSocket screens; shipped motcua serve vs the Werkzeug baseline"
         ),
-        "server": "motcua serve (Werkzeug threaded, simple-websocket)",
+        "db": args.db,
         "sqlite_synchronous": args.synchronous,
-        "client_processes": args.procs,
-        "results": results,
-        "rest_over_push": ratio,
-        "target": "p99 <= 25 ms with 200 screens (push)",
-        "environment": {
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            # Other work on the machine skews every figure: keep it with them.
-            "load_average_before": [round(v, 2) for v in load_before],
-            "load_average_after": [round(v, 2) for v in os.getloadavg()],
-        },
-        "measured_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "gap_s": args.gap,
+        "servers": per_server,
+        "targets_p99_ms": TARGETS_P99_MS,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{'mode':<6}{'screens':>8}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}{'all(med)':>10}")
-    for r in results:
-        print(
-            f"{r['mode']:<6}{r['clients']:>8}{r['p50_ms']:>9.1f}{r['p90_ms']:>9.1f}"
-            f"{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['time_to_all_median_ms'] or 0:>10.1f}"
-        )
-    if ratio:
-        print(f"rest / push: {ratio}")
-    print(f"wrote {RESULTS}")
+    if {"shipped", "werkzeug"} <= per_server.keys():
+        result["shipped_over_werkzeug"] = {
+            name: {
+                key: ratio(
+                    per_server["shipped"][name].get(key), per_server["werkzeug"][name].get(key)
+                )
+                for _, key in ROWS
+            }
+            for name in SCENARIOS
+            if name in per_server["shipped"] and name in per_server["werkzeug"]
+        }
+    result["environment"] = env
+    for name in SCENARIOS:
+        cells = [per_server[k].get(name) for k in servers]
+        if not all(cells):
+            continue
+        columns = list(servers)
+        if name in result.get("shipped_over_werkzeug", {}):
+            cells.append(result["shipped_over_werkzeug"][name])
+            columns.append("ratio")
+        target = TARGETS_P99_MS.get(name)
+        title = name + (f" (target p99 ≤ {target:g} ms)" if target else "")
+        print_table(title, columns, ROWS, cells)
+    if args.profile:
+        print_profiles(args.profile)
+    print(f"wrote {write_result('display_latency', result, args.output)}")
     return 0
 
 

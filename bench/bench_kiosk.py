@@ -1,9 +1,10 @@
-"""Benchmark: the Pi agents — kiosk press → last byte at the printer; memory; idle CPU.
+"""Benchmark: the ticket kiosk — button press → last byte at the printer; memory; idle CPU.
 
 1. **Press → print.** The real agent (:class:`kiosk.dispenser.Dispenser`) with a
    gpiozero mock pin as its button and a ``file`` printer whose path is a FIFO,
-   against a hub in its own process on 127.0.0.1 (demo site, SQLite, the real
-   ``POST /tickets``). Each sample runs from driving the pin low to the moment
+   against a hub in processes of its own on 127.0.0.1 (demo site, SQLite, the real
+   ``POST /tickets``; the shipped ``motcua serve``, then the Werkzeug baseline, see
+   :mod:`bench.servers`). Each sample runs from driving the pin low to the moment
    the job's last byte (the cut) comes out of the FIFO: hub round trip, ticket
    render, ESC/POS encoding and the write.
 2. **Memory and idle CPU.** ``motcua kiosk`` as a process of its own (mock pins,
@@ -15,7 +16,8 @@
    its own thread presses a button 50 times (as a citizen would), the presses are
    sent to the hub, then ``VmRSS`` and ``VmHWM`` are read the same way.
 
-Run: ``.venv/bin/python -m bench.bench_kiosk [--presses 200] [--idle-s 30]``.
+Run: ``.venv/bin/python -m bench.bench_kiosk [--presses 200] [--idle-s 30]
+[--servers shipped,werkzeug]``.
 Writes ``bench/results/kiosk.json``.
 """
 
@@ -32,40 +34,29 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from socket import socket
 from typing import Any
 
 import requests
 
-RESULTS = Path(__file__).parent / "results" / "kiosk.json"
-REPO = Path(__file__).resolve().parents[1]
-
-_HUB = r"""
-import sys
-from pathlib import Path
+from bench.servers import (
+    REPO,
+    SERVER_LABELS,
+    SERVERS,
+    Server,
+    deployment,
+    free_port,
+    loadavg,
+    percentile,
+    ratio,
+    seed,
+)
 from config.paths import EXAMPLES
-from config.schema import load_config
-from hub.app import create_app
-from hub.settings import Settings
-from werkzeug.serving import make_server
-settings = Settings.from_env(load_config(EXAMPLES / "demo.toml"), Path(sys.argv[1]))
-settings.background = False
-app = create_app(settings)
-server = make_server("127.0.0.1", 0, app, threaded=True)
-devices = app.extensions["motcua"].devices
-token = devices.add_device("kiosk-bench", "kiosk", None)
-pad = devices.add_device("pad-bench", "rating-pad", "1")
-print(server.server_port, token, pad, flush=True)
-server.serve_forever()
-"""
 
-
-def _percentile(sorted_ms: list[float], pct: float) -> float:
-    rank = max(1, -(-len(sorted_ms) * pct // 100))
-    return sorted_ms[int(rank) - 1]
+RESULTS = Path(__file__).parent / "results" / "kiosk.json"
 
 
 def _env(data: Path) -> dict[str, str]:
@@ -75,25 +66,14 @@ def _env(data: Path) -> dict[str, str]:
 
 
 @contextmanager
-def hub_process(data: Path):
-    """A hub on the demo site in a process of its own; yields (url, kiosk token, pad token)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _HUB, str(data)],
-        cwd=REPO,
-        env=_env(data),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        if not line:
-            raise RuntimeError("the hub did not start")
-        port, token, pad = line.split()
-        yield f"http://127.0.0.1:{port}", token, pad
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def hub_process(server: str) -> Iterator[tuple[str, str, str]]:
+    """A hub on the demo site (``server``: shipped or werkzeug, see :mod:`bench.servers`)
+    in processes of its own, on fresh data; yields (url, kiosk token, counter 1's pad
+    token)."""
+    with deployment("sqlite", EXAMPLES / "demo.toml") as dep:
+        tokens = seed(dep, devices=("kiosk-bench",), pads={"pad-bench": "1"})
+        with Server(server, dep) as hub:
+            yield hub.url, tokens["kiosk-bench"], tokens["pad-bench"]
 
 
 class FifoPrinterEnd:
@@ -130,7 +110,7 @@ class FifoPrinterEnd:
             os.close(fd)
 
 
-def measure_latency(presses: int) -> dict[str, Any]:
+def measure_latency(presses: int, server: str) -> dict[str, Any]:
     """Press → last byte, ``presses`` times (after 3 warm-up tickets)."""
     from gpiozero.pins.mock import MockFactory
 
@@ -142,7 +122,7 @@ def measure_latency(presses: int) -> dict[str, Any]:
 
     with (
         tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,
-        hub_process(Path(tmp)) as (url, token, _pad),
+        hub_process(server) as (url, token, _pad),
     ):
         fifo = FifoPrinterEnd(Path(tmp) / "printer.fifo")
         printer = EscposTicketPrinter.file(fifo.path, paper_mm=80)
@@ -191,7 +171,7 @@ def measure_latency(presses: int) -> dict[str, Any]:
     return {
         "presses": presses,
         "p50_ms": round(statistics.median(samples), 2),
-        "p99_ms": round(_percentile(samples, 99), 2),
+        "p99_ms": round(percentile(samples, 99), 2),
         "mean_ms": round(statistics.fmean(samples), 2),
         "min_ms": round(samples[0], 2),
         "max_ms": round(samples[-1], 2),
@@ -212,25 +192,19 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def _free_port() -> int:
-    with closing(socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 COMMANDS = {
     "motcua kiosk": ["-m", "hub.cli", "--config", "{config}", "kiosk"],
     "python -m kiosk.dispenser": ["-m", "kiosk.dispenser", "--config", "{config}"],
 }
 
 
-def measure_process(command: str, idle_s: float, tickets: int = 50) -> dict[str, Any]:
+def measure_process(command: str, idle_s: float, server: str, tickets: int = 50) -> dict[str, Any]:
     """RSS after ``tickets`` tickets, then CPU over ``idle_s`` seconds of idling."""
     with (
         tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp,
-        hub_process(Path(tmp)) as (url, token, _pad),
+        hub_process(server) as (url, token, _pad),
     ):
-        port = _free_port()
+        port = free_port()
         config = Path(tmp) / "kiosk.toml"
         config.write_text(
             f'[kiosk]\nhub_url = "{url}"\ntoken = "{token}"\nlisten = "127.0.0.1:{port}"\n'
@@ -310,11 +284,11 @@ sys.exit(main(["--config", sys.argv[1], "rating-pad"]))
 """
 
 
-def measure_pad_process(presses: int = 50) -> dict[str, Any]:
+def measure_pad_process(server: str, presses: int = 50) -> dict[str, Any]:
     """``motcua rating-pad``'s resident memory after ``presses`` presses sent to the hub."""
     with (
         tempfile.TemporaryDirectory(prefix="bench-pad-") as tmp,
-        hub_process(Path(tmp)) as (url, _token, pad),
+        hub_process(server) as (url, _token, pad),
     ):
         config = Path(tmp) / "pad.toml"
         config.write_text(
@@ -352,7 +326,6 @@ def measure_pad_process(presses: int = 50) -> dict[str, Any]:
         "rss_after_presses_mb": round(status["VmRSS"] / 1024, 1),
         "rss_peak_mb": round(status["VmHWM"] / 1024, 1),
         "threads": status["Threads"],
-        "presses_before": presses,
         "presses_delivered": presses,
     }
 
@@ -363,14 +336,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--idle-s", type=float, default=30.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--servers",
+        default=",".join(SERVERS),
+        help="hub servers to press against, in turn (the first also serves the memory part)",
+    )
     args = parser.parse_args(argv)
-    latency = measure_latency(args.presses)
-    processes = [measure_process(command, args.idle_s) for command in COMMANDS]
-    pad = measure_pad_process()
+    servers = [s for s in args.servers.split(",") if s]
+    latency: dict[str, Any] = {}
+    for server in servers:
+        load = loadavg()
+        latency[server] = {
+            "hub_server": SERVER_LABELS[server],
+            **measure_latency(args.presses, server),
+            "load_average_before": load,
+            "load_average_after": loadavg(),
+        }
+        f = latency[server]
+        print(
+            f"press → last byte ({f['presses']} presses, hub: {f['hub_server']}): "
+            f"p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms, max {f['max_ms']} ms; "
+            f"load {load[0]}→{f['load_average_after'][0]}",
+            flush=True,
+        )
+    if {"shipped", "werkzeug"} <= latency.keys():
+        latency["shipped_over_werkzeug"] = {
+            key: ratio(latency["shipped"][key], latency["werkzeug"][key])
+            for key in ("p50_ms", "p99_ms", "max_ms")
+        }
+        print(f"shipped / werkzeug: {latency['shipped_over_werkzeug']}")
+    load_before = loadavg()
+    processes = [measure_process(command, args.idle_s, servers[0]) for command in COMMANDS]
+    pad = measure_pad_process(servers[0])
     result = {
         "benchmark": "kiosk",
-        "description": "GPIO press → last byte at a file printer (FIFO), hub in its own process; "
-        "`motcua kiosk` memory and idle CPU",
+        "description": "GPIO press → last byte at a file printer (FIFO), hub in processes of "
+        "its own (each server in turn); `motcua kiosk` memory and idle CPU",
         "press_to_print": latency,
         "processes": processes,
         "rating_pad": pad,
@@ -381,14 +382,11 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             # Other work on the machine inflates the tails; recorded to judge a run.
-            "load_average_1m": round(os.getloadavg()[0], 2),
+            "load_average_before_processes": load_before,
+            "load_average_after": loadavg(),
         },
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    print(
-        f"press → last byte ({latency['presses']} presses): p50 {latency['p50_ms']} ms, "
-        f"p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms"
-    )
     for process in processes:
         print(
             f"{process['command']}: RSS {process['rss_idle_mb']} MB "
@@ -398,10 +396,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(
         f"{pad['command']}: RSS {pad['rss_after_presses_mb']} MB (peak {pad['rss_peak_mb']} MB) "
-        f"after {pad['presses_before']} presses; {pad['threads']} threads"
+        f"after {pad['presses_delivered']} presses; {pad['threads']} threads"
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"load average before {load_before}, after {result['environment']['load_average_after']}")
     print(f"wrote {args.output}")
     return 0
 
