@@ -149,7 +149,7 @@ class AuditLog:
             .order_by(audit_log.c.id.desc())
             .limit(max(1, min(limit, 1000)))
         )
-        with read(self.engine) as conn:
+        with read(self.engine, scan=True) as conn:
             return [_row(r) for r in conn.execute(query)]
 
     def iter_rows(self, where: AuditFilter, *, chunk: int = 500) -> Iterator[dict[str, Any]]:
@@ -164,7 +164,7 @@ class AuditLog:
 
     def actions(self) -> list[str]:
         """Action names present in the log, plus the known ones, sorted."""
-        with read(self.engine) as conn:
+        with read(self.engine, scan=True) as conn:
             found = {r[0] for r in conn.execute(select(audit_log.c.action).distinct())}
         return sorted(found | set(ACTIONS))
 

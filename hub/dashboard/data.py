@@ -108,7 +108,7 @@ def heatmap(hub: Any, start: date, end: date, include_flagged: bool) -> list[lis
     if not include_flagged:
         query = query.where(r.c.flagged.is_(False))
     buckets = []
-    with read(engine) as conn:
+    with read(engine, scan=True) as conn:
         for h, n, p in conn.execute(query):
             when = h if isinstance(h, datetime) else datetime.fromisoformat(str(h))
             buckets.append((when, int(n), int(p or 0)))
@@ -134,7 +134,7 @@ def flagged_ratings(hub: Any, start: date, end: date, lang: str, limit: int = 50
     levels = {lv.id: lv for lv in hub.config.ratings.levels}
     by_flag: dict[str, int] = {}
     items = []
-    with read(hub.engine) as conn:
+    with read(hub.engine, scan=True) as conn:
         counters, _services, people = _names(hub, conn)
         rows = conn.execute(
             select(ratings)
@@ -170,7 +170,7 @@ def refused_presses(hub: Any, start: date, end: date) -> dict[str, Any]:
     lo, hi = local_bounds(start, end, _tz(hub))
     p = rating_presses
     counters = {c.id: c.name for c in hub.config.counters}
-    with read(hub.engine) as conn:
+    with read(hub.engine, scan=True) as conn:
         rows = conn.execute(
             select(p.c.counter_id, p.c.code, func.count())
             .where(p.c.at >= lo, p.c.at < hi, p.c.outcome == "rejected")
@@ -199,7 +199,7 @@ def live_queue(hub: Any, now: datetime) -> dict[str, Any]:
     """Waiting per field, open counters and today's waits, right now."""
     config = hub.config
     today = site_day(now, config.site.timezone)
-    with read(hub.engine) as conn:
+    with read(hub.engine, scan=True) as conn:
         waiting = queries.waiting_counts(conn, [s.id for s in config.services])
         states = {r.counter_id: r for r in conn.execute(select(counter_state))}
         waits = dict(
@@ -271,7 +271,7 @@ def unseen(hub: Any, start: date, end: date, limit: int = 50) -> dict[str, Any]:
 def device_health(hub: Any, now: datetime) -> list[dict[str, Any]]:
     """Every device with its last heartbeat and reported status."""
     out = []
-    with read(hub.engine) as conn:
+    with read(hub.engine, scan=True) as conn:
         rows = conn.execute(
             select(devices).where(devices.c.revoked_at.is_(None)).order_by(devices.c.name)
         ).all()

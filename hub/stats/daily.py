@@ -44,7 +44,7 @@ def roll_queue_days(
     """
     site_id = config.site.id
     cutoff = site_day(now, config.site.timezone) - timedelta(days=1)
-    with read(engine) as conn:
+    with read(engine, scan=True) as conn:
         done = select(queue_days.c.day).where(queue_days.c.site_id == site_id)
         candidates = sorted(
             {

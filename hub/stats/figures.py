@@ -155,7 +155,7 @@ class StatsService:
         levels = {lv.id: lv for lv in self.config.ratings.levels}
         groups: dict[str, Tally] = defaultdict(Tally)
         flagged = Tally()
-        with read(self.engine) as conn:
+        with read(self.engine, scan=True) as conn:
             only = None if include_flagged else False
             for site_id, g, level, n, s in self._rating_sums(conn, start, end, by, only):
                 positive = bool(levels[level].positive) if level in levels else False
@@ -244,7 +244,7 @@ class StatsService:
         """Issued, served, no-show, cancelled and mean times per group (by issue day)."""
         check_range(start, end, by)
         acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        with read(self.engine) as conn:
+        with read(self.engine, scan=True) as conn:
             q = queue_daily
             group = q.c.day if by in PERIODS else q.c[DIMENSIONS.get(by, "site_id")]
             sums = [func.sum(q.c[c]).label(c) for c in FIGURES]
@@ -286,7 +286,7 @@ class StatsService:
         levels = {lv.id: lv for lv in self.config.ratings.levels}
         tally = Tally()
         r = rating_rollups
-        with read(self.engine) as conn:
+        with read(self.engine, scan=True) as conn:
             for level, n, s in conn.execute(
                 select(r.c.level, func.sum(r.c.n), func.sum(r.c.score_sum))
                 .where(

@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from hub.errors import HubError
-from hub.store.offload import OffloadedSqlite, under_gevent
+from hub.store.offload import OffloadedSqlite, cooperative_psycopg, scanning, under_gevent
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +73,8 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
     if url.startswith("sqlite"):
         options: dict[str, Any] = {}
         if under_gevent():
-            # Every statement and commit in a real thread: one slow fsync never
-            # freezes the screens' greenlets (see hub.store.offload).
+            # The write lock's wait and the commit's fsync in a real thread: one slow
+            # disk never freezes the screens' greenlets (see hub.store.offload).
             options["creator"] = partial(_offloaded_sqlite, make_url(url).database or "")
         engine = create_engine(
             url,
@@ -86,12 +86,14 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
         _configure_sqlite(engine, synchronous)
         return engine
     try:
-        return create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=16, max_overflow=32, pool_pre_ping=True)
     except ModuleNotFoundError as err:
         raise MissingDriver(
             f"{url.split('://', 1)[0]} needs its driver ({err.name}): "
             "pip install 'motcua[postgres]'"
         ) from None
+    cooperative_psycopg()
+    return engine
 
 
 def _offloaded_sqlite(path: str) -> OffloadedSqlite:
@@ -168,10 +170,21 @@ def write(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def read(engine: Engine) -> Iterator[Connection]:
-    """A read transaction (a consistent snapshot)."""
-    with engine.connect() as conn, conn.begin():
-        yield conn
+def read(engine: Engine, *, scan: bool = False) -> Iterator[Connection]:
+    """A read transaction (a consistent snapshot).
+
+    Args:
+        scan: it may read much (a report, the dashboard, the audit log): on SQLite
+            under gevent its statements run in a real thread too
+            (:func:`hub.store.offload.scanning`).
+    """
+    with engine.connect() as conn:
+        if not scan:
+            with conn.begin():
+                yield conn
+            return
+        with scanning(conn.connection.dbapi_connection), conn.begin():
+            yield conn
 
 
 def alembic_config(conn: Connection) -> AlembicConfig:

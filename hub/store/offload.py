@@ -7,9 +7,19 @@ all of them meanwhile. :func:`blocking` runs such a call in gevent's pool of
 real threads and lets the other greenlets run; outside gevent (tests, command
 line tools, the threaded development server) it simply calls it.
 
-:class:`OffloadedSqlite` wraps a sqlite3 connection so every statement,
-fetch, commit and rollback goes through :func:`blocking`. PostgreSQL needs no
-wrapper: psycopg 3 waits on its socket through gevent's patched ``select``.
+:class:`OffloadedSqlite` wraps a sqlite3 connection so that what can wait runs
+there: ``BEGIN IMMEDIATE`` (the write lock another process may hold), ``COMMIT``
+and ``ROLLBACK`` (the fsync). The statements between them run in place: on a hub's
+database they take microseconds, and each trip to the pool costs more than that
+while the transaction holds this process's write lock. A read that may scan much
+(a report, the dashboard, the audit log) marks its connection with :func:`scanning`,
+and then every call is offloaded.
+
+PostgreSQL needs no wrapper: psycopg 3 waits on its socket through gevent's patched
+``select.poll`` — provided it chose that wait. It chooses once, when imported, and
+``motcua serve``'s master imports it (to migrate) before gevent patches the forked
+workers, which would keep its C ``poll()`` and block every greenlet while a query
+waits on a lock. :func:`cooperative_psycopg` puts that right in the worker.
 """
 
 from __future__ import annotations
@@ -17,9 +27,13 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+WAITING_STATEMENTS = ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "VACUUM", "PRAGMA wal_checkpoint")
+"""Statements that can wait for another process's lock or for the disk."""
 
 
 def under_gevent() -> bool:
@@ -38,28 +52,45 @@ def blocking(fn: Callable[..., T], *args: Any) -> T:
     return result
 
 
+def cooperative_psycopg() -> None:
+    """Under gevent, make psycopg wait through the patched ``select.poll`` if it chose
+    its C wait before the patching (a no-op elsewhere, or where it chose right)."""
+    waiting = sys.modules.get("psycopg.waiting")
+    if waiting is None or not under_gevent():
+        return  # imported after the patching, psycopg will see it and choose right
+    if waiting.wait is getattr(waiting, "wait_c", None):
+        waiting.wait = waiting.wait_poll
+
+
 class OffloadedCursor:
-    """A sqlite3 cursor whose every call that runs SQLite code is offloaded."""
+    """A sqlite3 cursor that offloads what can wait (see the module's doc)."""
 
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
+    def __init__(self, cursor: sqlite3.Cursor, owner: OffloadedSqlite) -> None:
         self._cursor = cursor
+        self._owner = owner
 
-    def execute(self, *args: Any) -> OffloadedCursor:
-        blocking(self._cursor.execute, *args)
+    def execute(self, sql: str, *args: Any) -> OffloadedCursor:
+        if self._owner.scanning or sql.startswith(WAITING_STATEMENTS):
+            blocking(self._cursor.execute, sql, *args)
+        else:
+            self._cursor.execute(sql, *args)
         return self
 
     def executemany(self, *args: Any) -> OffloadedCursor:
-        blocking(self._cursor.executemany, *args)
+        self._run(self._cursor.executemany, *args)
         return self
 
     def fetchone(self) -> Any:
-        return blocking(self._cursor.fetchone)
+        return self._run(self._cursor.fetchone)
 
     def fetchmany(self, *args: Any) -> list[Any]:
-        return blocking(self._cursor.fetchmany, *args)
+        return self._run(self._cursor.fetchmany, *args)
 
     def fetchall(self) -> list[Any]:
-        return blocking(self._cursor.fetchall)
+        return self._run(self._cursor.fetchall)
+
+    def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return blocking(fn, *args) if self._owner.scanning else fn(*args)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
@@ -70,16 +101,17 @@ class OffloadedCursor:
 
 
 class OffloadedSqlite:
-    """A sqlite3 connection whose statements, commits and rollbacks are offloaded."""
+    """A sqlite3 connection that offloads its waits, and every call while ``scanning``."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         object.__setattr__(self, "_connection", connection)
+        object.__setattr__(self, "scanning", False)
 
     def cursor(self, *args: Any) -> OffloadedCursor:
-        return OffloadedCursor(self._connection.cursor(*args))
+        return OffloadedCursor(self._connection.cursor(*args), self)
 
-    def execute(self, *args: Any) -> OffloadedCursor:
-        return self.cursor().execute(*args)
+    def execute(self, sql: str, *args: Any) -> OffloadedCursor:
+        return self.cursor().execute(sql, *args)
 
     def commit(self) -> None:
         blocking(self._connection.commit)
@@ -91,5 +123,21 @@ class OffloadedSqlite:
         return getattr(self._connection, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        # isolation_level and the like are the connection's own settings.
-        setattr(self._connection, name, value)
+        if name == "scanning":
+            object.__setattr__(self, name, value)
+        else:  # isolation_level and the like are the connection's own settings.
+            setattr(self._connection, name, value)
+
+
+@contextmanager
+def scanning(dbapi_connection: Any) -> Iterator[None]:
+    """Offload every call of this connection for the block (a read that may scan
+    much); a no-op on any other connection."""
+    if not isinstance(dbapi_connection, OffloadedSqlite):
+        yield
+        return
+    dbapi_connection.scanning = True
+    try:
+        yield
+    finally:
+        dbapi_connection.scanning = False
