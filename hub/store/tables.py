@@ -152,6 +152,8 @@ tickets = Table(
     Column("request_key", String(128), nullable=True, unique=True),
     UniqueConstraint("site_id", "origin_service_id", "day", "seq", name="uq_tickets_number_of_day"),
     Index("ix_tickets_queue", "status", "service_id", "is_priority", "issued_at"),
+    # PostgreSQL's call-next: a day's waiting tickets of a class in call order.
+    Index("ix_tickets_waiting_order", "status", "is_priority", "day", "issued_at", "id"),
     Index("ix_tickets_counter_done", "counter_id", "status", "completed_at"),
     Index("ix_tickets_day", "day"),
     Index("ix_tickets_completed_day", "completed_day"),

@@ -12,8 +12,9 @@ from sqlalchemy import text
 from config.paths import EXAMPLES
 from hub.store.db import current_revision, make_test_engine, upgrade
 from tests.doctor.support import doctor, failures, line, self_signed
+from tests.support.paths import REPO
 
-HEAD = "0004"
+HEAD = max(p.name[:4] for p in (REPO / "hub/migrations/versions").glob("0*.py"))
 
 
 def hub_file(tmp_path: Path, public_url: str | None = "http://192.168.1.10:8080", extra="") -> Path:
