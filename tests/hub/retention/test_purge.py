@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from config.hub import Retention
+from hub.background import hub_jobs
 from hub.reports import build_csv
 from hub.retention import purge_personal
 from hub.stats import GROUPINGS
@@ -137,3 +140,24 @@ def test_the_command_prints_what_it_erased(tmp_path) -> None:  # noqa: ANN001
     assert "tickets: 0" in done.stdout and "rating presses: 0" in done.stdout
     bad = run("purge", "--before", "01/01/2026")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_the_background_purges_past_keep_personal_days_by_itself(api, hub, clock) -> None:  # noqa: ANN001
+    """GIVEN five busy days WHEN the background's retention job runs without
+    ``[retention] keep_personal_days`` THEN nothing is erased; WHEN it runs with 7 days,
+    a week after the third day THEN the days before it are erased, the later ones kept,
+    and the audit names the system as the actor."""
+    _busy_days(api, clock)
+    clock.set(MONDAY + timedelta(days=10))  # CUT + 7 days, 09:00 in Hà Nội
+    hub.tickets.expire_past_days()
+    (job,) = [j for j in hub_jobs(hub) if j.name == "retention"]
+
+    job.run()
+    assert _count(hub, tickets, tickets.c.day < CUT) > 0
+
+    hub.config = replace(hub.config, retention=Retention(keep_personal_days=7))
+    job.run()
+    assert _count(hub, tickets, tickets.c.day < CUT) == 0
+    assert _count(hub, tickets, tickets.c.day >= CUT) > 0
+    [(actor,)] = _rows(hub, audit_log.c.actor, audit_log.c.action == "purge")
+    assert actor == "system"
