@@ -113,6 +113,10 @@ devices = Table(
     Column("version", String(64), nullable=True),
     Column("status", JSON, nullable=True),
     Column("address", String(64), nullable=True),
+    # The latest stretch of more than ONLINE_WITHIN_S with nothing heard from the device
+    # (hub.accounts.devices.note_contact): a pad's late press is judged by it.
+    Column("silent_from", UTCDateTime, nullable=True),
+    Column("silent_until", UTCDateTime, nullable=True),
 )
 
 service_days = Table(
