@@ -146,7 +146,8 @@ class RatingService:
         return outcome
 
     def rate_batch(self, actor: Actor, items: Sequence[RatingInput]) -> list[RatingOutcome]:
-        """Several presses of one pad in one transaction, each idempotent by key."""
+        """Several presses of one pad in one transaction, each idempotent by key (the
+        pad's own: the same key from another pad is another press)."""
         if not actor.counter_id:
             raise errors.Forbidden("Thiết bị đánh giá chưa gắn với quầy", code="no_counter")
         for attempt in range(3):
@@ -182,7 +183,11 @@ class RatingService:
     ) -> RatingOutcome:
         """One press; ``silence`` is the pad's latest stretch unheard (a press placed
         long before it arrives must fall in it, else it is flagged ``clock``)."""
-        seen = conn.execute(select(rating_presses).where(rating_presses.c.key == item.key)).first()
+        seen = conn.execute(
+            select(rating_presses).where(
+                rating_presses.c.device_id == actor.id, rating_presses.c.key == item.key
+            )
+        ).first()
         if seen is not None:
             if seen.outcome == CREATED:
                 return RatingOutcome(DUPLICATE, seen.rating_id, seen.ticket_id)
