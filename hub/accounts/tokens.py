@@ -215,7 +215,7 @@ class TokenService:
             ).first()
         if row is None:
             raise _locked()
-        return row.locked_until == until
+        return bool(row.locked_until == until)
 
     def _release(self, held: list[int]) -> None:
         """Uncount attempts that were refused before their password was checked."""
