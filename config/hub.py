@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from config.base import HHMM, STRICT, CounterId, Name, Slug
@@ -208,10 +208,16 @@ class Server:
 
     With ``tls_cert`` and ``tls_key`` (PEM files, e.g. from ``motcua tls init``)
     the hub serves HTTPS only and its session cookies are Secure.
+
+    ``trusted_proxies``: the addresses (or networks) of the reverse proxies in front
+    of the hub. A request from one of them is taken to come from the client its
+    ``X-Forwarded-For`` names (and over the scheme of ``X-Forwarded-Proto``); from
+    anyone else, those headers are ignored. Empty (the default): always ignored.
     """
 
     tls_cert: str | None = None
     tls_key: str | None = None
+    trusted_proxies: Annotated[tuple[IPvAnyNetwork, ...], Field(max_length=64)] = ()
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> Server:

@@ -30,6 +30,7 @@ from hub.counters import CounterService, CounterViews
 from hub.federation import Forwarder
 from hub.jsonio import HubJSONProvider
 from hub.outbox import Outbox
+from hub.proxies import with_trusted_proxies
 from hub.responses import refuse_nul
 from hub.satisfaction import RatingService
 from hub.screens.feed import HubScreenFeed
@@ -118,6 +119,7 @@ def create_app(settings: Settings) -> Flask:
     dashboard.register(app)
     ticket_pages.register(app)
     display_web.register(app, HubScreenFeed(hub), Path(settings.data_dir) / "audio")
+    with_trusted_proxies(app, lambda: hub.config.server.trusted_proxies)
     return app
 
 

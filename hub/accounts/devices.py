@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, case, func, insert, literal, select, update
 
 from config.wire import COUNTER_BOUND_KINDS, DEVICE_KINDS, DeviceKind
 from hub import errors
@@ -16,11 +16,42 @@ from hub.accounts.actor import Actor
 from hub.accounts.tokens import token_hash
 from hub.clock import Clock
 from hub.store.db import read, write
-from hub.store.tables import devices
+from hub.store.tables import UTCDateTime, devices
 
 DEVICE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 #: A device whose last heartbeat is older than this is shown as offline.
 ONLINE_WITHIN_S = 90
+
+Silence = tuple[datetime, datetime]
+"""A stretch of time in which the hub heard nothing from a device: (from, until)."""
+
+
+def note_contact(conn: Connection, device_id: int, now: datetime) -> Silence | None:
+    """The hub hears from a device now (a heartbeat, a pad's presses).
+
+    Its last contact becomes ``now``; when the one before (or, never heard, its
+    registration) is more than :data:`ONLINE_WITHIN_S` ago, that stretch becomes the
+    device's latest silence. One atomic statement, so concurrent contacts agree.
+
+    Returns:
+        The device's latest silence, ``None`` if it never had one.
+    """
+    before = func.coalesce(devices.c.last_seen_at, devices.c.created_at)
+    stamp = literal(now, UTCDateTime())
+    gap = before < now - timedelta(seconds=ONLINE_WITHIN_S)
+    row = conn.execute(
+        update(devices)
+        .where(devices.c.id == device_id)
+        .values(
+            silent_from=case((gap, before), else_=devices.c.silent_from),
+            silent_until=case((gap, stamp), else_=devices.c.silent_until),
+            last_seen_at=now,
+        )
+        .returning(devices.c.silent_from, devices.c.silent_until)
+    ).first()
+    if row is None or row.silent_from is None or row.silent_until is None:
+        return None
+    return row.silent_from, row.silent_until
 
 
 class DeviceService:
@@ -95,7 +126,14 @@ class DeviceService:
             if not replace and row.revoked_at is None:
                 raise errors.Conflict("Tên thiết bị đã được dùng", code="device_exists")
             # A re-registered device starts afresh: no stale heartbeat from its old life.
-            values.update(last_seen_at=None, version=None, status=None, address=None)
+            values.update(
+                last_seen_at=None,
+                version=None,
+                status=None,
+                address=None,
+                silent_from=None,
+                silent_until=None,
+            )
             conn.execute(update(devices).where(devices.c.id == row.id).values(**values))
         self.on_revoke()
         return int(row.id), token
@@ -125,10 +163,11 @@ class DeviceService:
 
     def heartbeat(self, actor: Actor, version: str, status: dict[str, Any], address: str) -> None:
         with write(self.engine) as conn:
+            note_contact(conn, actor.id, self.clock())
             conn.execute(
                 update(devices)
                 .where(devices.c.id == actor.id)
-                .values(last_seen_at=self.clock(), version=version, status=status, address=address)
+                .values(version=version, status=status, address=address)
             )
 
     def _device_view(self, r: Any, now: datetime) -> dict[str, Any]:

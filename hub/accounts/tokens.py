@@ -16,7 +16,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, case, delete, func, insert, or_, select, update
 
 from config.hub import Security
 from hub import errors
@@ -93,26 +93,27 @@ class TokenService:
         its key, :mod:`hub.accounts.known_browsers`) is exempt from both: its failures
         lock that browser alone (after ``login_max_attempts``), never the user for
         others; they still count towards its address's limit.
+
+        Every attempt is counted *before* its password is checked, atomically (a row
+        per address, ``failed_logins + 1 … RETURNING`` for the user), and uncounted
+        only when it succeeds or is refused: guesses sent in parallel are limited
+        exactly as guesses sent one after the other.
         """
         if kind not in TOKEN_KINDS:
             raise ValueError(f"token kind must be one of {TOKEN_KINDS}")
         now = self.clock()
-        window_start = now - timedelta(seconds=self.security.lockout_s)
         known_as = f"known:{known}"[:64] if known else None
-
-        def failures_of(source: str) -> Any:
-            return select(func.count()).where(
-                login_failures.c.address == source, login_failures.c.at >= window_start
-            )
-
+        sources = (address, known_as) if known_as else (address,)
+        held = self._hold_attempt(username, sources, now)
         with read(self.engine) as conn:
-            recent = conn.execute(failures_of(address)).scalar_one()
-            mine = conn.execute(failures_of(known_as)).scalar_one() if known_as else 0
             user = conn.execute(select(users).where(users.c.username == username)).first()
-        if known_as is None:
-            self._check_lockouts(recent, user, now)
-        elif mine >= self.security.login_max_attempts:
-            raise _locked()
+        last_try = False
+        try:
+            if known_as is None and user is not None:
+                last_try = self._count_user_attempt(user.id, now)
+        except errors.TooManyAttempts:
+            self._release(held)
+            raise
         ok = False
         try:
             ok = blocking(
@@ -121,11 +122,14 @@ class TokenService:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or user is None or not user.active:
-            self._record_failure(username, address, None if known_as else user, known_as)
+            if last_try:
+                logger.warning("user %s locked after failed logins", username)
+            self._forget_old_failures(now)
             raise errors.Unauthorized("Sai tên đăng nhập hoặc mật khẩu", code="bad_credentials")
         token = secrets.token_urlsafe(32)
         expires = now + timedelta(seconds=self.security.token_ttl_s)
         with write(self.engine) as conn:
+            conn.execute(delete(login_failures).where(login_failures.c.id.in_(held)))
             conn.execute(
                 insert(auth_tokens).values(
                     token_hash=token_hash(token),
@@ -142,31 +146,84 @@ class TokenService:
             )
         return {"token": token, "role": user.role, "expires_at": expires, "user_id": user.id}
 
-    def _check_lockouts(self, recent: int, user: Any, now: datetime) -> None:
-        if recent >= self.security.login_max_attempts * 4:
-            raise errors.TooManyAttempts()
-        if user is not None and user.locked_until is not None and user.locked_until > now:
-            raise _locked()
+    def _hold_attempt(self, username: str, sources: tuple[str, ...], now: datetime) -> list[int]:
+        """Count one attempt from each source (the address; a known browser's key) and
+        return the rows that count it; refuse it (and uncount it) past a source's limit.
 
-    def _record_failure(
-        self, username: str, address: str, user: Any, known_as: str | None = None
-    ) -> None:
-        """One failure from ``address`` (and of the known browser ``known_as``); counted
-        towards ``user``'s lockout when given."""
-        now = self.clock()
+        The rows are committed before they are counted, so of attempts made at the same
+        moment the last to commit sees all of them: no more than the limit get through.
+
+        Raises:
+            TooManyAttempts: ``too_many_attempts`` for an address, ``account_locked``
+                for a known browser.
+        """
         with write(self.engine) as conn:
-            for source in (address, known_as) if known_as else (address,):
-                conn.execute(
-                    insert(login_failures).values(username=username[:64], address=source, at=now)
+            held = [
+                int(
+                    conn.execute(
+                        insert(login_failures).values(
+                            username=username[:64], address=source, at=now
+                        )
+                    ).inserted_primary_key[0]
                 )
-            if user is not None:
-                failed = user.failed_logins + 1
-                values: dict[str, Any] = {"failed_logins": failed}
-                if failed >= self.security.login_max_attempts:
-                    values["locked_until"] = now + timedelta(seconds=self.security.lockout_s)
-                    values["failed_logins"] = 0
-                    logger.warning("user %s locked after %d failed logins", username, failed)
-                conn.execute(update(users).where(users.c.id == user.id).values(**values))
+                for source in sources
+            ]
+        since = now - timedelta(seconds=self.security.lockout_s)
+        with read(self.engine) as conn:
+            counts = [
+                conn.execute(
+                    select(func.count()).where(
+                        login_failures.c.address == source, login_failures.c.at >= since
+                    )
+                ).scalar_one()
+                for source in sources
+            ]
+        limit = self.security.login_max_attempts
+        refusal: errors.TooManyAttempts | None = None
+        if len(sources) > 1 and counts[1] > limit:
+            refusal = _locked()
+        elif len(sources) == 1 and counts[0] > limit * 4:
+            refusal = errors.TooManyAttempts()
+        if refusal is not None:
+            self._release(held)
+            raise refusal
+        return held
+
+    def _count_user_attempt(self, user_id: int, now: datetime) -> bool:
+        """One more attempt at a user's password, in one atomic statement: the attempt
+        that reaches ``login_max_attempts`` locks the account at once (a success lifts
+        it), so attempts made meanwhile are refused. True for that last attempt.
+
+        Raises:
+            TooManyAttempts: ``account_locked`` while the user is locked.
+        """
+        limit = self.security.login_max_attempts
+        until = now + timedelta(seconds=self.security.lockout_s)
+        reaches = users.c.failed_logins + 1 >= limit
+        with write(self.engine) as conn:
+            row = conn.execute(
+                update(users)
+                .where(
+                    users.c.id == user_id,
+                    or_(users.c.locked_until.is_(None), users.c.locked_until <= now),
+                )
+                .values(
+                    failed_logins=case((reaches, 0), else_=users.c.failed_logins + 1),
+                    locked_until=case((reaches, until), else_=users.c.locked_until),
+                )
+                .returning(users.c.locked_until)
+            ).first()
+        if row is None:
+            raise _locked()
+        return bool(row.locked_until == until)
+
+    def _release(self, held: list[int]) -> None:
+        """Uncount attempts that were refused before their password was checked."""
+        with write(self.engine) as conn:
+            conn.execute(delete(login_failures).where(login_failures.c.id.in_(held)))
+
+    def _forget_old_failures(self, now: datetime) -> None:
+        with write(self.engine) as conn:
             conn.execute(
                 delete(login_failures).where(login_failures.c.at < now - timedelta(days=1))
             )

@@ -29,18 +29,19 @@ def receive(
 ) -> list[dict[str, Any]]:
     """Store what a downstream hub forwarded; one result per item, in order.
 
-    Ratings are idempotent by key (a resend with more flags adds the flags);
+    Ratings are idempotent by key among forwarded ones (a resend with more flags adds
+    the flags);
     a day's queue figures replace that site's earlier figures of the day.
     """
     levels = {lv.id for lv in config.ratings.levels}
     results: list[dict[str, Any]] = []
     with write(engine) as conn:
         keys = [item.key for item in forwarded]
-        existing = (
-            {row.key: row for row in conn.execute(select(ratings).where(ratings.c.key.in_(keys)))}
-            if keys
-            else {}
+        # Forwarded ratings have no device: a pad's rating of the same key is another.
+        forwarded_with = select(ratings).where(
+            ratings.c.device_id.is_(None), ratings.c.key.in_(keys)
         )
+        existing = {row.key: row for row in conn.execute(forwarded_with)} if keys else {}
         # A rating and a later flag of it may travel in the same batch: merge them.
         batch_flags: dict[str, set[str]] = defaultdict(set)
         for item in forwarded:

@@ -12,7 +12,8 @@ is kept, counted apart and left out of the rates unless a manager asks for it.
 * ``level_share``: for one staff member in one day, one level's share far above
   that staff member's usual share (a one-sided z-test against the baseline);
 * ``clock``: the pad's clock differed from the hub's by more than
-  ``clock_tolerance_s`` (the press time had to be corrected, or could not be).
+  ``clock_tolerance_s`` (the press time had to be corrected, or could not be); or
+  the press is back-dated (:func:`backdated`).
 """
 
 from __future__ import annotations
@@ -105,6 +106,38 @@ def share_outlier(
 def clock_off(offset_s: float | None, rules: FlagRules) -> bool:
     """True when a pad's measured clock offset exceeds the tolerance."""
     return offset_s is not None and abs(offset_s) > rules.clock_tolerance_s
+
+
+LATE_SLACK_S = 30.0
+"""How long after a press the pad may still have been heard from before falling silent
+(a heartbeat that got through while the press's own request did not; times rounded)."""
+
+
+def backdated(
+    at: datetime, received: datetime, window_s: float, silence: tuple[datetime, datetime] | None
+) -> bool:
+    """True when a press placed more than ``window_s`` before the hub received it cannot
+    be a late delivery.
+
+    A pad's outbox sends a press at once, and again every few seconds to two minutes
+    until the hub answers. So a press that arrives that late, with its true time, was
+    made while the pad could not reach the hub: within the pad's latest silence
+    (``silence``: from its last contact before, at most :data:`LATE_SLACK_S` after the
+    press, until its first contact after). A pad the hub kept hearing from since the
+    press has no reason to send it so late: the time is not to be trusted.
+
+    Args:
+        at: the press's time, the pad's clock offset applied.
+        received: when the hub received it.
+        window_s: the linking window (``[ratings] window_s``).
+        silence: the pad's latest stretch unheard, ``(from, until)``, if any.
+    """
+    if received - at <= timedelta(seconds=window_s):
+        return False
+    if silence is None:
+        return True
+    start, end = silence
+    return not (start <= at + timedelta(seconds=LATE_SLACK_S) and at <= end)
 
 
 def merge_flags(existing: Iterable[str] | None, new: Iterable[str]) -> list[str]:

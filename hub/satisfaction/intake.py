@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from config.schema import Config
 from config.wire import EV_RATING_CLOSE, NS_DEVICES
 from hub import errors
-from hub.accounts import Actor
+from hub.accounts import Actor, Silence, note_contact
 from hub.clock import Clock
 from hub.events import Event, EventSink, counter_room
 from hub.queue import TicketStatus, site_day
@@ -146,7 +146,8 @@ class RatingService:
         return outcome
 
     def rate_batch(self, actor: Actor, items: Sequence[RatingInput]) -> list[RatingOutcome]:
-        """Several presses of one pad in one transaction, each idempotent by key."""
+        """Several presses of one pad in one transaction, each idempotent by key (the
+        pad's own: the same key from another pad is another press)."""
         if not actor.counter_id:
             raise errors.Forbidden("Thiết bị đánh giá chưa gắn với quầy", code="no_counter")
         for attempt in range(3):
@@ -164,8 +165,9 @@ class RatingService:
         outcomes: list[RatingOutcome] = []
         rules = self._rules()
         with write(self.engine) as conn:
+            silence = note_contact(conn, actor.id, self.clock())
             for item in items:
-                outcomes.append(self._rate_one(conn, actor, item, rules, events))
+                outcomes.append(self._rate_one(conn, actor, item, rules, events, silence))
         self.sink.publish(events)
         self.on_commit()
         return outcomes
@@ -177,8 +179,15 @@ class RatingService:
         item: RatingInput,
         rules: fl.FlagRules,
         events: list[Event],
+        silence: Silence | None,
     ) -> RatingOutcome:
-        seen = conn.execute(select(rating_presses).where(rating_presses.c.key == item.key)).first()
+        """One press; ``silence`` is the pad's latest stretch unheard (a press placed
+        long before it arrives must fall in it, else it is flagged ``clock``)."""
+        seen = conn.execute(
+            select(rating_presses).where(
+                rating_presses.c.device_id == actor.id, rating_presses.c.key == item.key
+            )
+        ).first()
         if seen is not None:
             if seen.outcome == CREATED:
                 return RatingOutcome(DUPLICATE, seen.rating_id, seen.ticket_id)
@@ -196,8 +205,8 @@ class RatingService:
             code = "invalid_time"
         ticket = None
         rating_id: int | None = None
+        window = timedelta(seconds=self.config.ratings.window_s)
         if code is None:
-            window = timedelta(seconds=self.config.ratings.window_s)
             ticket = conn.execute(
                 select(tickets)
                 .where(
@@ -216,7 +225,9 @@ class RatingService:
         burst = is_burst(conn, actor.counter_id or "", at, rules)
         if code is None and ticket is not None:
             found = [fl.BURST] if burst else []
-            if fl.clock_off(item.clock_offset_s, rules):
+            if fl.clock_off(item.clock_offset_s, rules) or fl.backdated(
+                at, now, window.total_seconds(), silence
+            ):
                 found.append(fl.CLOCK)
             rating_id = self._store(
                 conn,

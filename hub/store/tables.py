@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 
@@ -113,6 +114,10 @@ devices = Table(
     Column("version", String(64), nullable=True),
     Column("status", JSON, nullable=True),
     Column("address", String(64), nullable=True),
+    # The latest stretch of more than ONLINE_WITHIN_S with nothing heard from the device
+    # (hub.accounts.devices.note_contact): a pad's late press is judged by it.
+    Column("silent_from", UTCDateTime, nullable=True),
+    Column("silent_until", UTCDateTime, nullable=True),
 )
 
 service_days = Table(
@@ -218,7 +223,7 @@ rating_presses = Table(
     "rating_presses",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("key", String(128), nullable=False, unique=True),
+    Column("key", String(128), nullable=False),
     Column("site_id", String(64), nullable=False),
     Column("device_id", Integer, nullable=True),
     Column("counter_id", String(32), nullable=True),
@@ -232,6 +237,8 @@ rating_presses = Table(
     Column("rating_id", BigInteger, nullable=True),
     Column("ticket_id", String(32), nullable=True),
     Column("clock_offset_s", Float, nullable=True),
+    # A key is the pad's own: the same key from another pad is another press.
+    UniqueConstraint("device_id", "key"),
     Index("ix_rating_presses_counter_at", "counter_id", "at"),
     Index("ix_rating_presses_at", "at"),
 )
@@ -240,7 +247,7 @@ ratings = Table(
     "ratings",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("key", String(128), nullable=True, unique=True),
+    Column("key", String(128), nullable=True),
     Column("site_id", String(64), nullable=False),
     Column("ticket_id", String(32), nullable=True, unique=True),
     Column("counter_id", String(32), nullable=True),
@@ -260,6 +267,16 @@ ratings = Table(
     Index("ix_ratings_day", "site_id", "day"),
     Index("ix_ratings_counter_at", "counter_id", "at"),
     Index("ix_ratings_staff_day", "staff_id", "day"),
+    # A pad's key is its own; a forwarded rating (no device) keeps its key unique
+    # among forwarded ones, apart from any pad's.
+    UniqueConstraint("device_id", "key"),
+    Index(
+        "uq_ratings_forwarded_key",
+        "key",
+        unique=True,
+        sqlite_where=text("device_id IS NULL"),
+        postgresql_where=text("device_id IS NULL"),
+    ),
 )
 
 rating_rollups = Table(

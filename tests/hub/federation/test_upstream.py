@@ -210,3 +210,26 @@ def test_a_resent_day_replaces_its_served_counts(hub) -> None:
     assert [(r["key"], r["served"]) for r in whole["rows"]] == [("other/7", 3)]
     assert [(r["key"], r["served"]) for r in edge["rows"]] == [("other/7", 3)]
     assert hub.stats.queue(date(2026, 10, 1), date(2026, 10, 31), "site")["total"]["issued"] == 3
+
+
+def test_a_pads_key_cannot_shadow_a_forwarded_rating(api, hub) -> None:
+    """GIVEN a pad's rating whose key is a downstream rating's key WHEN that rating is
+    forwarded THEN it is stored (created), not taken for the pad's (duplicate)."""
+    from hub.api.models import ForwardedRatingIn
+
+    kiosk, staff = api.device("k", "kiosk"), api.user("canbo1")
+    pad = api.device("pad1", "rating-pad", "1")
+    api.issue(kiosk)
+    for action in ("open", "call-next", "complete"):
+        api.post(f"/counters/1/{action}", staff)
+    assert api.post("/ratings", pad, json={"key": "other:rating:1", "level": "satisfied"}
+                    ).status_code == 201  # fmt: skip
+    at = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    item = ForwardedRatingIn(key="other:rating:1", site="other", site_name="Xã khác",
+                             level="unsatisfied", score=0.0, positive=False, at=at,
+                             day=at.date())  # fmt: skip
+
+    assert [r["status"] for r in receive_now(hub, [item, item])] == ["created", "duplicate"]
+    with read(hub.engine) as conn:
+        sites = sorted(conn.execute(select(ratings.c.site_id)).scalars())
+    assert sites == ["demo", "other"]

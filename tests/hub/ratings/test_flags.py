@@ -57,3 +57,19 @@ def test_clock_and_merge() -> None:
     assert not fl.clock_off(None, RULES)
     assert fl.merge_flags(["clock"], ["burst", "clock"]) == ["burst", "clock"]
     assert fl.merge_flags(None, ["zzz", "level_share"]) == ["level_share", "zzz"]
+
+
+def test_a_late_press_must_fall_in_the_pads_latest_silence() -> None:
+    """A press within ``window_s`` of its receipt is never back-dated; a later one is
+    only when the pad was heard from since (no silence, or a silence that began more
+    than LATE_SLACK_S after the press, or ended before it)."""
+    got = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+    at = got - timedelta(minutes=15)
+    window = 600.0
+    slack = timedelta(seconds=fl.LATE_SLACK_S)
+    assert not fl.backdated(got - timedelta(minutes=9), got, window, None)
+    assert fl.backdated(at, got, window, None)
+    assert not fl.backdated(at, got, window, (at - timedelta(minutes=1), got))
+    assert not fl.backdated(at, got, window, (at + slack, at + timedelta(minutes=1)))
+    assert fl.backdated(at, got, window, (at + slack + timedelta(seconds=1), got))
+    assert fl.backdated(at, got, window, (at - timedelta(hours=1), at - timedelta(seconds=1)))
