@@ -4,8 +4,8 @@ A pad's idempotency key was unique across the site, so a pad sending another pad
 key got that pad's answer back. The key is now the pad's own; forwarded ratings (no
 device) keep their keys unique among themselves (a partial unique index).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-04
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

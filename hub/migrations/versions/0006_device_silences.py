@@ -4,8 +4,8 @@ A rating pad's press that reaches the hub long after its time is a delivery afte
 outage only if the hub heard nothing from that pad meanwhile; otherwise it is a
 back-dated press, and is flagged.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-04
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import hub.store.tables
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
