@@ -33,6 +33,16 @@ __all__ = [
 F = booking_forms.c
 
 
+def _new_form(engine: Engine, nonce: str, **values: object) -> bool:
+    """Insert form ``nonce``'s row; False when the form has one already."""
+    try:
+        with write(engine) as conn:
+            conn.execute(insert(booking_forms).values(nonce=nonce, attempts=0, **values))
+    except IntegrityError:
+        return False
+    return True
+
+
 def open_code(
     engine: Engine,
     nonce: str,
@@ -44,22 +54,8 @@ def open_code(
     expires_at: datetime,
 ) -> bool:
     """Keep the code sent for form ``nonce``; False when that form already has a row."""
-    try:
-        with write(engine) as conn:
-            conn.execute(
-                insert(booking_forms).values(
-                    nonce=nonce,
-                    created_at=now,
-                    service_id=service_id,
-                    phone=phone,
-                    code_hash=code_hash,
-                    code_expires_at=expires_at,
-                    attempts=0,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _new_form(engine, nonce, created_at=now, service_id=service_id, phone=phone,
+                     code_hash=code_hash, code_expires_at=expires_at)  # fmt: skip
 
 
 def drop_form(engine: Engine, nonce: str) -> None:
@@ -137,21 +133,8 @@ def claim_unverified(
     engine: Engine, nonce: str, *, now: datetime, service_id: str, phone: str
 ) -> bool:
     """Use form ``nonce`` without a code; False when it was used (or has a code)."""
-    try:
-        with write(engine) as conn:
-            conn.execute(
-                insert(booking_forms).values(
-                    nonce=nonce,
-                    created_at=now,
-                    service_id=service_id,
-                    phone=phone,
-                    attempts=0,
-                    used_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _new_form(engine, nonce, created_at=now, service_id=service_id, phone=phone,
+                     used_at=now)  # fmt: skip
 
 
 def release(engine: Engine, nonce: str, *, verified: bool) -> None:
