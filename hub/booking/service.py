@@ -289,19 +289,18 @@ class BookingService:
                 sent for this number and field, or expired.
             Unauthorized: The form was used already (``booking_token_used``).
         """
-        number, digest, today = self._admit(service_id, phone, address)
+        _number, digest, today = self._admit(service_id, phone, address)
         verified = self.verifying()
         if verified:
             self._check_code(nonce, service_id, digest, code)
         with self._lock:
             now = self.clock()
-            claimed = (
-                forms.claim_verified(self.engine, nonce, now)
-                if verified
-                else forms.claim_unverified(
+            if verified:
+                claimed = forms.claim_verified(self.engine, nonce, now)
+            else:
+                claimed = forms.claim_unverified(
                     self.engine, nonce, now=now, service_id=service_id, phone=digest
-                )  # fmt: skip
-            )
+                )
             if not claimed:
                 raise _used()
             try:
