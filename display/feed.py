@@ -28,5 +28,9 @@ class ScreenFeed(Protocol):
     def calls_after(self, seq: int, *, limit: int = 200) -> list[dict[str, Any]]:
         """Calls with a greater ``seq``, oldest first (a screen catching up)."""
 
+    def screen_device(self, token: str) -> str | None:
+        """The name of the registered ``display`` device ``token`` belongs to, or None
+        (no token, an unknown, revoked or re-keyed one, or another kind's)."""
+
     def record_ack(self, data: dict[str, Any]) -> dict[str, Any]:
         """Record ``{seq, kind, screen}`` once; ``{"ok": true}`` or an error body."""

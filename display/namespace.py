@@ -4,6 +4,15 @@ On connect a screen gets the ``snapshot``; then ``call`` and ``queue`` pushes (s
 by the hub after each commit). A screen may ask ``since {seq}`` (catching up after
 a reconnect), ``snapshot``, and send ``ack {seq, kind, screen}``.
 
+Anyone may watch; only a registered screen may write. An ``ack`` counts when the
+client connected with the token of a ``display`` device (``auth={"token": …}``;
+the call screen page takes it from its URL, ``/display/<screen>?token=…``), and
+the token is checked again on each ack, so a revoked or re-keyed device stops
+counting at once. Any other client's ack is answered ``unauthorized`` (no token)
+or ``bad_token`` and changes nothing: otherwise anybody on the LAN could hide the
+managers' "call not shown on any screen" warning. A bad token does not refuse the
+connection: the hall screen keeps showing the calls to the citizens.
+
 Limits: each event's arguments are bounded by :data:`MAX_EVENT_BYTES` of JSON,
 answered with ``message_too_large``; bad input gets an error answer, never an
 exception.
@@ -15,6 +24,7 @@ import json
 import logging
 from typing import Any
 
+from flask import request
 from flask_socketio import Namespace, emit
 
 from config.wire import EV_SNAPSHOT, NS_DISPLAY, error_body
@@ -55,9 +65,24 @@ class DisplayNamespace(BoundedNamespace):
     def __init__(self, feed: ScreenFeed) -> None:
         super().__init__(NS_DISPLAY)
         self.feed = feed
+        # sid -> the token a client connected with (checked again on each ack).
+        self._tokens: dict[str, str] = {}
 
     def on_connect(self, auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if isinstance(token, str) and token:
+            self._tokens[request.sid] = token  # type: ignore[attr-defined]
+            if self.feed.screen_device(token) is None:
+                logger.warning(
+                    "a screen at %s connected to %s with a token of no display device; "
+                    "its acknowledgements will not count",
+                    request.remote_addr,
+                    NS_DISPLAY,
+                )
         emit(EV_SNAPSHOT, self.feed.snapshot())
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        self._tokens.pop(request.sid, None)  # type: ignore[attr-defined]
 
     def on_since(self, data: Any = None) -> Any:
         """Calls after ``{"seq": n}``, oldest first (a screen catching up)."""
@@ -70,7 +95,16 @@ class DisplayNamespace(BoundedNamespace):
         return self.feed.snapshot()
 
     def on_ack(self, data: Any = None) -> Any:
-        """A screen reports a call as ``shown`` or ``spoken``."""
+        """A registered screen reports a call as ``shown`` or ``spoken``."""
+        token = self._tokens.get(request.sid)  # type: ignore[attr-defined]
+        if token is None:
+            return error_body(
+                "unauthorized", "Chỉ màn hình đã đăng ký (thiết bị display) mới được xác nhận"
+            )
+        if self.feed.screen_device(token) is None:
+            return error_body(
+                "bad_token", "Mã thiết bị của màn hình không hợp lệ hoặc đã bị thu hồi"
+            )
         if not isinstance(data, dict):
             return error_body("invalid_ack", "ack cần {seq, kind, screen}")
         return self.feed.record_ack(data)

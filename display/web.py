@@ -25,6 +25,13 @@ HDMI-A-1 --transform 90``); the page picks the portrait layout from the window's
 or from the screen's ``orientation = "portrait"``. Optional ``?tv=NAME`` names the TV in
 the acknowledgements (``<screen>-<NAME>``); otherwise it keeps a random name in
 localStorage.
+
+``?token=DEVICE_TOKEN`` (a ``display`` device's token, ``motcua device add tv-sanh
+--kind display``) makes the TV a registered screen: the page connects to
+``/display`` with it and acknowledges each call it shows and says, which is what
+clears the managers' "call not shown on any screen" warning. Without it the page
+only watches. The token goes into the page as it came (the hub checks it on each
+acknowledgement); the page is never cached and sends no Referer elsewhere.
 """
 
 from __future__ import annotations
@@ -34,7 +41,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+)
 
 from config.schema import Config
 from config.wire import error_body
@@ -69,6 +85,8 @@ CSP = (
 # How long the newest call blinks, and how many earlier calls the screen lists.
 BLINK_S = 8
 HISTORY = 6
+#: The longest ``?token=`` the page passes on (the hub's tokens are 43 characters).
+MAX_TOKEN = 200
 EXTENSION = "motcua.display"
 FEED_EXTENSION = "motcua.display.feed"
 
@@ -222,6 +240,8 @@ def _page(view: dict[str, Any] | None, screen_id: str | None) -> Response:
             screens=config.display.screens,
         )
     else:
+        token = request.args.get("token", "")
+        view = {**view, "token": token if 0 < len(token) <= MAX_TOKEN else None}
         html = render_template("display.html", view=view, missing=None)
     response = Response(html, status=status, mimetype="text/html")
     # The page carries the server's time for the clock: never serve it from a cache.

@@ -9,7 +9,8 @@ Limits: the whole engine.io packet is bounded by ``max_http_buffer_size``
 
 Who may do what (``tests/hub/pages/test_socket_matrix.py`` proves it):
 
-- ``/display``: anyone (read-only screens); events ``since``, ``snapshot``, ``ack``.
+- ``/display``: anyone may watch (``since``, ``snapshot``); ``ack`` only from a
+  client that connected with a ``display`` device's token (checked on every ack).
 - ``/devices``: a device token only; no client events.
 - ``/counter``: a user token (``auth={"token": …}``) or the page session; the
   token is checked again on every event, so a revoked or expired token stops

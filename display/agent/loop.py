@@ -205,6 +205,8 @@ class DisplayAgent:
                     self.settings.hub_url,
                     namespaces=[NS_DISPLAY],
                     transports=["websocket"],
+                    # The display device's token: only a registered screen's acks count.
+                    auth={"token": self.hub.token},
                     wait_timeout=self.settings.hub_timeout_s,
                 )
             except Exception as err:  # socketio raises several kinds; retry all

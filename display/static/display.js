@@ -194,10 +194,21 @@
   }
 
   // ------------------------------------------------------------------ acks
+  // Only a screen opened with its display device's token (?token=…) acknowledges:
+  // the hub counts no one else's. data-acks says which: "on", "off", or "refused"
+  // (the hub does not know the token: re-keyed or revoked).
+  body.dataset.acks = cfg.token ? "on" : "off";
   function ack(seq, kind) {
     acks.push({ seq, kind, at: performance.now() });
+    if (!cfg.token) return;
     // Socket.IO buffers emits while disconnected and sends them on reconnect.
-    socket.emit("ack", { seq, kind, screen: screenName });
+    socket.emit("ack", { seq, kind, screen: screenName }, (answer) => {
+      const code = answer && answer.error && answer.error.code;
+      if (code === "unauthorized" || code === "bad_token") {
+        if (body.dataset.acks !== "refused") console.warn(`motcua: acknowledgement refused (${code})`);
+        body.dataset.acks = "refused";
+      }
+    });
   }
 
   function ackWhenPainted(seq) {
@@ -475,6 +486,7 @@
   // WebSocket only: a long-polling session would have to stay on one server process.
   const socket = io("/display", {
     transports: ["websocket"],
+    auth: cfg.token ? { token: cfg.token } : {},
     reconnection: true,
     // First retry after ~0.3 s, then doubling with ±50 % jitter (so 200 screens do not
     // knock in step), never more than 2 s apart: a hall TV must recover quickly, and a

@@ -1,36 +1,40 @@
 """Remote tickets ("lấy số từ xa"): a citizen takes a number from a phone.
 
-Off unless the configuration has::
+Off unless the configuration has ``[booking] enabled = true`` (the keys are in
+:mod:`config.booking`). A booked ticket is issued by the same queue as the
+kiosk's (``channel = "remote"``), so it waits in the same line by issue time.
+Bookings are taken only inside ``site.hours`` (when set) and a booked ticket
+still waiting at closing time is cancelled by :func:`expire_bookings` (the day's
+end when no hours are set).
 
-    [booking]
-    enabled = true
-    per_phone_per_day = 1        # tickets one phone number may take a day
-    rate_limit = 5               # attempts per client address …
-    rate_window_s = 600          # … in this many seconds
-    services = []                # fields open to booking; empty = all
-    cutoff_min = 30              # stop taking bookings this long before closing
+Every booking comes from a ``/book`` form whose token carries a random nonce:
+the form books once (:mod:`hub.booking.forms`), and the token itself expires
+after ``form_ttl_s``.
 
-A booked ticket is issued by the same queue as the kiosk's (``channel =
-"remote"``), so it waits in the same line by issue time. Bookings are taken
-only inside ``site.hours`` (when set) and a booked ticket still waiting at
-closing time is cancelled by :func:`expire_bookings` (the day's end when no
-hours are set).
+With a code sender (``[booking.sender]``, :mod:`hub.booking.sender`) the phone is
+verified first: :meth:`BookingService.request_code` sends a one-time code of
+:data:`CODE_DIGITS` digits, valid ``code_ttl_s``, and :meth:`BookingService.book`
+takes the ticket only with that code (:data:`MAX_CODE_ATTEMPTS` guesses). The code
+is sent after its row is committed and outside every lock, with the sender's
+timeouts. Without a sender nothing proves the number is the citizen's: bookings
+are capped at ``unverified_per_service_per_hour`` per field, and each is marked
+unverified for the managers' dashboard.
 
 The phone number is never stored: an HMAC of it (keyed with the hub's secret)
-goes into a ``booked`` row of ``ticket_events``, which is what the daily cap
-counts. The cap is checked and the ticket issued under one process-wide lock;
-with several hub processes two simultaneous bookings from one phone could both
-pass (the limit is a courtesy, not a security boundary). The rate limit is kept
-per process in memory, keyed by the client's address as the hub sees it.
+goes into the ``booked`` row of ``ticket_events`` (with ``verified``) and the
+form's row, which is what the caps count. The caps are checked and the ticket
+issued under one process-wide lock; with several hub processes two simultaneous
+bookings could both pass a cap by one (the caps are a courtesy; the form's single
+use holds across processes). The rate limit is kept per process in memory, keyed
+by the client's address as the hub sees it.
 """
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import hmac
 import logging
-import re
+import secrets
 import threading
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -41,37 +45,29 @@ from sqlalchemy import Engine, insert, select
 from config.booking import BookingSettings
 from hub import errors
 from hub.accounts import Actor
-from hub.clock import Clock
+from hub.booking import forms
+from hub.booking.limits import CHANNEL, EVENT_KIND, field_hour_count, phone_day_count
+from hub.booking.phones import masked, normalise_phone
+from hub.booking.ratelimit import RateLimiter
+from hub.booking.sender import CodeSender, SendFailed, build_sender
+from hub.clock import Clock, iso
 from hub.store.db import read, write
 from hub.store.tables import ticket_events, tickets
 from hub.tickets import TicketService
 
-__all__ = ["BookingService", "expire_bookings", "normalise_phone"]
+__all__ = ["CODE_DIGITS", "MAX_CODE_ATTEMPTS", "BookingService", "expire_bookings"]
 
 logger = logging.getLogger(__name__)
 
 BOOKER = Actor("public", name="booking")
 EXPIRER = Actor("public", name="booking_expiry")
-CHANNEL = "remote"
-EVENT_KIND = "booked"
-_MAX_CLIENTS = 10_000  # addresses remembered by the rate limiter
-# Vietnamese mobile numbers: 0 + 9 digits (03x, 05x, 07x, 08x, 09x), or +84 / 84 + 9 digits.
-_PHONE = re.compile(r"^(?:\+?84|0)([35789]\d{8})$")
-
-
-def normalise_phone(raw: str) -> str:
-    """``"+84 912 345 678"`` → ``"0912345678"``.
-
-    Raises:
-        BadRequest: Not a Vietnamese mobile number.
-    """
-    digits = re.sub(r"[\s.\-()]", "", raw or "")
-    match = _PHONE.match(digits)
-    if match is None:
-        raise errors.BadRequest(
-            "Số điện thoại di động không hợp lệ (ví dụ: 0912 345 678)", code="invalid_phone"
-        )
-    return "0" + match.group(1)
+CODE_DIGITS = 6
+#: Guesses of one code; then the form is spent and the citizen reloads the page.
+MAX_CODE_ATTEMPTS = 5
+#: Codes one phone number may be sent a day (so the hub cannot be made to flood it).
+CODES_PER_PHONE_PER_DAY = 5
+#: How long used and abandoned forms are kept.
+FORMS_KEPT = timedelta(days=1)
 
 
 class BookingService:
@@ -81,17 +77,27 @@ class BookingService:
         engine: the hub's database.
         tickets: the ticket service (its configuration is the one in force).
         clock: UTC now.
-        secret: the hub's secret key (the phone numbers' HMAC key).
+        secret: the hub's secret key (the phone numbers' and codes' HMAC key).
+        sender: the code sender to use whatever the configuration says (tests,
+            demos); None builds it from ``[booking.sender]``.
     """
 
-    def __init__(self, engine: Engine, tickets: TicketService, clock: Clock, secret: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        tickets: TicketService,
+        clock: Clock,
+        secret: str,
+        sender: CodeSender | None = None,
+    ) -> None:
         self.engine = engine
         self.tickets = tickets
         self.clock = clock
         self.secret = secret
+        self._fixed_sender = sender
+        self._built: tuple[Any, CodeSender | None] = (None, None)
         self._lock = threading.Lock()
-        self._attempts: dict[str, collections.deque[float]] = {}
-        self._attempts_lock = threading.Lock()
+        self._rate = RateLimiter()
 
     def settings(self) -> BookingSettings:
         """The ``[booking]`` section of the current configuration."""
@@ -100,6 +106,32 @@ class BookingService:
     def enabled(self) -> bool:
         """True when remote tickets are on."""
         return self.settings().enabled
+
+    def use_sender(self, sender: CodeSender | None) -> None:
+        """Send codes with ``sender`` whatever the configuration says (tests, demos);
+        None goes back to ``[booking.sender]``."""
+        self._fixed_sender = sender
+
+    def sender(self) -> CodeSender | None:
+        """The code sender in force, or None while none is configured."""
+        if self._fixed_sender is not None:
+            return self._fixed_sender
+        config = self.tickets.config
+        key = (config.booking.sender, config.site.name)
+        if self._built[0] != key:
+            self._built = (key, build_sender(config.booking.sender, config.site.name))
+        return self._built[1]
+
+    def verifying(self) -> bool:
+        """True when phone numbers are verified with a one-time code."""
+        return self.sender() is not None
+
+    def per_hour(self) -> int:
+        """Remote tickets one field takes an hour (tighter without verification)."""
+        rules = self.settings()
+        if self.verifying():
+            return rules.per_service_per_hour
+        return min(rules.per_service_per_hour, rules.unverified_per_service_per_hour)
 
     def services(self) -> list[dict[str, Any]]:
         """The fields open to booking, with waiting counts and estimated waits."""
@@ -140,34 +172,18 @@ class BookingService:
             TooManyAttempts: More than ``rate_limit`` attempts in ``rate_window_s``.
         """
         rules = self.settings()
-        now = self.clock().timestamp()
-        with self._attempts_lock:
-            seen = self._attempts.setdefault(address, collections.deque())
-            while seen and seen[0] <= now - rules.rate_window_s:
-                seen.popleft()
-            if len(seen) >= rules.rate_limit:
-                raise errors.TooManyAttempts(
-                    "Quá nhiều lượt lấy số từ thiết bị này, vui lòng thử lại sau",
-                    code="rate_limited",
-                )
-            seen.append(now)
-            if len(self._attempts) > _MAX_CLIENTS:
-                # Forget addresses whose last attempt left the window (dicts keep
-                # insertion order, so the oldest clients are looked at first).
-                stale = [k for k, v in self._attempts.items() if v[-1] <= now - rules.rate_window_s]
-                for key in stale or list(self._attempts)[: _MAX_CLIENTS // 10]:
-                    if key != address:
-                        del self._attempts[key]
+        if not self._rate.allow(address, self.clock().timestamp(), rules.rate_limit,
+                                rules.rate_window_s):  # fmt: skip
+            raise errors.TooManyAttempts(
+                "Quá nhiều lượt lấy số từ thiết bị này, vui lòng thử lại sau",
+                code="rate_limited",
+            )
 
-    def book(self, service_id: str, phone: str, address: str) -> dict[str, Any]:
-        """Issue a remote ticket (the answer of ``POST /api/v1/bookings``).
+    def _admit(self, service_id: str, phone: str, address: str) -> tuple[str, str, date]:
+        """The checks every request passes first; returns (number, its HMAC, today).
 
         Raises:
-            NotFound: Booking is off (``booking_disabled``) or the field is unknown.
-            TooManyAttempts: Rate limit of this client.
-            BadRequest: Bad phone number, or a field not open to booking.
-            Conflict: Outside hours (``outside_hours``), the phone's daily cap
-                (``phone_limit_reached``), or the field's daily limit.
+            NotFound, TooManyAttempts, BadRequest, Conflict: see :meth:`book`.
         """
         rules = self.settings()
         if not rules.enabled:
@@ -187,16 +203,114 @@ class BookingService:
             raise errors.Conflict(
                 "Ngoài giờ làm việc: hiện không nhận lấy số từ xa", code="outside_hours"
             )
-        digest = self._digest(number)
-        with self._lock:
-            if self._count_today(digest, today) >= rules.per_phone_per_day:
-                raise errors.Conflict(
-                    f"Số điện thoại này đã lấy đủ {rules.per_phone_per_day} số trong ngày",
-                    code="phone_limit_reached",
-                )
-            ticket = self.tickets.issue_with_retry(
-                service_id, priority=None, actor=BOOKER, channel=CHANNEL
+        return number, self._digest(number), today
+
+    def _check_caps(self, service_id: str, digest: str, today: date) -> None:
+        rules = self.settings()
+        if phone_day_count(self.engine, digest, today) >= rules.per_phone_per_day:
+            raise errors.Conflict(
+                f"Số điện thoại này đã lấy đủ {rules.per_phone_per_day} số trong ngày",
+                code="phone_limit_reached",
             )
+        cap = self.per_hour()
+        since = self.clock() - timedelta(hours=1)
+        if field_hour_count(self.engine, service_id, today, since) >= cap:
+            raise errors.Conflict(
+                f"Lĩnh vực này đã nhận đủ {cap} số lấy từ xa trong một giờ; vui lòng thử lại "
+                "sau hoặc lấy số tại máy lấy số ở sảnh",
+                code="hourly_limit_reached",
+            )
+
+    def request_code(self, nonce: str, service_id: str, phone: str, address: str) -> dict[str, Any]:
+        """Send a one-time code to ``phone`` for form ``nonce`` (``POST /bookings/code``).
+
+        Raises:
+            NotFound: Booking is off, the field is unknown, or no sender is
+                configured (``verification_off``).
+            TooManyAttempts: Rate limit of this client, or too many codes for the
+                phone today (``too_many_codes``).
+            BadRequest, Conflict: as :meth:`book`.
+            Unauthorized: The form was used already (``booking_token_used``).
+            Unavailable: The code could not be sent (``code_not_sent``).
+        """
+        number, digest, today = self._admit(service_id, phone, address)
+        sender = self.sender()
+        if sender is None:
+            raise errors.NotFound(
+                "Trung tâm chưa bật xác minh số điện thoại", code="verification_off"
+            )
+        self._check_caps(service_id, digest, today)
+        now = self.clock()
+        if forms.codes_sent_since(self.engine, digest, now - timedelta(days=1)) >= (
+            CODES_PER_PHONE_PER_DAY
+        ):
+            raise errors.TooManyAttempts(
+                "Số điện thoại này đã nhận quá nhiều mã xác minh hôm nay, vui lòng thử lại sau",
+                code="too_many_codes",
+            )
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        ttl = self.settings().code_ttl_s
+        expires = now + timedelta(seconds=ttl)
+        opened = forms.open_code(
+            self.engine,
+            nonce,
+            now=now,
+            service_id=service_id,
+            phone=digest,
+            code_hash=self._code_hash(nonce, code),
+            expires_at=expires,
+        )
+        if not opened:
+            raise _used()
+        try:
+            sender.send(number, code, max(1, ttl // 60))
+        except SendFailed as err:
+            logger.warning("verification code for a booking not sent: %s", err)
+            forms.drop_form(self.engine, nonce)
+            raise errors.Unavailable(
+                "Không gửi được mã xác minh, vui lòng thử lại sau", code="code_not_sent"
+            ) from None
+        logger.info("verification code sent for a booking of %s", service_id)
+        return {"sent_to": masked(number), "expires_at": iso(expires), "digits": CODE_DIGITS}
+
+    def book(
+        self, nonce: str, service_id: str, phone: str, address: str, code: str | None = None
+    ) -> dict[str, Any]:
+        """Issue a remote ticket (the answer of ``POST /api/v1/bookings``).
+
+        Raises:
+            NotFound: Booking is off (``booking_disabled``) or the field is unknown.
+            TooManyAttempts: Rate limit of this client, or too many wrong codes.
+            BadRequest: Bad phone number, a field not open to booking, no code or a
+                wrong one (``code_required``, ``wrong_code``).
+            Conflict: Outside hours (``outside_hours``), the phone's daily cap
+                (``phone_limit_reached``), the field's hourly cap
+                (``hourly_limit_reached``), the field's daily limit, or a code not
+                sent for this number and field, or expired.
+            Unauthorized: The form was used already (``booking_token_used``).
+        """
+        _number, digest, today = self._admit(service_id, phone, address)
+        verified = self.verifying()
+        if verified:
+            self._check_code(nonce, service_id, digest, code)
+        with self._lock:
+            now = self.clock()
+            if verified:
+                claimed = forms.claim_verified(self.engine, nonce, now)
+            else:
+                claimed = forms.claim_unverified(
+                    self.engine, nonce, now=now, service_id=service_id, phone=digest
+                )
+            if not claimed:
+                raise _used()
+            try:
+                self._check_caps(service_id, digest, today)
+                ticket = self.tickets.issue_with_retry(
+                    service_id, priority=None, actor=BOOKER, channel=CHANNEL
+                )
+            except errors.HubError:
+                forms.release(self.engine, nonce, verified=verified)
+                raise
             with write(self.engine) as conn:
                 conn.execute(
                     insert(ticket_events).values(
@@ -204,34 +318,77 @@ class BookingService:
                         at=self.clock(),
                         kind=EVENT_KIND,
                         actor=BOOKER.label,
-                        detail={"phone": digest},
+                        detail={"phone": digest, "verified": verified},
                     )
                 )
-        logger.info("remote ticket %s issued for %s", ticket["number"], service_id)
+                forms.attach_ticket(conn, nonce, ticket["id"])
+        logger.info(
+            "remote ticket %s issued for %s (%s)",
+            ticket["number"],
+            service_id,
+            "phone verified" if verified else "phone NOT verified",
+        )
         return ticket
+
+    def _check_code(self, nonce: str, service_id: str, digest: str, code: str | None) -> None:
+        if not code:
+            raise errors.BadRequest(
+                "Vui lòng nhập mã xác minh đã gửi tới điện thoại", code="code_required"
+            )
+        found = forms.check_code(self.engine, nonce, max_attempts=MAX_CODE_ATTEMPTS)
+        if found is not None and found.used:
+            raise _used()
+        if (
+            found is None
+            or found.code_hash is None
+            or (found.service_id, found.phone) != (service_id, digest)
+        ):
+            raise errors.Conflict(
+                "Chưa gửi mã xác minh cho số điện thoại và lĩnh vực này; vui lòng bấm "
+                "“Gửi mã xác minh”",
+                code="code_not_requested",
+            )
+        if not found.counted:
+            raise errors.TooManyAttempts(
+                "Nhập sai mã quá nhiều lần; vui lòng tải lại trang để nhận mã mới",
+                code="too_many_code_attempts",
+            )
+        if found.expires_at is None or found.expires_at <= self.clock():
+            raise errors.Conflict(
+                "Mã xác minh đã hết hạn; vui lòng tải lại trang để nhận mã mới",
+                code="code_expired",
+            )
+        if not hmac.compare_digest(found.code_hash, self._code_hash(nonce, code)):
+            left = MAX_CODE_ATTEMPTS - found.attempts
+            raise errors.BadRequest(
+                f"Mã xác minh không đúng (còn {left} lần thử)", code="wrong_code"
+            )
 
     def _digest(self, phone: str) -> str:
         key = self.secret.encode()
         message = f"{self.tickets.config.site.id}:{phone}".encode()
         return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
-    def _count_today(self, digest: str, today: date) -> int:
-        with read(self.engine) as conn:
-            rows = conn.execute(
-                select(ticket_events.c.detail)
-                .select_from(ticket_events.join(tickets, tickets.c.id == ticket_events.c.ticket_id))
-                .where(ticket_events.c.kind == EVENT_KIND, tickets.c.day == today)
-            )
-            return sum(1 for (detail,) in rows if (detail or {}).get("phone") == digest)
+    def _code_hash(self, nonce: str, code: str) -> str:
+        message = f"code:{nonce}:{code}".encode()
+        return hmac.new(self.secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _used() -> errors.Unauthorized:
+    return errors.Unauthorized(
+        "Trang lấy số này đã được dùng; vui lòng tải lại trang", code="booking_token_used"
+    )
 
 
 def expire_bookings(service: BookingService) -> int:
-    """Cancel remote tickets still waiting once their day's closing time has passed.
+    """Cancel remote tickets still waiting once their day's closing time has passed,
+    and forget the forms of more than a day ago.
 
     Returns:
         How many tickets were cancelled.
     """
     now = service.clock()
+    forms.purge_forms(service.engine, now - FORMS_KEPT)
     with read(service.engine) as conn:
         rows = conn.execute(
             select(tickets.c.id, tickets.c.day).where(

@@ -16,7 +16,14 @@ from sqlalchemy import Integer, cast, func, select
 
 from config.hub import Level
 from hub.alerts import recent_alerts
-from hub.dashboard.labels import DEVICE_KIND_LABELS, FLAG_LABELS, REFUSAL_LABELS, RULE_LABELS
+from hub.booking.limits import remote_tickets
+from hub.dashboard.labels import (
+    DEVICE_KIND_LABELS,
+    FLAG_LABELS,
+    REFUSAL_LABELS,
+    RULE_LABELS,
+    TICKET_STATUS_LABELS,
+)
 from hub.pages.labels import label
 from hub.queue import site_day
 from hub.ratings.periods import fold_heatmap
@@ -75,6 +82,7 @@ def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str)
         "refused": refused_presses(hub, start, end),
         "live": live_queue(hub, now),
         "unseen": unseen(hub, start, end),
+        "bookings": bookings(hub, start, end),
         "devices": device_health(hub, now),
         "alerts": [
             {**a, "rule_label": label(RULE_LABELS, a["rule"])}
@@ -264,6 +272,29 @@ def unseen(hub: Any, start: date, end: date, limit: int = 50) -> dict[str, Any]:
                 "at": _local(hub, i["at"]),
             }
             for i in latest
+        ],
+    }
+
+
+def bookings(hub: Any, start: date, end: date, limit: int = 50) -> dict[str, Any]:
+    """Remote tickets of the period; those whose phone was not verified listed, newest
+    first, and whether numbers are verified at all now (``[booking.sender]``)."""
+    found = remote_tickets(hub.engine, start, end)
+    services = {s.id: s.name for s in hub.config.services}
+    unverified = [t for t in found if not t.verified]
+    return {
+        "enabled": hub.booking.enabled(),
+        "verifying": hub.booking.verifying(),
+        "total": len(found),
+        "unverified": len(unverified),
+        "items": [
+            {
+                "number": t.number,
+                "service": services.get(t.service_id, t.service_id),
+                "at": _local(hub, t.issued_at),
+                "status": label(TICKET_STATUS_LABELS, t.status),
+            }
+            for t in unverified[-limit:][::-1]
         ],
     }
 

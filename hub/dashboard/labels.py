@@ -56,6 +56,15 @@ REFUSAL_LABELS: dict[str, Any] = {
     "unknown_reason": _l("Unknown reason"),
 }
 
+# A remote ticket's status, as the list of unverified bookings shows it.
+TICKET_STATUS_LABELS: dict[str, Any] = {
+    "waiting": _l("Waiting"),
+    "called": _l("Being served"),
+    "done": _l("Completed"),
+    "no_show": _l("No-show"),
+    "cancelled": _l("Cancelled"),
+}
+
 DEVICE_KIND_LABELS: dict[str, Any] = {
     "kiosk": lazy_pgettext("dashboard", "Ticket kiosk"),
     "rating-pad": _l("Rating pad"),
@@ -101,4 +110,7 @@ def script_strings() -> dict[str, str]:
         "number": _("Number"),
         "weekdays": _("Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
         "empty": _("No ratings in this period"),
+        "remote_total": _("Remote tickets"),
+        "unverified": _("Phone not verified"),
+        "status": _("Status"),
     }

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from config.schema import Config
+from config.wire import DeviceKind
 from hub.context import Hub
 from hub.screens.acks import record_ack
 
@@ -28,6 +29,12 @@ class HubScreenFeed:
 
     def calls_after(self, seq: int, *, limit: int = 200) -> list[dict[str, Any]]:
         return self.hub.views.calls_after(seq, limit=limit)
+
+    def screen_device(self, token: str) -> str | None:
+        actor = self.hub.tokens.resolve(token)
+        if actor is None or actor.kind != "device" or actor.role != DeviceKind.DISPLAY:
+            return None
+        return actor.name
 
     def record_ack(self, data: dict[str, Any]) -> dict[str, Any]:
         return record_ack(self.hub.engine, self.hub.clock(), data)

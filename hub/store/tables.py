@@ -418,3 +418,19 @@ alerts = Table(
     Column("detail", JSON, nullable=True),
     Column("acknowledged_at", UTCDateTime, nullable=True),
 )
+
+# The /book page's forms: each form token's one use, and the one-time code sent
+# for it. Phone numbers only as an HMAC (see hub.booking); rows live a day.
+booking_forms = Table(
+    "booking_forms",
+    metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+    Column("service_id", String(64), nullable=False),
+    Column("phone", String(64), nullable=False, index=True),
+    Column("code_hash", String(64), nullable=True),
+    Column("code_expires_at", UTCDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("used_at", UTCDateTime, nullable=True),
+    Column("ticket_id", String(32), nullable=True),
+)

@@ -15,7 +15,9 @@ public event, so only while the ticket is being served the page also asks every
 20 s. The page is plain JavaScript; the Socket.IO client is the one the display
 package vendors.
 
-``/book`` exists when ``[booking] enabled = true`` (see :mod:`.booking`).
+``/book`` exists when ``[booking] enabled = true`` (see :mod:`hub.booking`): pick a
+field, type a mobile number and, when ``[booking.sender]`` is configured, the
+one-time code sent to it. Its words go through Flask-Babel (Vietnamese first).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import logging
 import re
 
 from flask import Blueprint, Flask, Response, current_app, render_template, url_for
+from flask_babel import gettext as _
 
 from hub import errors
 from hub.context import Hub, current_hub
@@ -76,6 +79,18 @@ def weekdays_text(days: tuple[int, ...]) -> str:
         for r in runs
     ]
     return ", ".join(parts)
+
+
+def book_script_strings() -> dict[str, str]:
+    """The words ``book.js`` shows, in the page's language."""
+    return {
+        "choose_field": _("Please choose a field."),
+        "enter_phone": _("Please enter a mobile phone number."),
+        "enter_code": _("Please enter the verification code sent to your phone."),
+        "code_sent": _("A verification code was sent to %(phone)s."),
+        "failed": _("Could not take a number, please try again."),
+        "offline": _("Cannot reach the centre, please try again."),
+    }
 
 
 def _hub() -> Hub:
@@ -142,7 +157,13 @@ def book_page() -> Response:
         )
     rules = booking.settings()
     hours = hub.config.site.hours
-    page = {"token": booking_token(), "api": url_for("ticket_pages_api.create_booking")}
+    page = {
+        "token": booking_token(),
+        "api": url_for("ticket_pages_api.create_booking"),
+        "code_api": url_for("ticket_pages_api.send_booking_code"),
+        "verify": booking.verifying(),
+        "t": book_script_strings(),
+    }
     html = render_template(
         "book.html",
         page=page,

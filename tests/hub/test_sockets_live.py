@@ -51,7 +51,9 @@ def test_display_gets_snapshot_call_and_queue(app, live) -> None:
     api = Api(app)
     kiosk = api.device("k1", "kiosk")
     staff = api.user("canbo1")
-    screen, rec = connect(live.url, "/display", ["snapshot", "call", "queue", "counter"])
+    screen_token = api.device("tv-sanh", "display")["Authorization"].split()[1]
+    screen, rec = connect(live.url, "/display", ["snapshot", "call", "queue", "counter"],
+                          auth={"token": screen_token})  # fmt: skip
     try:
         assert screen.transport() == "websocket"
         snap = rec.wait("snapshot")

@@ -77,6 +77,7 @@
     renderRefused(d.refused);
     renderFlagged(d.flagged.items);
     renderUnseen(d.unseen);
+    renderBookings(d.bookings);
     renderDevices(d.devices);
     var at = new Date(d.generated_at);
     document.getElementById("updated").textContent = T.updated + ": " + at.toLocaleTimeString(lang === "en" ? "en-GB" : "vi-VN");
@@ -278,6 +279,18 @@
   function renderUnseen(u) {
     simpleTable("unseen-table", [T.time, T.number, T.counter],
       u.items.map(function (i) { return [i.at, i.number, i.counter]; }));
+  }
+
+  // Remote tickets: shown while booking is on or the period has some; those taken
+  // with an unverified phone number are listed (the warning says why).
+  function renderBookings(b) {
+    var card = document.getElementById("bookings");
+    card.hidden = !(b.enabled || b.total);
+    document.getElementById("bookings-unverified").hidden = !b.enabled || b.verifying;
+    document.getElementById("bookings-summary").textContent =
+      T.remote_total + ": " + num(b.total) + " · " + T.unverified + ": " + num(b.unverified);
+    simpleTable("bookings-table", [T.time, T.number, T.field, T.status],
+      b.items.map(function (i) { return [i.at, i.number, i.service, i.status]; }));
   }
 
   function renderDevices(list) {

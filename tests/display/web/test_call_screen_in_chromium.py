@@ -45,6 +45,8 @@ class Served:
     config_path: Path
     data_dir: Path
     accounts: Accounts
+    screen_token: str
+    """The token of a ``display`` device: only a registered screen's acks count."""
 
     def acks(self, kind: str) -> dict[int, list[str]]:
         """Screens that acknowledged each call, read from the database."""
@@ -77,12 +79,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     config_path = write_config(data_dir, timezone=zone_at_noon(), **DISPLAY)
     app = create_app(settings_for(config_path, data_dir))
     accounts = add_accounts(app, counters=("1", "2"))
+    screen_token = app.extensions["motcua"].devices.add_device("tv-sanh", "display", None)
     app.extensions["motcua"].engine.dispose()
     process = HubProcess(config_path, data_dir)
     process.start(wait=False)  # it boots while Chromium starts
     try:
         client = HubClient(process.url, accounts)
-        yield Served(process, client, config_path, data_dir, accounts)
+        yield Served(process, client, config_path, data_dir, accounts, screen_token)
     finally:
         process.kill()
 
@@ -91,10 +94,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def open_page(
     served: Served, new_page: Callable[..., Page]
 ) -> Callable[..., tuple[Page, list[str]]]:
-    """Opens a screen; collects console errors (a CSP violation shows up there)."""
+    """Opens a screen as a registered TV (``?token=``, unless ``registered=False``);
+    collects console errors (a CSP violation shows up there)."""
     served.process.wait_ready()
 
-    def opener(path: str, width: int = 1280, height: int = 720) -> tuple[Page, list[str]]:
+    def opener(
+        path: str, width: int = 1280, height: int = 720, *, registered: bool = True
+    ) -> tuple[Page, list[str]]:
+        if registered:
+            path += ("&" if "?" in path else "?") + f"token={served.screen_token}"
         page = new_page(width, height)
         errors: list[str] = []
 
@@ -131,6 +139,31 @@ def test_call_appears_within_one_second(
     seq = int(page.get_attribute("body", "data-last-seq") or 0)
     shown = served.wait_acks("shown", [seq])
     assert len(shown.get(seq, [])) == 1 and shown[seq][0].startswith("all-")
+    assert errors == []
+
+
+def test_a_screen_without_its_token_only_watches(
+    open_page: Callable[..., tuple[Page, list[str]]], served: Served
+) -> None:
+    """GIVEN a screen opened without a display device's token, and one opened with a
+    token that is no display's (the kiosk's)
+    WHEN a call is made THEN both show it, the first sends no acknowledgement
+    (data-acks="off"), the second is refused (data-acks="refused"), and the hub
+    records neither."""
+    watcher, errors = open_page("/display?tv=watcher", registered=False)
+    forged, _ = open_page(f"/display?tv=forged&token={served.accounts.kiosk_token}",
+                          registered=False)  # fmt: skip
+    assert watcher.get_attribute("body", "data-acks") == "off"
+    client = served.client
+    client.issue("dat-dai")
+    client.open("1")
+    ticket = client.call_next("1")
+    for page in (watcher, forged):
+        page.wait_for_selector(f"body[data-last-number='{ticket['number']}']", timeout=2000)
+    forged.wait_for_selector("body[data-acks='refused']", timeout=5000)
+    seq = int(watcher.get_attribute("body", "data-last-seq") or 0)
+    screens = served.acks("shown").get(seq, [])
+    assert not [s for s in screens if s.endswith(("-watcher", "-forged"))]
     assert errors == []
 
 

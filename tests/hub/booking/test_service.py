@@ -2,59 +2,15 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
-from config.paths import EXAMPLES
-from config.schema import parse_config
 from hub.booking import expire_bookings, normalise_phone
-from tests.conftest import Api, build_app, close_app
-
-# The fake clock starts on Friday 27/11/2026 at 09:00 in Hà Nội (02:00 UTC).
-HOURS = {"open": "07:30", "close": "17:00", "weekdays": [1, 2, 3, 4, 5]}
-
-
-def _config(booking: dict[str, Any] | None, hours: dict[str, Any] | None = HOURS):
-    raw = tomllib.loads((EXAMPLES / "demo.toml").read_text("utf-8"))
-    if hours is not None:
-        raw["site"]["hours"] = hours
-    if booking is not None:
-        raw["booking"] = booking
-    return parse_config(raw, "booking.toml")
-
-
-@pytest.fixture
-def make_app(sqlite_database, tmp_path, clock):
-    made = []
-
-    def make(booking: dict[str, Any] | None, hours: dict[str, Any] | None = HOURS) -> Any:
-        app = build_app(_config(booking, hours), sqlite_database, tmp_path, clock)
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        close_app(app)
-
-
-def _token(client: Any) -> str:
-    html = client.get("/book").get_data(as_text=True)
-    match = re.search(r'"token": ?"([^"]+)"', html.replace("&#34;", '"'))
-    assert match, "the /book page carries a form token"
-    return match.group(1)
-
-
-def _book(client: Any, token: str, phone: str = "0912 345 678", service: str = "dat-dai"):
-    return client.post(
-        "/api/v1/bookings",
-        json={"service": service, "phone": phone},
-        headers={"X-Booking-Token": token},
-        environ_base={"REMOTE_ADDR": "203.0.113.7"},
-    )
+from tests.conftest import Api, build_app
+from tests.hub.booking.conftest import book as _book
+from tests.hub.booking.conftest import booking_config
+from tests.hub.booking.conftest import form_token as _token
 
 
 def test_booking_is_off_by_default(make_app) -> None:
@@ -103,11 +59,10 @@ def test_one_phone_one_ticket_a_day(make_app, clock) -> None:
     first phone may book again."""
     app = make_app({"enabled": True, "rate_limit": 50})
     client = app.test_client()
-    token = _token(client)
-    assert _book(client, token, "0912345678").status_code == 201
-    r = _book(client, token, "+84 912 345 678", service="tu-phap")
+    assert _book(client, _token(client), "0912345678").status_code == 201
+    r = _book(client, _token(client), "+84 912 345 678", service="tu-phap")
     assert (r.status_code, r.json["error"]["code"]) == (409, "phone_limit_reached")
-    assert _book(client, token, "0987654321").status_code == 201
+    assert _book(client, _token(client), "0987654321").status_code == 201
     clock.set(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))  # Monday 09:00
     assert _book(client, _token(client), "0912345678").status_code == 201
 
@@ -117,12 +72,11 @@ def test_rate_limit_per_client(make_app) -> None:
     failed attempts) THEN 429 rate_limited."""
     app = make_app({"enabled": True, "rate_limit": 3, "per_phone_per_day": 5})
     client = app.test_client()
-    token = _token(client)
-    r = _book(client, token, "0212345678")  # a landline: refused, but it counts
+    r = _book(client, _token(client), "0212345678")  # a landline: refused, but it counts
     assert (r.status_code, r.json["error"]["code"]) == (400, "invalid_phone")
-    assert _book(client, token).status_code == 201
-    assert _book(client, token).status_code == 201
-    r = _book(client, token)
+    assert _book(client, _token(client)).status_code == 201
+    assert _book(client, _token(client)).status_code == 201
+    r = _book(client, _token(client))
     assert (r.status_code, r.json["error"]["code"]) == (429, "rate_limited")
 
 
@@ -137,12 +91,12 @@ def test_outside_hours_and_closed_fields(make_app, clock) -> None:
     assert (r.status_code, r.json["error"]["code"]) == (400, "service_not_bookable")
     r = _book(client, token, service="ho-chieu")
     assert (r.status_code, r.json["error"]["code"]) == (404, "unknown_service")
-    clock.set(datetime(2026, 11, 27, 9, 45, tzinfo=UTC))  # 16:45
-    r = _book(client, token)
+    clock.set(datetime(2026, 11, 27, 9, 45, tzinfo=UTC))  # 16:45 (a form opened then)
+    r = _book(client, _token(client))
     assert (r.status_code, r.json["error"]["code"]) == (409, "outside_hours")
     assert "Ngoài giờ làm việc" in r.json["error"]["message"]
     clock.set(datetime(2026, 11, 28, 2, 0, tzinfo=UTC))  # Saturday 09:00
-    assert _book(client, token).json["error"]["code"] == "outside_hours"
+    assert _book(client, _token(client)).json["error"]["code"] == "outside_hours"
 
 
 def test_booked_tickets_expire_at_closing_time(make_app, clock) -> None:
@@ -216,4 +170,4 @@ def test_invalid_booking_section_stops_the_hub(sqlite_database, tmp_path) -> Non
     from config.errors import ConfigError
 
     with pytest.raises(ConfigError, match=r"booking\.per_phone"):
-        build_app(_config({"enabled": True, "per_phone": 2}), sqlite_database, tmp_path)
+        build_app(booking_config({"enabled": True, "per_phone": 2}), sqlite_database, tmp_path)

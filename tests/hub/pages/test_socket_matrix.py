@@ -26,7 +26,8 @@ CONNECT = {
 EVENTS = {
     (NS_DISPLAY, "since"): ({"seq": 0}, set(ROLES)),
     (NS_DISPLAY, "snapshot"): (None, set(ROLES)),
-    (NS_DISPLAY, "ack"): ({"seq": 1, "kind": "shown", "screen": "sanh"}, set(ROLES)),
+    # Only a registered screen acknowledges calls (issue 15, item 5).
+    (NS_DISPLAY, "ack"): ({"seq": 1, "kind": "shown", "screen": "sanh"}, {"device:display"}),
     (NS_COUNTER, "watch"): ({"counter": "2"}, set(USERS)),
 }
 

@@ -18,9 +18,10 @@ from tests.display.web.livehub import Caller, FakeClock
 
 
 def _ack(app: Any, seq: int, kind: str = "shown", screen: str = "sanh-tv1") -> Any:
-    """A screen's acknowledgement over the real /display namespace handler."""
+    """A registered screen's acknowledgement over the real /display namespace handler."""
     hub = app.extensions["motcua"]
-    client = hub.socketio.test_client(app, namespace="/display")
+    token = hub.devices.add_device("tv-sanh", "display", None)
+    client = hub.socketio.test_client(app, namespace="/display", auth={"token": token})
     try:
         return client.emit(
             "ack", {"seq": seq, "kind": kind, "screen": screen}, namespace="/display", callback=True

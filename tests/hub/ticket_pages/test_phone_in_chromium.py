@@ -1,4 +1,5 @@
-"""The phone pages in headless Chromium (390×844): live status, rating, cancel, booking."""
+"""The phone pages in headless Chromium (390×844): live status, rating, cancel, booking
+(with and without a code sent to the phone, through the fake gateway)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import pytest
 from config.paths import EXAMPLES
 from config.schema import parse_config
 from tests.conftest import Api, build_app, close_app
+from tests.hub.booking.gateway import gateway
+
+__all__ = ["gateway"]
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +118,42 @@ def test_book_from_a_phone(site, phone) -> None:
     assert phone.inner_text("#number") == "C001"
     assert "Kinh doanh" in phone.inner_text("#field")
     assert hub.tickets.services()[2]["waiting"] == 1
+
+
+@pytest.fixture
+def coded_site(sqlite_database, tmp_path, clock, live_server, gateway) -> Iterator[tuple[str, Any]]:
+    """A live hub whose booking codes go to the fake SMS gateway: (base URL, hub)."""
+    raw = tomllib.loads((EXAMPLES / "demo.toml").read_text("utf-8"))
+    raw["booking"] = {"enabled": True, "sender": {"kind": "sms", "url": gateway.url}}
+    app = build_app(parse_config(raw, "demo.toml"), sqlite_database, tmp_path, clock)
+    try:
+        yield live_server(app).url, app.extensions["motcua"]
+    finally:
+        close_app(app)
+
+
+def test_book_with_a_code_sent_to_the_phone(coded_site, phone, gateway) -> None:
+    """GIVEN booking with phone verification WHEN a citizen picks "Tư pháp – Hộ tịch",
+    types a number and asks for the code THEN the page says where it went and asks for
+    it (field and number fixed); a wrong code is refused with the guesses left; the code
+    the gateway received lands the phone on the new ticket's page."""
+    url, hub = coded_site
+    phone.goto(f"{url}/book")
+    assert phone.is_hidden("#book-submit")
+    phone.check("input[value=tu-phap]")
+    phone.fill("#phone", "0912 345 678")
+    phone.click("#send-code")
+    phone.wait_for_selector("body[data-step=code] #code-step:not([hidden])")
+    assert "0912 *** 678" in phone.inner_text("#code-sent")
+    assert phone.is_disabled("input[value=dat-dai]")
+    [code] = gateway.codes()
+    phone.fill("#code", "000000" if code != "000000" else "111111")
+    phone.click("#book-submit")
+    phone.wait_for_selector("#book-error:not([hidden])")
+    assert "Mã xác minh không đúng" in phone.inner_text("#book-error")
+    phone.fill("#code", code)
+    phone.click("#book-submit")
+    phone.wait_for_url("**/t/*")
+    phone.wait_for_selector("#number")
+    assert phone.inner_text("#number") == "B001"
+    assert hub.tickets.services()[1]["waiting"] == 1
