@@ -5,8 +5,8 @@ never checked. Each token now carries a nonce that can book once (the row's
 primary key), and a one-time code sent to the phone is kept here as a hash,
 with its expiry and the wrong guesses made.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 from hub.store.tables import UTCDateTime
 
-revision = "0005"
-down_revision = "0004"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
