@@ -53,9 +53,10 @@ def happened(day: Day, sockets: dict[str, Any]) -> dict[str, Any]:
     outcomes: Counter[str] = Counter()
     for press in day.presses:
         answer = press.answer
-        outcomes[
-            "linked" if answer and answer.status == 201 else str(answer and answer.code())
-        ] += 1
+        if answer is None or answer.status == 0:
+            outcomes["no answer"] += 1
+        else:
+            outcomes["linked" if answer.status == 201 else str(answer.code())] += 1
     phone = Counter(
         "linked" if a.status == 201 else str(a.code()) for _t, _l, a in day.phone_ratings
     )
@@ -126,7 +127,8 @@ def summary_lines(result: dict[str, Any], checks: list[Check]) -> list[str]:
     )
     usage = result["usage"]
     lines.append(
-        f"  CPU s: hub {usage['cpu_s']['server']}, sockets {usage['cpu_s']['client']}, "
+        f"  CPU s: hub {usage['cpu_s']['server']} ({result['hub_cpu_ms_per_citizen']} ms a "
+        f"citizen), sockets {usage['cpu_s']['client']}, "
         f"driver {usage['cpu_s']['bench']}; {noise(usage)}; actors at most "
         f"{result['max_lag_min']} simulated min late"
     )

@@ -167,6 +167,9 @@ async def live_day(
         "usage": usage,
         "memory": memory,
         "max_lag_min": round(day.max_lag_s / 60, 1),
+        "hub_cpu_ms_per_citizen": round(
+            usage["cpu_s"]["server"] * 1000 / len(day.plan.citizens), 1
+        ),
         "socket_errors": fleet.errors[:20],
     }
     return {"figures": figures, "sockets": sockets, "heartbeats": beats, "stats": stats}

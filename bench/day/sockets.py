@@ -76,8 +76,8 @@ class SocketLog:
         )
 
 
-class Screen(LightScreen):
-    """A display device's screen: notes each call, acknowledges the ones it shows."""
+class Device(LightScreen):
+    """A named device of the day on its own socket; ``detail`` is what its kind needs."""
 
     def __init__(
         self,
@@ -85,15 +85,26 @@ class Screen(LightScreen):
         port: int,
         joined: asyncio.Future[None],
         name: str,
-        shows: list[str] | None,
         log: SocketLog,
+        detail: Any,
     ) -> None:
         self.name, self.log = name, log
-        self.shows = None if shows is None else set(shows)
+        self.setup(detail)
+        super().__init__(loop, port, None, joined)  # type: ignore[arg-type]
+
+    def setup(self, detail: Any) -> None:
+        """Before connecting: take the detail of this kind of device."""
+
+
+class Screen(Device):
+    """A display device's screen: notes each call, acknowledges the ones it shows."""
+
+    def setup(self, detail: Any) -> None:
+        """``detail``: the counters it shows (None: all)."""
+        self.shows = None if detail is None else set(detail)
         self.pending: dict[int, tuple[int, int]] = {}
         self.next_id = 0
-        log.receipts[name] = []
-        super().__init__(loop, port, None, joined)  # type: ignore[arg-type]
+        self.log.receipts[self.name] = []
 
     def event(self, packet: bytes, t_ns: int) -> None:
         if not packet.startswith(CALL):
@@ -125,25 +136,16 @@ class Screen(LightScreen):
         self.log.acks.append((self.name, seq, outcome, round((t_ns - t0) / 1e6, 3)))
 
 
-class PadSocket(LightScreen):
+class PadSocket(Device):
     """A rating pad's ``/devices`` connection: counts its counter's rating events."""
 
     events = f"42{DEVICES},".encode()
     connected = f"40{DEVICES},".encode()
     refused = f"44{DEVICES},".encode()
 
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        port: int,
-        joined: asyncio.Future[None],
-        name: str,
-        token: str,
-        log: SocketLog,
-    ) -> None:
-        self.name, self.log = name, log
-        self.join = ws_frame(f"40{DEVICES}," + json.dumps({"token": token}))
-        super().__init__(loop, port, None, joined)  # type: ignore[arg-type]
+    def setup(self, detail: Any) -> None:
+        """``detail``: the pad's device token."""
+        self.join = ws_frame(f"40{DEVICES}," + json.dumps({"token": detail}))
 
     def event(self, packet: bytes, t_ns: int) -> None:
         name = json.loads(packet[len(self.events) :])[0]
@@ -162,11 +164,9 @@ async def run(spec: dict[str, Any]) -> SocketLog:
         await asyncio.wait_for(joined, 30)
 
     makers = [
-        (lambda j, n=name, s=shows: Screen(loop, port, j, n, s, log))
-        for name, shows in spec["screens"].items()
-    ] + [
-        (lambda j, n=name, t=token: PadSocket(loop, port, j, n, t, log))
-        for name, token in spec["pads"].items()
+        (lambda j, kind=kind, n=name, d=detail: kind(loop, port, j, n, log, d))
+        for kind, devices in ((Screen, spec["screens"]), (PadSocket, spec["pads"]))
+        for name, detail in devices.items()
     ]
     for first in range(0, len(makers), CONNECT_BATCH):
         await asyncio.gather(*(connect(m) for m in makers[first : first + CONNECT_BATCH]))

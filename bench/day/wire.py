@@ -23,6 +23,10 @@ from bench.servers import HOST
 
 API = "/api/v1"
 TIMEOUT_S = 60.0
+IDLE_REOPEN_S = 20.0
+"""A connection idle this long is opened afresh: the hub closes idle keep-alive
+connections after 30 s (gunicorn's ``keepalive``), and a request sent just as it
+does so would find the connection closed under it."""
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Connection:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._lock = asyncio.Lock()
+        self._used = 0.0
 
     async def request(
         self,
@@ -90,6 +95,8 @@ class Connection:
         async with self._lock:
             sent = datetime.now(UTC)
             started = time.perf_counter_ns()
+            if self._writer is not None and time.monotonic() - self._used > IDLE_REOPEN_S:
+                await self.aclose()
             try:
                 if self._writer is None:
                     self._reader, self._writer = await asyncio.open_connection(HOST, self.port)
@@ -102,6 +109,7 @@ class Connection:
                 return Answer(0, None, sent, datetime.now(UTC))
             ms = (time.perf_counter_ns() - started) / 1e6
             answered = datetime.now(UTC)
+            self._used = time.monotonic()
             if close:
                 self.close()
         self.recorder.add(op, ms, status)
