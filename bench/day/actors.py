@@ -2,9 +2,10 @@
 
 - a **kiosk** issues the tickets of the citizens who come to it, in their arrival
   order, each with an idempotency key (now and then sent twice: a lost answer);
-- an **officer** logs in, opens a counter and calls, serves, completes; recalls
-  once then marks a no-show when nobody comes; sends a ticket to another field;
-  pauses for lunch; closes the counter once the floor is empty. An officer calls
+- an **officer** logs in and opens a counter before the doors open, then calls,
+  serves, completes; recalls once then marks a no-show when nobody comes; sends a
+  ticket to another field; pauses for lunch; closes the counter once the floor is
+  empty. An officer calls
   only when someone waits for one of the counter's fields, as the console's
   queue count shows (here: the driver's own record);
 - a **pad** sends its counter's presses in order (``POST /ratings`` with ``at``,
@@ -93,12 +94,16 @@ class Officer:
         path = f"/counters/{self.counter}/{op}"
         return await self.conn.request(op.replace("-", "_"), "POST", path, body, expect=expect)
 
-    async def run(self) -> None:
-        day = self.day
+    async def prepare(self) -> None:
+        """Before the doors open: log in and open the counter."""
         login = {"username": self.username, "password": self.password}
         answer = await self.conn.request("login", "POST", "/auth/login", login)
         self.conn.token = answer.data["token"]
-        day.counter_ops.append((self.counter, "open", await self.act("open")))
+        self.day.counter_ops.append((self.counter, "open", await self.act("open")))
+
+    async def run(self) -> None:
+        """From the doors opening to the empty floor, then close the counter."""
+        day = self.day
         while not day.finished():
             if self.lunch and LUNCH_S[0] <= day.sim_now() < LUNCH_S[1]:
                 await self.take_lunch()

@@ -111,9 +111,11 @@ def make_plan(profile: Profile, site: Layout) -> Plan:
     day_s = citizens[-1].arrive_s if citizens else 0.0
     stray = [(counters[0], 5.0)]
     stray += [(rng.choice(counters), rng.uniform(0, day_s)) for _ in range(len(citizens) // 150)]
-    # The first pad-rating citizen after 14:00 lets a child press instead.
+    # The first citizen after 14:00 sure to be served and to rate on the pad lets a
+    # child press instead.
     for citizen in citizens:
-        if citizen.arrive_s >= BURST_AFTER_S and citizen.rating == "pad":
+        served = not citizen.no_show and citizen.patience_s is None and not citizen.transfer_to
+        if citizen.arrive_s >= BURST_AFTER_S and citizen.rating == "pad" and served:
             citizen.burst, citizen.double_press, citizen.resend_press = True, False, False
             break
     return Plan(citizens, lunch, stray)

@@ -134,6 +134,7 @@ async def live_day(
     ]
     try:
         beats = await heartbeats(site, day, port, tokens)
+        await asyncio.gather(*(o.prepare() for o in officers))
         meter = server.meter(fleet.cpu)
         peak = [rss_mb(server)]
         memory = {"start_mb": peak[0]}
