@@ -1,7 +1,8 @@
-"""``python -m bench`` (``make bench``): run every benchmark script in turn.
+"""``python -m bench`` (``make bench``): run every benchmark script in turn, then the
+simulated day (:mod:`bench.day`).
 
 Each script prints its figures and writes ``bench/results/<name>.json``.
-Pass names to run only some: ``python -m bench ticket_render hub_throughput``.
+Pass names to run only some: ``python -m bench ticket_render hub_throughput day``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ import sys
 import time
 from pathlib import Path
 
+#: Benchmarks that are not ``bench_*`` scripts (packages), run after them.
+OTHERS = ("day",)
+
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
-    wanted = [n if n.startswith("bench_") else f"bench_{n}" for n in argv] or names
+    names += list(OTHERS)
+    wanted = [n if n.startswith("bench_") or n in OTHERS else f"bench_{n}" for n in argv] or names
     failed = []
     for i, name in enumerate(wanted, 1):
         print(f"\n[{i}/{len(wanted)}] {name}", flush=True)

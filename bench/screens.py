@@ -34,6 +34,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 HOST = "127.0.0.1"
@@ -178,21 +179,34 @@ class LightScreen:
                 return
         self.buffer = buf
 
+    # The namespace a screen joins, and how its packets start; a subclass may join
+    # another namespace (``/devices``, with a token).
+    join, events, connected, refused = JOIN, EVENT, CONNECTED, REFUSED
+
     def _packet(self, packet: bytes, t_ns: int) -> None:
-        """One Engine.IO packet: open, ping, or a Socket.IO message of ``/display``."""
-        if packet.startswith(EVENT):
-            self.tally.messages += 1
-            if packet.startswith(CALL):
-                start = packet.index(NUMBER) + len(NUMBER)
-                self.tally.received(packet[start : packet.index(b'"', start)].decode(), t_ns)
+        """One Engine.IO packet: open, ping, or a Socket.IO message of the namespace."""
+        if packet.startswith(self.events):
+            self.event(packet, t_ns)
         elif packet == PING:
             self._send(PONG)
         elif packet.startswith(b"0"):  # Engine.IO open: join the namespace
-            self._send(JOIN)
-        elif packet.startswith(CONNECTED) and not self.joined.done():
+            self._send(self.join)
+        elif packet.startswith(self.connected) and not self.joined.done():
             self.joined.set_result(None)
-        elif packet.startswith(REFUSED):
+        elif packet.startswith(self.refused):
             self._fail(f"namespace refused: {packet[:200]!r}")
+        else:
+            self.other(packet, t_ns)
+
+    def event(self, packet: bytes, t_ns: int) -> None:
+        """A Socket.IO event of the namespace: counted; a ``call``'s number noted."""
+        self.tally.messages += 1
+        if packet.startswith(CALL):
+            start = packet.index(NUMBER) + len(NUMBER)
+            self.tally.received(packet[start : packet.index(b'"', start)].decode(), t_ns)
+
+    def other(self, packet: bytes, t_ns: int) -> None:
+        """Any other packet (an acknowledgement's answer…): ignored here."""
 
     def _send(self, frame: bytes) -> None:
         try:
@@ -228,21 +242,22 @@ async def run_light(port: int, screens: int) -> Tally:
             *(connect() for _ in range(first, min(screens, first + CONNECT_BATCH)))
         )
     say(f"ready {screens}")
-    await _until_dump(loop, tally)
+    await until_dump(loop, lambda: f"count {tally.messages}")
     for screen in connected:
         screen.close()
     return tally
 
 
-async def _until_dump(loop: asyncio.AbstractEventLoop, tally: Tally) -> None:
-    """Serve the screens until ``dump`` or the end of standard input; answer ``count``."""
+async def until_dump(loop: asyncio.AbstractEventLoop, count: Callable[[], str]) -> None:
+    """Serve the screens until ``dump`` or the end of standard input; answer ``count``
+    with the line ``count()`` makes."""
     done = loop.create_future()
     stdin = sys.stdin.fileno()
 
     def heard() -> None:
         data = os.read(stdin, 4096)
         if b"count" in data:
-            say(f"count {tally.messages}")
+            say(count())
         if (not data or b"dump" in data) and not done.done():
             loop.remove_reader(stdin)
             done.set_result(None)

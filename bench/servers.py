@@ -104,6 +104,20 @@ def tree_cpu(root: int) -> dict[int, float]:
     return cpu
 
 
+def tree_rss_kb(root: int) -> dict[int, int]:
+    """Resident memory (``VmRSS``, KiB) of each process of ``root``'s tree, by pid."""
+    rss = {}
+    for pid in tree_pids(root):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[pid] = int(line.split()[1])
+    return rss
+
+
 def machine_busy_s() -> float:
     """CPU seconds every core of the machine spent busy since boot (``/proc/stat``)."""
     user, nice, system, _idle, _iowait, irq, softirq, steal = (
@@ -281,9 +295,13 @@ def seed(
     staff: dict[str, str] | None = None,
     devices: tuple[str, ...] = (),
     pads: dict[str, str] | None = None,
+    displays: tuple[str, ...] = (),
+    managers: dict[str, str] | None = None,
+    display_names: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Add staff users (name → password), kiosk devices and rating pads (name → counter);
-    returns each device's token.
+    """Add staff users and managers (name → password; ``display_names``: their full
+    names), kiosk devices, display devices and rating pads (name → counter); returns
+    each device's token.
 
     Done in this process on the deployment's database (migrating it), before any
     server starts: the servers then find accounts, as after ``motcua user add``.
@@ -304,9 +322,14 @@ def seed(
     )
     hub = hub_of(create_app(settings))
     try:
-        for name, password in (staff or {}).items():
-            hub.users.add_user(name, password, "staff", enforce_policy=False)
+        names = display_names or {}
+        for role, people in (("staff", staff), ("manager", managers)):
+            for name, password in (people or {}).items():
+                hub.users.add_user(
+                    name, password, role, display_name=names.get(name), enforce_policy=False
+                )
         tokens = {name: hub.devices.add_device(name, "kiosk", None) for name in devices}
+        tokens.update({name: hub.devices.add_device(name, "display", None) for name in displays})
         for name, counter in (pads or {}).items():
             tokens[name] = hub.devices.add_device(name, "rating-pad", counter)
         return tokens
