@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
 
+from config.reports import ReportSettings
 from hub.reports import FORM_SHEET, build_csv, build_xlsx
 
 
 @pytest.fixture
 def database(sqlite_database):
     return sqlite_database
+
+
+@pytest.fixture
+def demo_config(demo_config):
+    """Calendar months (the cut-off on the 1st); the reporting periods closing on the 14th
+    are tested in test_periods.py."""
+    return dataclasses.replace(demo_config, reports=ReportSettings(period_cutoff_day=1))
 
 
 @pytest.fixture
