@@ -152,6 +152,15 @@ def period_of(kind: str, day: date, cutoff: int = DEFAULT_CUTOFF) -> Period:
     return period(kind, *reporting_month(day, cutoff), cutoff)
 
 
+def period_spanning(start: date, end: date, cutoff: int = DEFAULT_CUTOFF) -> Period | None:
+    """The reporting period whose days are exactly ``[start, end]``, if there is one."""
+    for kind in KINDS:
+        found = period_of(kind, end, cutoff)
+        if (found.start, found.end) == (start, end):
+            return found
+    return None
+
+
 def periods_of_year(kind: str, year: int, cutoff: int = DEFAULT_CUTOFF) -> list[Period]:
     """Every period of ``kind`` in reporting year ``year``, in order."""
     length, count = _MONTHS[kind] if kind in _MONTHS else (0, 0)
