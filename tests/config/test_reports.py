@@ -19,13 +19,16 @@ def _demo_with(reports: dict) -> dict:
 
 def test_defaults_close_on_the_14th() -> None:
     """GIVEN a file without [reports] WHEN loaded THEN a reporting month runs from the 15th."""
-    reports = load_config(EXAMPLES / "demo.toml").reports
+    raw = tomllib.loads((EXAMPLES / "demo.toml").read_text(encoding="utf-8"))
+    del raw["reports"]
+    reports = parse_config(raw, "demo.toml").reports
     assert reports.period_cutoff_day == 15
     assert (reports.place, reports.authority, reports.question) == ("", "", DEFAULT_QUESTION)
 
 
-def test_the_commune_example_names_its_place_and_authority() -> None:
-    reports = load_config(EXAMPLES / "commune.toml").reports
+@pytest.mark.parametrize("name", ["demo", "commune", "centre"])
+def test_the_examples_name_their_place_and_authority(name) -> None:
+    reports = load_config(EXAMPLES / f"{name}.toml").reports
     assert reports.period_cutoff_day == 15 and reports.place and reports.authority
 
 
