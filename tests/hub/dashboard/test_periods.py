@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 
+import pytest
 from pypdf import PdfReader
+
+from tests.conftest import PASSWORD
 
 
 def test_the_month_preset_runs_from_the_15th_to_the_14th(api, history) -> None:
@@ -51,3 +55,28 @@ def test_the_pdf_download_is_the_form_of_the_period(api, history) -> None:
     assert "(Từ ngày 15/11/2026 đến ngày 14/12/2026)" in text
     bad = api.client.get("/dashboard/report?kind=queue&format=pdf&period=month", headers=history)
     assert bad.status_code == 400 and bad.json["error"]["code"] == "invalid_report"
+
+
+@pytest.mark.browser
+def test_the_page_in_chromium_offers_the_form_of_the_period(hub, history, live, new_page,
+                                                            tmp_path) -> None:  # fmt: skip
+    """GIVEN the dashboard in headless Chromium WHEN the month preset is shown THEN the toolbar
+    says when periods close, the dates are 15/11–14/12 and the PDF link fetches the form."""
+    from playwright.sync_api import expect
+
+    token = hub.tokens.login("sep", PASSWORD, "127.0.0.1")["token"]
+    page = new_page(1440, 900, locale="vi-VN")
+    page.set_extra_http_headers({"Authorization": f"Bearer {token}"})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live.url}/dashboard?period=month")
+    expect(page.locator("#kpi-rate")).to_have_text(re.compile(r"^\d+,\d\d %$"))
+    assert page.text_content(".period-note") == "Kỳ báo cáo chốt số liệu vào ngày 14 hằng tháng"
+    assert (page.input_value("#from"), page.input_value("#to")) == ("2026-11-15", "2026-12-14")
+    href = page.get_attribute("#dl-pdf", "href") or ""
+    assert "format=pdf" in href and "from=2026-11-15" in href and "to=2026-12-14" in href
+    pdf = page.request.get(f"{live.url}{href}", headers={"Authorization": f"Bearer {token}"})
+    assert pdf.ok and pdf.body().startswith(b"%PDF-")
+    assert "Kỳ báo cáo: Tháng 12/2026" in PdfReader(io.BytesIO(pdf.body())).pages[0].extract_text()
+    page.screenshot(path=str(tmp_path / "dashboard-periods.png"))
+    assert errors == []
