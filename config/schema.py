@@ -1,7 +1,7 @@
 """The whole configuration file: one field per section, each validated on load.
 
 Each part lives in its own module (:mod:`config.hub`, :mod:`config.alerts`,
-:mod:`config.upstream`, :mod:`config.booking`, and one per agent:
+:mod:`config.upstream`, :mod:`config.booking`, :mod:`config.reports`, and one per agent:
 :mod:`config.kiosk`, :mod:`config.rating_pad`, :mod:`config.counter_keypad`,
 :mod:`config.display_agent`); this module puts them together. Every section is
 checked when the file is loaded (:func:`load_config`, with the one loader's
@@ -40,6 +40,7 @@ from config.kiosk import KioskSettings
 from config.loader import collect, parse_section, read_toml
 from config.paths import resolve_paths
 from config.rating_pad import RatingPadSettings
+from config.reports import ReportSettings
 from config.upstream import UpstreamSettings
 
 
@@ -59,6 +60,7 @@ class Config:
     retention: Retention = field(default_factory=Retention)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     booking: BookingSettings = field(default_factory=BookingSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
     upstream: UpstreamSettings | None = None
     kiosk: KioskSettings | None = None
     rating_pad: RatingPadSettings | None = None
@@ -100,6 +102,7 @@ SECTIONS: dict[str, Section] = {
     "retention": Section(Retention, default=Retention),
     "alerts": Section(AlertSettings, default=AlertSettings),
     "booking": Section(BookingSettings, default=BookingSettings),
+    "reports": Section(ReportSettings, default=ReportSettings),
     "upstream": Section(upstream.UpstreamSettings, paths=upstream.PATHS),
     # The agents' sections: a Pi's file may hold one alone (see load_section).
     "kiosk": Section(kiosk.KioskSettings, paths=kiosk.PATHS),

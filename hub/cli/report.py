@@ -1,4 +1,9 @@
-"""``motcua report``: satisfaction and queue reports as XLSX or CSV files, with progress."""
+"""``motcua report``: satisfaction and queue reports as XLSX, CSV or PDF files, with progress.
+
+The range is ``--from``/``--to``, or a reporting period: ``--period month|quarter|half|
+nine_months|year`` with ``--of YYYY-MM`` (default: the period holding today), closing
+on ``[reports] period_cutoff_day``. A PDF is the province's satisfaction form.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,14 @@ from typing import Any, TextIO
 
 from hub.cli import CliError
 from hub.cli.common import open_services
-from hub.reports.workbook import DEFAULT_BY, KINDS, build_csv, build_xlsx
+from hub.context import Hub
+from hub.queue import site_day
+from hub.ratings.report_periods import KINDS as PERIOD_KINDS
+from hub.ratings.report_periods import parse_month, period, period_of
+from hub.reports import DEFAULT_BY, KINDS, build_csv, build_form, build_pdf, build_xlsx
 from hub.stats import GROUPINGS, check_range
+
+RANGE = "give --from and --to, or --period (with --of YYYY-MM)"
 
 
 class ProgressBar:
@@ -41,6 +52,30 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
+def _month(text: str) -> tuple[int, int]:
+    try:
+        return parse_month(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _range(args: argparse.Namespace, hub: Hub) -> tuple[date, date]:
+    """``(start, end)`` from ``--from/--to`` or ``--period/--of``."""
+    dates = (args.start, args.end)
+    if args.period is None:
+        if None in dates or args.of is not None:
+            raise CliError(RANGE)
+        return args.start, args.end
+    if dates != (None, None):
+        raise CliError(RANGE)
+    cutoff = hub.config.reports.period_cutoff_day
+    if args.of is None:
+        found = period_of(args.period, site_day(hub.clock(), hub.config.site.timezone), cutoff)
+    else:
+        found = period(args.period, *args.of, cutoff)
+    return found.start, found.end
+
+
 def _groupings(values: list[str] | None, kind: str) -> list[str]:
     if not values:
         return list(DEFAULT_BY[kind])
@@ -53,47 +88,73 @@ def _groupings(values: list[str] | None, kind: str) -> list[str]:
 
 def cmd_report(args: argparse.Namespace) -> int:
     groupings = _groupings(args.by, args.kind)
-    for by in groupings:
-        check_range(args.start, args.end, by)
+    if args.format == "csv" and len(groupings) > 1:
+        raise CliError("a CSV file holds one grouping: pass one --by KEY (or use xlsx)")
+    if args.format == "pdf" and args.kind != "satisfaction":
+        raise CliError("a PDF is the satisfaction form: use it with `report satisfaction`")
     hub = open_services(args)
+    start, end = _range(args, hub)
+    for by in groupings:
+        check_range(start, end, by)
+    progress = ProgressBar(sys.stderr)
+    today = site_day(hub.clock(), hub.config.site.timezone)
     if args.format == "csv":
-        if len(groupings) > 1:
-            raise CliError("a CSV file holds one grouping: pass one --by KEY (or use xlsx)")
         data = build_csv(
-            hub.stats, args.kind, args.start, args.end, groupings[0],
-            include_flagged=args.include_flagged,
-        )  # fmt: skip
+            hub.stats, args.kind, start, end, groupings[0], include_flagged=args.include_flagged
+        )
+    elif args.format == "pdf":
+        progress(1, 3, "số liệu")
+        form = build_form(
+            hub.stats, start, end, made_on=today, include_flagged=args.include_flagged
+        )
+        progress(2, 3, "pdf")
+        data = build_pdf(form)
+        progress(3, 3, "pdf")
     else:
         data = build_xlsx(
             hub.stats,
             args.kind,
-            args.start,
-            args.end,
+            start,
+            end,
             groupings,
             site_name=hub.config.site.name,
             include_flagged=args.include_flagged,
-            progress=ProgressBar(sys.stderr),
+            progress=progress,
+            made_on=today,
         )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    print(f"wrote {out} ({len(data):,} bytes)")
+    print(f"wrote {out} ({len(data):,} bytes, {start:%d/%m/%Y} – {end:%d/%m/%Y})")
     return 0
 
 
 def add_command(sub: Any) -> None:
     """Add ``motcua report``."""
-    report = sub.add_parser("report", help="satisfaction or queue report as XLSX or CSV")
+    report = sub.add_parser(
+        "report", help="satisfaction or queue report as XLSX or CSV; the satisfaction form as PDF"
+    )
     report.add_argument("kind", choices=KINDS)
-    report.add_argument("--from", dest="start", type=_day, required=True, metavar="YYYY-MM-DD")
-    report.add_argument("--to", dest="end", type=_day, required=True, metavar="YYYY-MM-DD")
+    report.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD")
+    report.add_argument(
+        "--period",
+        choices=PERIOD_KINDS,
+        help="a reporting period closing on [reports] period_cutoff_day (instead of --from/--to)",
+    )
+    report.add_argument(
+        "--of",
+        type=_month,
+        metavar="YYYY-MM",
+        help="the reporting month the period holds (default: today's)",
+    )
     report.add_argument(
         "--by",
         action="append",
         metavar="KEY",
         help=f"grouping(s), comma-separated or repeated: {', '.join(GROUPINGS)}",
     )
-    report.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    report.add_argument("--format", choices=("xlsx", "csv", "pdf"), default="xlsx")
     report.add_argument("--out", required=True, help="the file to write")
     report.add_argument(
         "--include-flagged", action="store_true", help="count ratings flagged as suspicious"

@@ -78,7 +78,7 @@ def script_strings() -> dict[str, str]:
     """The words ``dashboard.js`` shows (``T.<key>``), in the request's language."""
     return {
         "rate": _("Counter satisfaction rate"),
-        "mean": _("Mean score (0–2 scale)"),
+        "mean": _("Mean score (0–2 scale, our own convention)"),
         "ratings": _("Ratings"),
         "coverage": _("Coverage (rated / served)"),
         "served": pgettext("dashboard", "Served"),

@@ -23,12 +23,17 @@ from hub.pages.i18n import current_locale
 from hub.pages.security import current_actor, requires
 from hub.queue import site_day
 from hub.ratings.periods import PRESETS, preset_range
-from hub.reports import DEFAULT_BY, build_csv, build_xlsx, filename
+from hub.reports import DEFAULT_BY, build_csv, build_form, build_pdf, build_xlsx, filename
 from hub.responses import error_json
 from hub.stats import check_range
 
 logger = logging.getLogger(__name__)
 MANAGERS = (Role.MANAGER, Role.ADMIN)
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
 
 bp = Blueprint(
     "dashboard",
@@ -46,7 +51,8 @@ REFUSED = "Chỉ lãnh đạo và quản trị viên xem được trang này"
 
 
 def _range(hub: Any) -> tuple[date, date, str]:
-    """``from``/``to`` from the query, else the ``period`` preset (default: this month)."""
+    """``from``/``to`` from the query, else the ``period`` preset (default: this month),
+    closing on ``[reports] period_cutoff_day``."""
     period = request.args.get("period", "month")
     today = site_day(hub.clock(), hub.config.site.timezone)
     try:
@@ -57,7 +63,7 @@ def _range(hub: Any) -> tuple[date, date, str]:
         else:
             if period not in PRESETS:
                 raise ValueError(period)
-            start, end = preset_range(period, today)
+            start, end = preset_range(period, today, hub.config.reports.period_cutoff_day)
     except ValueError:
         raise errors.BadRequest("Khoảng thời gian không hợp lệ", code="invalid_range") from None
     check_range(start, end, "day")
@@ -101,6 +107,7 @@ def page() -> Any:
         end=end,
         period=period,
         presets=PRESET_LABELS,
+        cutoff=hub.config.reports.period_cutoff_day,
         flagged=_flag_toggle(),
     )
 
@@ -119,19 +126,24 @@ def overview() -> Any:
 @bp.get("/report")
 @requires(*MANAGERS, bearer=True, json_only=True)
 def report() -> Any:
-    """The satisfaction or queue report of the period as XLSX or CSV."""
+    """The satisfaction or queue report of the period as XLSX or CSV, or the province's
+    satisfaction form as PDF."""
     hub = current_hub()
     start, end, _ = _range(hub)
     kind = request.args.get("kind", "satisfaction")
     fmt = request.args.get("format", "xlsx")
-    if kind not in DEFAULT_BY or fmt not in ("xlsx", "csv"):
+    if kind not in DEFAULT_BY or fmt not in FORMATS or (fmt == "pdf" and kind != "satisfaction"):
         raise errors.BadRequest("Loại báo cáo không hợp lệ", code="invalid_report")
     groupings = [g for g in request.args.get("by", "").split(",") if g] or list(DEFAULT_BY[kind])
     for by in groupings:
         check_range(start, end, by)
+    flagged = _flag_toggle()
+    today = site_day(hub.clock(), hub.config.site.timezone)
     if fmt == "csv":
-        body = build_csv(hub.stats, kind, start, end, groupings[0], include_flagged=_flag_toggle())
-        mimetype = "text/csv; charset=utf-8"
+        body = build_csv(hub.stats, kind, start, end, groupings[0], include_flagged=flagged)
+    elif fmt == "pdf":
+        form = build_form(hub.stats, start, end, made_on=today, include_flagged=flagged)
+        body = build_pdf(form)
     else:
         body = build_xlsx(
             hub.stats,
@@ -140,10 +152,10 @@ def report() -> Any:
             end,
             groupings,
             site_name=hub.config.site.name,
-            include_flagged=_flag_toggle(),
+            include_flagged=flagged,
+            made_on=today,
         )
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename(kind, start, end, fmt)}"'
     )

@@ -1,7 +1,8 @@
 """Satisfaction figures from counts, with no I/O.
 
 * ``satisfaction_rate`` = ratings at a positive level ÷ all ratings;
-* ``mean_score`` = mean of the levels' scores (0–2 on the government form);
+* ``mean_score`` = mean of the levels' scores (0–2 with the default levels: our own
+  convention, not a figure of the government's forms, which count and share only);
 * ``coverage`` = rated tickets ÷ served tickets.
 
 Rates are ``None`` when there is nothing to divide by: an empty counter has no
@@ -13,26 +14,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from hub.ratings.periods import month_end
+from hub.ratings.report_periods import DEFAULT_CUTOFF, period_from_key, period_of
+
 GROUPINGS = ("counter", "staff", "service", "day", "month", "quarter", "year", "site")
 PERIODS = ("day", "month", "quarter", "year")
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
 
 
-def period_key(day: date, by: str) -> str:
-    """The grouping key of a site-local day for a period grouping."""
+def period_key(day: date, by: str, cutoff: int = 1) -> str:
+    """The grouping key of a site-local day for a period grouping: the day, or the
+    reporting month, quarter or year (closing on the ``cutoff`` day; 1: calendar)."""
     if by == "day":
         return day.isoformat()
-    if by == "month":
-        return f"{day.year:04d}-{day.month:02d}"
-    if by == "quarter":
-        return f"{day.year:04d}-Q{quarter_of(day)}"
-    if by == "year":
-        return f"{day.year:04d}"
+    if by in PERIODS:
+        return period_of(by, day, cutoff).key
     raise ValueError(f"not a period grouping: {by}")
+
+
+def month_in_one_group(first: date, by: str, cutoff: int = 1) -> bool:
+    """Whether the calendar month starting on ``first`` lies in one group of ``by`` (so
+    its monthly rollup can stand for it): always, but for the reporting periods that
+    close inside it (with the cut-off on the 15th: every month for ``month``)."""
+    if by not in PERIODS or by == "day":
+        return True
+    return period_key(first, by, cutoff) == period_key(month_end(first), by, cutoff)
 
 
 def period_label(key: str, by: str, lang: str = "vi") -> str:
@@ -40,14 +49,8 @@ def period_label(key: str, by: str, lang: str = "vi") -> str:
     if by == "day":
         y, m, d = key.split("-")
         return f"{d}/{m}/{y}"
-    if by == "month":
-        y, m = key.split("-")
-        return f"Tháng {int(m)}/{y}" if lang == "vi" else f"{y}-{m}"
-    if by == "quarter":
-        y, q = key.split("-Q")
-        return f"Quý {ROMAN[int(q)]}/{y}" if lang == "vi" else f"Q{q} {y}"
-    if by == "year":
-        return f"Năm {key}" if lang == "vi" else key
+    if by in PERIODS:
+        return period_from_key(by, key, DEFAULT_CUTOFF).label(lang)
     raise ValueError(f"not a period grouping: {by}")
 
 

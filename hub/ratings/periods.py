@@ -1,16 +1,19 @@
-"""Reporting periods and date arithmetic for the statistics, with no I/O.
+"""The dashboard's periods and date arithmetic for the statistics, with no I/O.
 
-The province's reporting periods (kỳ báo cáo) are the month, the quarter, the
-first 6 and 9 months of the year, and the year. A range is folded from the
-monthly rollups for the whole months it covers and from the daily rollups for
-the days at its edges.
+The dashboard's presets are today, this week and the reporting periods
+(*kỳ báo cáo*) of :mod:`hub.ratings.report_periods`: the month, the quarter,
+the 6 and 9 months and the year, closing on the cut-off day. A range is folded
+from the monthly rollups for the whole calendar months it covers and from the
+daily rollups for the other days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from hub.ratings.report_periods import period_of
 
 PRESETS = ("day", "week", "month", "quarter", "half", "nine_months", "year")
 
@@ -21,46 +24,46 @@ def month_end(day: date) -> date:
     return nxt - timedelta(days=1)
 
 
-def preset_range(kind: str, today: date) -> tuple[date, date]:
-    """The reporting period ``kind`` that contains ``today`` (dates inclusive).
+def preset_range(kind: str, today: date, cutoff: int = 1) -> tuple[date, date]:
+    """The period ``kind`` that holds ``today`` (dates inclusive).
 
-    ``half`` is the half-year (January–June or July–December); ``nine_months``
-    is January–September, as in the provinces' 9-month reports.
+    ``day`` and ``week`` are today and this week (Monday–Sunday); the others are
+    reporting periods closing on the ``cutoff`` day (1: calendar periods, so
+    ``half`` is January–June or July–December and ``nine_months``
+    January–September).
 
     Raises:
-        ValueError: unknown kind.
+        ValueError: unknown kind or bad cut-off.
     """
     if kind == "day":
         return today, today
     if kind == "week":
         start = today - timedelta(days=today.weekday())
         return start, start + timedelta(days=6)
-    if kind == "month":
-        return today.replace(day=1), month_end(today)
-    if kind == "quarter":
-        first = 3 * ((today.month - 1) // 3) + 1
-        start = date(today.year, first, 1)
-        return start, month_end(date(today.year, first + 2, 1))
-    if kind == "half":
-        if today.month <= 6:
-            return date(today.year, 1, 1), date(today.year, 6, 30)
-        return date(today.year, 7, 1), date(today.year, 12, 31)
-    if kind == "nine_months":
-        return date(today.year, 1, 1), date(today.year, 9, 30)
-    if kind == "year":
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    raise ValueError(f"unknown period {kind!r}; known: {', '.join(PRESETS)}")
+    if kind not in PRESETS:
+        raise ValueError(f"unknown period {kind!r}; known: {', '.join(PRESETS)}")
+    found = period_of(kind, today, cutoff)
+    return found.start, found.end
 
 
-def split_months(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
-    """Whole months inside ``[start, end]`` (as first days) and the leftover day ranges."""
+def split_months(
+    start: date, end: date, whole: Callable[[date], bool] | None = None
+) -> tuple[list[date], list[tuple[date, date]]]:
+    """Whole calendar months inside ``[start, end]`` (as first days) and the other days,
+    as ranges (adjacent ones joined).
+
+    ``whole``, given a month's first day, may refuse to take it whole (e.g. a month
+    that two reporting periods share); its days are then among the ranges.
+    """
     months: list[date] = []
     edges: list[tuple[date, date]] = []
     day = start
     while day <= end:
         last = month_end(day)
-        if day.day == 1 and last <= end:
+        if day.day == 1 and last <= end and (whole is None or whole(day)):
             months.append(day)
+        elif edges and edges[-1][1] + timedelta(days=1) == day:
+            edges[-1] = (edges[-1][0], min(last, end))
         else:
             edges.append((day, min(last, end)))
         day = last + timedelta(days=1)

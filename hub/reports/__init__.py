@@ -1,5 +1,18 @@
-"""Reports: the figures of :mod:`hub.stats` as XLSX workbooks and CSV files."""
+"""Reports: the figures of :mod:`hub.stats` as XLSX workbooks and CSV files, and the
+province's satisfaction form as a sheet and a PDF ready to sign."""
 
+from hub.reports.form import Form, build_form
+from hub.reports.form_pdf import build_pdf
 from hub.reports.workbook import DEFAULT_BY, FORM_SHEET, KINDS, build_csv, build_xlsx, filename
 
-__all__ = ["DEFAULT_BY", "FORM_SHEET", "KINDS", "build_csv", "build_xlsx", "filename"]
+__all__ = [
+    "DEFAULT_BY",
+    "FORM_SHEET",
+    "KINDS",
+    "Form",
+    "build_csv",
+    "build_form",
+    "build_pdf",
+    "build_xlsx",
+    "filename",
+]

@@ -1,10 +1,15 @@
 """Satisfaction and queue reports as XLSX (openpyxl) or CSV, with Vietnamese headers.
 
 An XLSX report has one sheet per grouping (counter, staff, field, month, …)
-and, for satisfaction, a sheet shaped like the province's evaluation form:
-for each unit (site) and period, the count and share of each level. A CSV
-report holds the first grouping only (one table per file). The rows are those
-of ``GET /stats/satisfaction`` and ``/stats/queue``.
+and, for satisfaction, the province's form (:mod:`hub.reports.form`): by unit
+and by officer, the count and share of each level. A CSV report holds the first
+grouping only (one table per file). The rows are those of
+``GET /stats/satisfaction`` and ``/stats/queue``, all read with the same
+``include_flagged``, so every sheet of one file holds the same totals; each
+satisfaction sheet says, beside the rate, how many flagged ratings it left out
+(or took in). Month, quarter and year rows are reporting periods closing on
+``[reports] period_cutoff_day``; with a cut-off other than the 1st their label
+gives their days.
 """
 
 from __future__ import annotations
@@ -13,15 +18,17 @@ import csv
 import io
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from hub.ratings.periods import month_end
+from hub.ratings.report_periods import period_from_key
 from hub.reports.cells import text_cell
+from hub.reports.form import build_form, vn_day
+from hub.reports.form_sheet import write_form_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +59,12 @@ SHEET_TITLES = {
     "site": "Theo đơn vị",
 }
 FORM_SHEET = "Mẫu đánh giá"
+RATE = "Tỷ lệ hài lòng tại quầy"
+MEAN = "Điểm trung bình (thang 0–2, quy ước của hệ thống)"
+FLAGGED_OUT = "Bị gắn cờ nghi vấn (không tính)"
+FLAGGED_IN = "Bị gắn cờ nghi vấn (đã tính)"
+PERCENT_HEADERS = (RATE, "Tỷ lệ được đánh giá")
+PERIOD_GROUPS = ("month", "quarter", "year")
 QUEUE_HEADERS = (
     ("issued", "Số phiếu đã cấp"),
     ("served", "Đã phục vụ"),
@@ -68,26 +81,25 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PERCENT = "0.00%"
 
 
-def vn_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def satisfaction_headers(levels: Sequence[dict[str, Any]], by: str) -> list[str]:
+def satisfaction_headers(
+    levels: Sequence[dict[str, Any]], by: str, include_flagged: bool = False
+) -> list[str]:
     """The header row of a satisfaction table."""
     return [
         "STT",
         GROUP_TITLES[by],
         *[f"{lv['label']} (lượt)" for lv in levels],
         "Tổng lượt đánh giá",
-        "Tỷ lệ hài lòng tại quầy",
-        "Điểm trung bình (thang 0–2)",
+        RATE,
+        FLAGGED_IN if include_flagged else FLAGGED_OUT,
+        MEAN,
         "Lượt phục vụ",
         "Tỷ lệ được đánh giá",
     ]
 
 
 def satisfaction_row(
-    i: int | str, row: dict[str, Any], levels: Sequence[dict[str, Any]]
+    i: int | str, row: dict[str, Any], levels: Sequence[dict[str, Any]], flagged: int
 ) -> list[Any]:
     return [
         i,
@@ -95,10 +107,19 @@ def satisfaction_row(
         *[row["counts"].get(lv["id"], 0) for lv in levels],
         row["total"],
         row["satisfaction_rate"],
+        flagged,
         row["mean_score"],
         row["served"],
         row["coverage"],
     ]
+
+
+def period_row_label(by: str, key: str, label: str, cutoff: int) -> str:
+    """A reporting period's label with its days when they are not a calendar period's."""
+    if by not in PERIOD_GROUPS or cutoff == 1:
+        return label
+    found = period_from_key(by, key, cutoff)
+    return f"{label} ({vn_day(found.start)} – {vn_day(found.end)})"
 
 
 def queue_headers(by: str) -> list[str]:
@@ -115,14 +136,26 @@ def queue_row(i: int | str, row: dict[str, Any]) -> list[Any]:
     return out
 
 
-def table(kind: str, result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """Headers and rows (the total last) of one stats answer."""
+def table(
+    kind: str, result: dict[str, Any], flagged: dict[str, int] | None = None, cutoff: int = 1
+) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows (the total last) of one stats answer.
+
+    Args:
+        flagged: the flagged ratings of each group (:meth:`StatsService.flagged_by`).
+        cutoff: the reporting periods' cut-off day (for the labels of periods).
+    """
     by = result["by"]
     if kind == "satisfaction":
-        levels = result["levels"]
-        rows = [satisfaction_row(i, r, levels) for i, r in enumerate(result["rows"], 1)]
-        rows.append(satisfaction_row("", result["total"], levels))
-        return satisfaction_headers(levels, by), rows
+        levels, per_group = result["levels"], flagged or {}
+        rows = []
+        for i, r in enumerate(result["rows"], 1):
+            label = period_row_label(by, r["key"], r["label"], cutoff)
+            rows.append(
+                satisfaction_row(i, r | {"label": label}, levels, per_group.get(r["key"], 0))
+            )
+        rows.append(satisfaction_row("", result["total"], levels, result["flagged"]["total"]))
+        return satisfaction_headers(levels, by, result["include_flagged"]), rows
     rows = [queue_row(i, r) for i, r in enumerate(result["rows"], 1)]
     rows.append(queue_row("", result["total"]))
     return queue_headers(by), rows
@@ -146,11 +179,11 @@ def _write_table(
         r = ws.max_row
         for col in range(1, len(headers) + 1):
             ws.cell(row=r, column=col).border = BOX
-        if kind == "satisfaction":
-            n = len(headers)
-            for col in (n - 3, n):
+        for col, name in enumerate(headers, 1):
+            if name in PERCENT_HEADERS:
                 ws.cell(row=r, column=col).number_format = PERCENT
-            ws.cell(row=r, column=n - 2).number_format = "0.00"
+            elif name == MEAN:
+                ws.cell(row=r, column=col).number_format = "0.00"
     last = ws.max_row
     for col in range(1, len(headers) + 1):
         ws.cell(row=last, column=col).font = Font(bold=True)
@@ -163,74 +196,14 @@ def _write_table(
         ws.column_dimensions[get_column_letter(col)].width = 16
 
 
-def _form_sheet(
-    wb: Workbook, stats: Any, start: date, end: date, site_name: str, tick: Callable[[str], None]
-) -> None:
-    """The provincial evaluation form: each unit × period, count and % per level."""
-    ws = wb.create_sheet(FORM_SHEET)
-    ws.append(["KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG TẠI QUẦY"])
-    ws.append([text_cell(f"{site_name} — Kỳ báo cáo: {vn_date(start)} – {vn_date(end)}")])
-    ws.append([])
-    ws["A1"].font = Font(bold=True, size=14)
-    periods: list[tuple[str, date, date]] = []
-    cursor = start
-    while cursor <= end:
-        last = min(month_end(cursor), end)
-        periods.append((f"Tháng {cursor.month}/{cursor.year}", cursor, last))
-        cursor = last + timedelta(days=1)
-    periods.append(("Cả kỳ", start, end))
-    first = stats.satisfaction(start, end, "site")
-    levels = first["levels"]
-    head1 = ["STT", "Đơn vị", "Kỳ"]
-    head2 = ["", "", ""]
-    for lv in levels:
-        head1 += [lv["label"], ""]
-        head2 += ["Số lượng", "Tỷ lệ (%)"]
-    head1 += ["Tổng số lượt đánh giá"]
-    head2 += [""]
-    ws.append(head1)
-    ws.append(head2)
-    top = ws.max_row - 1
-    for col in range(1, len(head1) + 1):
-        for r in (top, top + 1):
-            cell = ws.cell(row=r, column=col)
-            cell.fill, cell.font, cell.border = HEAD_FILL, HEAD_FONT, BOX
-            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    for i in range(len(levels)):
-        ws.merge_cells(start_row=top, start_column=4 + 2 * i, end_row=top, end_column=5 + 2 * i)
-    for col in (1, 2, 3, len(head1)):
-        ws.merge_cells(start_row=top, start_column=col, end_row=top + 1, end_column=col)
-    n = 0
-    for label, lo, hi in periods:
-        tick(label)
-        result = stats.satisfaction(lo, hi, "site")
-        for row in result["rows"] or [result["total"] | {"label": site_name}]:
-            n += 1
-            values: list[Any] = [n, text_cell(row["label"]), label]
-            for lv in levels:
-                count = row["counts"].get(lv["id"], 0)
-                values += [count, count / row["total"] if row["total"] else None]
-            values.append(row["total"])
-            ws.append(values)
-            r = ws.max_row
-            for col in range(1, len(values) + 1):
-                ws.cell(row=r, column=col).border = BOX
-            for i in range(len(levels)):
-                ws.cell(row=r, column=5 + 2 * i).number_format = PERCENT
-    ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 16
-    for col in range(4, len(head1) + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 13
-
-
-def run_queries(
-    stats: Any, kind: str, start: date, end: date, groupings: Sequence[str], include_flagged: bool
-) -> list[dict[str, Any]]:
+def run_query(
+    stats: Any, kind: str, start: date, end: date, by: str, include_flagged: bool
+) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of one grouping (:func:`table`)."""
     if kind == "satisfaction":
-        return [
-            stats.satisfaction(start, end, by, include_flagged=include_flagged) for by in groupings
-        ]
-    return [stats.queue(start, end, by) for by in groupings]
+        result = stats.satisfaction(start, end, by, include_flagged=include_flagged)
+        return table(kind, result, stats.flagged_by(start, end, by), stats.cutoff)
+    return table(kind, stats.queue(start, end, by))
 
 
 def build_xlsx(
@@ -243,6 +216,7 @@ def build_xlsx(
     site_name: str,
     include_flagged: bool = False,
     progress: Progress | None = None,
+    made_on: date | None = None,
 ) -> bytes:
     """The XLSX report as bytes.
 
@@ -252,10 +226,11 @@ def build_xlsx(
         start, end: the period, inclusive, in the site's timezone.
         groupings: one sheet per grouping key.
         site_name: printed in each sheet's title.
-        include_flagged: count flagged ratings too.
+        include_flagged: count flagged ratings too, in every sheet.
         progress: called with (step, steps, what) as the report is built.
+        made_on: the date of the form's place-and-date line (default: ``end``).
     """
-    steps = len(groupings) + (_form_steps(start, end) if kind == "satisfaction" else 0) + 1
+    steps = len(groupings) + (1 if kind == "satisfaction" else 0) + 1
     done = 0
 
     def tick(what: str) -> None:
@@ -271,36 +246,30 @@ def build_xlsx(
         if kind == "satisfaction"
         else "BÁO CÁO HOẠT ĐỘNG XẾP HÀNG"
     )
-    subtitle = text_cell(f"{site_name} — Kỳ báo cáo: {vn_date(start)} – {vn_date(end)}")
+    subtitle = text_cell(f"{site_name} — Kỳ báo cáo: {vn_day(start)} – {vn_day(end)}")
     if kind == "satisfaction" and include_flagged:
         subtitle += " (gồm cả đánh giá bị gắn cờ)"
     for by in groupings:
         tick(SHEET_TITLES[by])
-        result = run_queries(stats, kind, start, end, [by], include_flagged)[0]
-        headers, rows = table(kind, result)
+        headers, rows = run_query(stats, kind, start, end, by, include_flagged)
         _write_table(wb.create_sheet(SHEET_TITLES[by]), title, subtitle, headers, rows, kind)
     if kind == "satisfaction":
-        _form_sheet(wb, stats, start, end, site_name, tick)
+        tick(FORM_SHEET)
+        form = build_form(
+            stats, start, end, made_on=made_on or end, include_flagged=include_flagged
+        )
+        write_form_sheet(wb.create_sheet(FORM_SHEET), form)
     buffer = io.BytesIO()
     wb.save(buffer)
     tick("xlsx")
     return buffer.getvalue()
 
 
-def _form_steps(start: date, end: date) -> int:
-    steps, cursor = 1, start
-    while cursor <= end:
-        steps += 1
-        cursor = min(month_end(cursor), end) + timedelta(days=1)
-    return steps
-
-
 def build_csv(
     stats: Any, kind: str, start: date, end: date, by: str, *, include_flagged: bool = False
 ) -> bytes:
     """One grouping as CSV (UTF-8 with a BOM, so spreadsheet programs read the diacritics)."""
-    result = run_queries(stats, kind, start, end, [by], include_flagged)[0]
-    headers, rows = table(kind, result)
+    headers, rows = run_query(stats, kind, start, end, by, include_flagged)
     rows[-1][1] = "Tổng cộng"
     out = io.StringIO()
     writer = csv.writer(out)

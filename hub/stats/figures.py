@@ -23,7 +23,7 @@ from config.schema import Config
 from hub import errors
 from hub.queue import TicketStatus, site_day
 from hub.ratings import GROUPINGS, Tally, period_key, period_label
-from hub.ratings.maths import PERIODS
+from hub.ratings.maths import PERIODS, month_in_one_group
 from hub.ratings.periods import split_months
 from hub.stats.columns import DIMENSIONS, FIGURES, STATUS_FIGURE, cube_dim
 from hub.store.db import read
@@ -65,6 +65,18 @@ class StatsService:
     def reconfigure(self, config: Config) -> None:
         self.config = config
 
+    @property
+    def cutoff(self) -> int:
+        """The first day of a reporting month (``[reports] period_cutoff_day``)."""
+        return self.config.reports.period_cutoff_day
+
+    def _split(self, start: date, end: date, by: str) -> tuple[list[date], list[tuple[date, date]]]:
+        """The whole calendar months of the range whose monthly rollup stands for one group
+        of ``by``, and the other days (read from the daily rollups)."""
+        if by == "day":
+            return [], [(start, end)]
+        return split_months(start, end, lambda first: month_in_one_group(first, by, self.cutoff))
+
     # ----------------------------------------------------------------- labels
     def _site_labels(self, conn: Connection) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -103,7 +115,7 @@ class StatsService:
 
     def _key(self, by: str, site_id: str, value: Any) -> str:
         if by in PERIODS:
-            return period_key(value, by)
+            return period_key(value, by, self.cutoff)
         if by == "site":
             return site_id
         text = "" if value in (None, 0, "") else str(value)
@@ -117,7 +129,7 @@ class StatsService:
     ) -> Iterator[tuple[str, Any, str, int, float]]:
         """``(site_id, group value, level, n, score_sum)``: the cube for whole months,
         the daily rollups for the edge days."""
-        months, edges = ([], [(start, end)]) if by == "day" else split_months(start, end)
+        months, edges = self._split(start, end, by)
         if months:
             c = rating_cube
             group = c.c.month if by in PERIODS else c.c.key
@@ -188,6 +200,16 @@ class StatsService:
             "flagged": {"total": flagged_counts["total"], "counts": flagged_counts["counts"]},
         }
 
+    def flagged_by(self, start: date, end: date, by: str) -> dict[str, int]:
+        """How many flagged ratings each group of ``by`` holds (keys as the rows'), so a
+        report can say, beside each rate, how many it left out (or took in)."""
+        check_range(start, end, by)
+        out: dict[str, int] = defaultdict(int)
+        with read(self.engine, scan=True) as conn:
+            for site_id, g, _level, n, _s in self._rating_sums(conn, start, end, by, True):
+                out[self._key(by, site_id, g)] += n
+        return dict(out)
+
     # ------------------------------------------------------------------ queue
     def _rolled_days(self, conn: Connection, start: date, end: date) -> list[date]:
         return [
@@ -205,7 +227,7 @@ class StatsService:
     ) -> Iterator[tuple[str, Any, int]]:
         """``(site_id, group value, served)``: rolled days (the served cube for whole
         months, ``queue_daily`` for edge days), then live tickets for the other days."""
-        months, edges = ([], [(start, end)]) if by == "day" else split_months(start, end)
+        months, edges = self._split(start, end, by)
         if months:
             c = served_cube
             group = c.c.month if by in PERIODS else c.c.key

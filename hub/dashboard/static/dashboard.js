@@ -51,6 +51,7 @@
     document.getElementById("dl-xlsx").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "xlsx" });
     document.getElementById("dl-csv").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "csv", by: state.group });
     document.getElementById("dl-queue").href = "/dashboard/report?" + query({ kind: "queue", format: "xlsx" });
+    document.getElementById("dl-pdf").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "pdf" });
     var url = "/dashboard?" + query(state.period !== "custom" ? {} : {});
     window.history.replaceState(null, "", url);
   }

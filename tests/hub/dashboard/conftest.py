@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.support.history import demo_history
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -16,6 +17,12 @@ CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 def database(sqlite_database):
     """The dashboard is not about storage: SQLite only."""
     return sqlite_database
+
+
+@pytest.fixture
+def history(hub, api, clock):
+    """Six weeks of demo history up to 27 Nov 2026, then one live rating today at counter 1."""
+    return demo_history(hub, api)
 
 
 def page_login(client: Any, username: str, query: str = "") -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from html import unescape
@@ -10,26 +11,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from hub.demo.history import seed_history
+from config.reports import ReportSettings
 from tests.hub.dashboard.conftest import page_login
 
 
 @pytest.fixture
-def history(hub, api, clock):
-    """Six weeks of demo history up to 27 Nov 2026, then one live rating today at counter 1."""
-    for name in ("canbo1", "canbo2", "canbo3"):
-        api.user(name)
-    assert seed_history(hub.engine, hub.config, hub.clock()) > 500
-    kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
-    pad = api.device("pad-1", "rating-pad", "1")
-    api.issue(kiosk)
-    api.post("/counters/1/open", staff)
-    api.post("/counters/1/call-next", staff)
-    api.post("/counters/1/complete", staff)
-    assert api.post("/ratings", pad, json={"key": "live-00001", "level": "satisfied"}
-                    ).status_code == 201  # fmt: skip
-    api.issue(kiosk)  # one citizen waiting
-    return api.user("sep", "manager")
+def demo_config(demo_config):
+    """Calendar months (the cut-off on the 1st); the presets closing on the 14th, the
+    default, are tested in test_periods.py."""
+    return dataclasses.replace(demo_config, reports=ReportSettings(period_cutoff_day=1))
 
 
 @pytest.fixture

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
 
+from config.reports import ReportSettings
 from hub.reports import FORM_SHEET, build_csv, build_xlsx
 
 
 @pytest.fixture
 def database(sqlite_database):
     return sqlite_database
+
+
+@pytest.fixture
+def demo_config(demo_config):
+    """Calendar months (the cut-off on the 1st); the reporting periods closing on the 14th
+    are tested in test_periods.py."""
+    return dataclasses.replace(demo_config, reports=ReportSettings(period_cutoff_day=1))
 
 
 @pytest.fixture
@@ -54,25 +63,30 @@ def test_xlsx_cell_by_cell(hub, rated) -> None:
     assert ws["A2"].value == f"{hub.config.site.name} — Kỳ báo cáo: 01/11/2026 – 31/12/2026"
     assert [c.value for c in ws[4]] == [
         "STT", "Quầy", "Rất hài lòng (lượt)", "Hài lòng (lượt)", "Không hài lòng (lượt)",
-        "Tổng lượt đánh giá", "Tỷ lệ hài lòng tại quầy", "Điểm trung bình (thang 0–2)",
-        "Lượt phục vụ", "Tỷ lệ được đánh giá"]  # fmt: skip
-    assert [c.value for c in ws[5]] == [1, "Quầy 1", 1, 0, 1, 2, 0.5, 1.0, 2, 1.0]
-    assert [c.value for c in ws[6]] == [2, "Quầy 3", 0, 1, 0, 1, 1.0, 1.0, 2, 0.5]
-    assert [c.value for c in ws[7]] == [None, "Tổng cộng", 1, 1, 1, 3, 0.6667, 1.0, 4, 0.75]
+        "Tổng lượt đánh giá", "Tỷ lệ hài lòng tại quầy", "Bị gắn cờ nghi vấn (không tính)",
+        "Điểm trung bình (thang 0–2, quy ước của hệ thống)", "Lượt phục vụ",
+        "Tỷ lệ được đánh giá"]  # fmt: skip
+    assert [c.value for c in ws[5]] == [1, "Quầy 1", 1, 0, 1, 2, 0.5, 0, 1.0, 2, 1.0]
+    assert [c.value for c in ws[6]] == [2, "Quầy 3", 0, 1, 0, 1, 1.0, 0, 1.0, 2, 0.5]
+    assert [c.value for c in ws[7]] == [None, "Tổng cộng", 1, 1, 1, 3, 0.6667, 0, 1.0, 4, 0.75]
     assert ws["G5"].number_format == "0.00%" and ws.max_row == 7
     months = wb["Theo tháng"]
     assert [(r[1].value, r[5].value) for r in months.iter_rows(min_row=5)] == [
         ("Tháng 11/2026", 2), ("Tháng 12/2026", 1), ("Tổng cộng", 3)]  # fmt: skip
     form = wb[FORM_SHEET]
-    assert form["A1"].value == "KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG TẠI QUẦY"
-    assert [c.value for c in form[4]][:5] == ["STT", "Đơn vị", "Kỳ", "Rất hài lòng", None]
-    assert [c.value for c in form[5]][3:5] == ["Số lượng", "Tỷ lệ (%)"]
-    rows = [[c.value for c in r] for r in form.iter_rows(min_row=6)]
+    assert form["E1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert form["A6"].value == "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ SỰ HÀI LÒNG"
+    assert [c.value for c in form[10]][:5] == ["STT", "Đơn vị", "Công chức tiếp nhận",
+                                                "Tổng số phiếu", "Rất hài lòng"]  # fmt: skip
+    assert [c.value for c in form[11]][4:6] == ["Số phiếu", "Tỷ lệ"]
+    rows = [[c.value for c in r] for r in form.iter_rows(min_row=12, max_row=15)]
     assert rows == [
-        [1, hub.config.site.name, "Tháng 11/2026", 1, 0.5, 0, 0.0, 1, 0.5, 2],
-        [2, hub.config.site.name, "Tháng 12/2026", 0, 0.0, 1, 1.0, 0, 0.0, 1],
-        [3, hub.config.site.name, "Cả kỳ", 1, 1 / 3, 1, 1 / 3, 1, 1 / 3, 3],
+        ["I", hub.config.site.name, "Cộng", 3, 1, 0.333, 1, 0.333, 1, 0.333],
+        [1, None, "Lan", 2, 1, 0.5, 0, 0.0, 1, 0.5],
+        [2, None, "Minh", 1, 0, 0.0, 1, 1.0, 0, 0.0],
+        [None, "Tổng cộng", None, 3, 1, 0.333, 1, 0.333, 1, 0.333],
     ]
+    assert form["F12"].number_format == "0.0%" and form["E12"].number_format == "#,##0"
     assert steps[-1][0] == steps[-1][1]  # the progress reached its end
 
 
@@ -99,8 +113,41 @@ def test_cli_report(tmp_path, monkeypatch, capsys) -> None:
                  "--format", "xlsx", "--out", str(out)])  # fmt: skip
     assert code == 0 and load_workbook(out).sheetnames == ["Theo quầy", "Theo tháng", FORM_SHEET]
     last = capsys.readouterr().err.strip().splitlines()[-1]
-    assert last.startswith("[" + "█" * 30 + "]") and last.endswith("7/7 xlsx")
+    assert last.startswith("[" + "█" * 30 + "]") and last.endswith("4/4 xlsx")
     code = main(["--config", str(EXAMPLES / "demo.toml"), "report", "satisfaction",
                  "--from", "2026-01-01", "--to", "2026-03-31", "--by", "counter,month",
                  "--format", "csv", "--out", str(tmp_path / "r.csv")])  # fmt: skip
     assert code == 2 and "one grouping" in capsys.readouterr().err
+
+
+def test_cli_report_periods(tmp_path, monkeypatch, capsys) -> None:
+    """GIVEN the demo's configuration (the cut-off on the 15th) WHEN `motcua report` is asked
+    for `--period month --of 2026-12` THEN it covers 15/11–14/12/2026, as XLSX and as the
+    PDF form; mixing --period with --from, or --of without --period, exits 2 with one line."""
+    from config.paths import EXAMPLES
+    from hub.cli import main
+
+    monkeypatch.setenv("MOTCUA_DATA", str(tmp_path))
+    monkeypatch.delenv("MOTCUA_DATABASE_URL", raising=False)
+    base = ["--config", str(EXAMPLES / "demo.toml"), "report", "satisfaction"]
+    out = tmp_path / "q.xlsx"
+    assert main([*base, "--period", "quarter", "--of", "2026-12", "--out", str(out)]) == 0
+    assert "15/09/2026 – 14/12/2026" in capsys.readouterr().out
+    form = load_workbook(out)[FORM_SHEET]
+    assert form["A7"].value == "Kỳ báo cáo: Quý IV/2026"
+    assert form["A8"].value == "(Từ ngày 15/09/2026 đến ngày 14/12/2026)"
+    pdf = tmp_path / "m.pdf"
+    code = main(
+        [*base, "--period", "month", "--of", "2026-12", "--format", "pdf", "--out", str(pdf)]
+    )
+    captured = capsys.readouterr()
+    assert code == 0 and pdf.read_bytes().startswith(b"%PDF-")
+    assert "15/11/2026 – 14/12/2026" in captured.out and captured.err.strip().endswith("3/3 pdf")
+    assert "fontTools" not in captured.err
+    for wrong in (["--period", "month", "--from", "2026-11-01"], ["--of", "2026-12"],
+                  ["--from", "2026-11-01"]):  # fmt: skip
+        assert main([*base, *wrong, "--out", str(out)]) == 2
+        assert "give --from and --to, or --period" in capsys.readouterr().err
+    assert main([*base.copy()[:-1], "queue", "--period", "month", "--format", "pdf",
+                 "--out", str(pdf)]) == 2  # fmt: skip
+    assert "PDF is the satisfaction form" in capsys.readouterr().err

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
+
+from config.reports import ReportSettings
+
+
+@pytest.fixture
+def demo_config(demo_config):
+    """These tests group by calendar months: the cut-off on the 1st (the cut-off on the
+    15th, the default, is tested in test_report_periods.py)."""
+    return dataclasses.replace(demo_config, reports=ReportSettings(period_cutoff_day=1))
 
 
 def serve_and_rate(api, clock, name, kiosk, pad, counter, level, when) -> None:
