@@ -6,7 +6,8 @@ What goes, for the days before the cut:
   carries), its event log (a remote ticket's phone digest is there), its calls
   and the screens' acknowledgements of them;
 - the raw presses of the rating pads;
-- the link from each rating to its ticket, and any free text a citizen wrote;
+- the link from each rating to its ticket, and any free text a citizen wrote
+  (the comment added on the ticket's page after rating);
 - the failed logins (user names and addresses tried).
 
 What stays: the daily queue figures, the rating rollups and cubes, the ratings
@@ -55,6 +56,7 @@ class PurgeReport:
     calls: int
     rating_presses: int
     ratings_unlinked: int
+    comments: int
     login_failures: int
     days_kept_open: int
 
@@ -120,6 +122,11 @@ def _erase(conn: Connection, ticket_ids: list[str], start: datetime) -> dict[str
             .values(ticket_id=None)
         )
         counts["tickets"] += conn.execute(delete(tickets).where(tickets.c.id.in_(chunk))).rowcount
+    counts["comments"] = conn.execute(
+        update(ratings)
+        .where(ratings.c.at < start, ratings.c.comment.is_not(None))
+        .values(comment=None)
+    ).rowcount
     counts["rating_presses"] = conn.execute(
         delete(rating_presses).where(rating_presses.c.at < start)
     ).rowcount

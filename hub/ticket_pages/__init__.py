@@ -2,7 +2,8 @@
 
 ``/t/<id>`` is what the QR code on a printed ticket opens: number, field,
 status, people ahead and estimated wait, updated live; cancel while waiting;
-once served, the rating form (levels, then reasons after a negative level).
+once served, the rating form (levels, then reasons after a negative level), and
+once rated, an optional short comment (``[ratings] comment_chars``).
 Knowing the ticket's long random id is the permission (a capability URL).
 
 How it stays live without polling: the page joins the read-only Socket.IO
@@ -133,6 +134,7 @@ def ticket_status(ticket_id: str) -> Response:
             for level in config.ratings.levels
         ],
         "reasons": [{"id": r.id, "label": r.label} for r in config.ratings.reasons],
+        "comment_chars": config.ratings.comment_chars,
         "priority_labels": PRIORITY_LABELS,
         "socket": _socket_script() is not None,
     }
