@@ -164,7 +164,9 @@ PATTERNS: Mapping[str, LedPattern] = MappingProxyType(
         "invite": LedPattern(((True, 1.0), (False, 1.0))),
         # A rating pad's reason step, pages 2 to 4: that many quick flashes, then a pause.
         **{
-            f"page_{n}": LedPattern(((True, 0.15), (False, 0.25)) * (n - 1) + ((True, 0.15), (False, 1.2)))
+            f"page_{n}": LedPattern(
+                ((True, 0.15), (False, 0.25)) * (n - 1) + ((True, 0.15), (False, 1.2))
+            )
             for n in (2, 3, 4)
         },
     }
