@@ -166,6 +166,11 @@ def write(engine: Engine) -> Iterator[Connection]:
     :class:`~hub.errors.StorageReadOnly` (see :mod:`hub.store.faults`).
     """
     health = storage_health(engine)
+    if isinstance(health.fault, StorageReadOnly) and engine.dialect.name == "sqlite":
+        # SQLite opens a file it may not write read-only, and such a connection stays
+        # read-only once the file is writable again: while the database is read-only,
+        # each write opens it anew, and the first one after the fix works.
+        engine.dispose()
     with _writer_lock(engine) or nullcontext(), engine.connect() as raw:
         conn = raw.execution_options(motcua_write=True)
         try:
@@ -198,8 +203,8 @@ def read(engine: Engine) -> Iterator[Connection]:
 
 def _fault_of(health: StorageHealth, conn: Connection, err: DBAPIError) -> HubError | None:
     """The hub's error for a full disk or a read-only database (recorded in
-    ``health``), else None. A read-only SQLite connection stays read-only
-    even once the file is writable again: it is dropped, the next one reopens it."""
+    ``health``), else None. A connection that met a read-only database is dropped:
+    the next one may be writable (see :func:`write`)."""
     fault = storage_fault(err)
     if fault is None:
         return None
