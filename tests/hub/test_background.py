@@ -72,3 +72,23 @@ def test_an_unexpected_error_gives_its_traceback_once(caplog) -> None:
     assert len(records) == 2
     assert records[0].exc_info is not None
     assert "works again" in records[1].getMessage()
+
+
+def test_a_lost_database_is_said_once_by_the_leadership(caplog) -> None:
+    """GIVEN PostgreSQL unreachable WHEN every job asks, turn after turn, whether it leads
+    THEN one line says leadership is lost (not one per job per turn)."""
+    from sqlalchemy import create_engine
+
+    from hub.background import Leadership
+    from tests.support.live import free_port
+
+    engine = create_engine(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none")
+    leadership = Leadership(engine)
+    caplog.set_level(logging.INFO, logger="hub.background")
+    try:
+        for _ in range(5):
+            for job in ("rating-windows", "unseen-calls", "outbox"):
+                assert not leadership.leads(job)
+    finally:
+        engine.dispose()
+    assert len(lines(caplog)) == 1
