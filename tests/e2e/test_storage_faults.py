@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,11 +33,14 @@ from tests.e2e.support import (
     STAFF,
     ApiClient,
     HubProcess,
+    LoadThreads,
     Site,
     StartHub,
     login_token,
 )
 from tests.support.storage import fill, is_root, read_only_mount, small_disk
+
+pytestmark = pytest.mark.slow
 
 DISK_SIZE = "24m"
 PHASE_TIMEOUT_S = 60.0
@@ -85,46 +89,27 @@ class Answers:
             return Counter((a.kind, a.status, a.code) for a in self.items)
 
 
-class Load:
+class Load(LoadThreads):
     """Two kiosks issuing tickets and one counter calling them, until told to stop."""
 
     def __init__(self, hub: HubProcess, site: Site, staff_token: str) -> None:
         self.answers = Answers()
-        self.stop = threading.Event()
-        self.threads = [
-            threading.Thread(target=self._kiosk, args=(hub, site.kiosk_token), daemon=True)
-            for _ in range(2)
-        ] + [threading.Thread(target=self._counter, args=(hub, staff_token), daemon=True)]
+        kiosk = partial(self._loop, hub, site.kiosk_token, "issue", "/tickets",
+                        {"service": "dat-dai"})  # fmt: skip
+        counter = partial(self._loop, hub, staff_token, "call", "/counters/1/call-next", None)
+        super().__init__([kiosk, kiosk, counter])
 
-    def _kiosk(self, hub: HubProcess, token: str) -> None:
-        self._loop(hub, token, "issue", "POST", "/tickets", {"service": "dat-dai"})
-
-    def _counter(self, hub: HubProcess, token: str) -> None:
-        self._loop(hub, token, "call", "POST", "/counters/1/call-next", None)
-
-    def _loop(self, hub: HubProcess, token: str, kind: str, method: str, path: str,
-              body: object) -> None:  # fmt: skip
+    def _loop(self, hub: HubProcess, token: str, kind: str, path: str, body: object) -> None:
         with ApiClient(hub.url, token) as api:
             while not self.stop.is_set():
                 try:
-                    self.answers.add(kind, api.request(method, path, json=body))
+                    self.answers.add(kind, api.request("POST", path, json=body))
                 except requests.RequestException as err:
                     with self.answers.lock:
                         self.answers.failures.append(f"{kind}: {err}")
                     return
                 if kind == "call":
                     time.sleep(0.02)  # a counter calls far less often than kiosks issue
-
-    def __enter__(self) -> Load:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(40)
-        assert not [t for t in self.threads if t.is_alive()], "load threads still running"
 
 
 def wait_for(what: str, condition: Callable[[], bool], timeout_s: float = PHASE_TIMEOUT_S) -> None:
