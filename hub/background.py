@@ -47,6 +47,7 @@ from hub.queue import site_day
 from hub.retention import purge_personal
 from hub.screens import check_unseen
 from hub.stats import roll_queue_days
+from hub.store.db import is_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +171,11 @@ class Background:
             try:
                 if self._leads(job):
                     job.run()
-            except Exception:  # noqa: BLE001 - a failed turn is logged; the next one retries
-                logger.exception("background job %s failed; it runs again next turn", job.name)
+            except Exception as err:  # noqa: BLE001 - a failed turn is logged; the next one retries
+                if is_unavailable(err):  # one line: the store logged why
+                    logger.warning("background job %s: the database is unavailable", job.name)
+                else:
+                    logger.exception("background job %s failed; it runs again next turn", job.name)
             if job.wake is None:
                 self.stopping.wait(job.every_s())
             else:

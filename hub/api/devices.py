@@ -7,12 +7,11 @@ from typing import Any
 from flask import Blueprint
 
 from config.wire import DEVICE_KINDS
-from hub import errors
 from hub.accounts import Actor
 from hub.api.models import HealthOut, HeartbeatIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub, remote_address
-from hub.store.db import ping
+from hub.store.db import DatabaseUnavailable, ping
 
 bp = Blueprint("devices", __name__)
 ANY_DEVICE = Access(devices=DEVICE_KINDS)
@@ -44,5 +43,5 @@ def heartbeat(*, actor: Actor, body: HeartbeatIn) -> None:
 )
 def healthz(*, actor: Actor | None) -> dict[str, Any]:
     if not ping(current_hub().engine):
-        raise errors.Unavailable("Cơ sở dữ liệu không trả lời", code="database_unavailable")
+        raise DatabaseUnavailable()
     return {"status": "ok"}
