@@ -11,6 +11,7 @@ from hub.accounts import Actor
 from hub.api.models import HealthOut, HeartbeatIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub, remote_address
+from hub.health import degraded_reasons
 from hub.store.db import DatabaseUnavailable, ping
 
 bp = Blueprint("devices", __name__)
@@ -36,12 +37,16 @@ def heartbeat(*, actor: Actor, body: HeartbeatIn) -> None:
     bp,
     "/healthz",
     "GET",
-    summary="200 when the database answers",
+    summary="200 when the database answers: ok, or degraded with the reasons",
     access=PUBLIC,
     response=HealthOut,
     errors_=(503,),
 )
 def healthz(*, actor: Actor | None) -> dict[str, Any]:
-    if not ping(current_hub().engine):
+    hub = current_hub()
+    if not ping(hub.engine):
         raise DatabaseUnavailable()
+    reasons = degraded_reasons(hub)
+    if reasons:
+        return {"status": "degraded", "reasons": reasons}
     return {"status": "ok"}

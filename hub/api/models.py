@@ -328,5 +328,12 @@ class QueueStatsOut(BaseModel):
     total: QueueRow
 
 
+class HealthReason(BaseModel):
+    code: str
+    message: str
+
+
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"]
+    reasons: list[HealthReason] | None = None
+    """Only when degraded (e.g. ``redis_unreachable``)."""

@@ -4,8 +4,12 @@
 (PostgreSQL, Redis): the process is given the proxy's address instead of the
 server's. :meth:`TcpProxy.cut` then does to the process what the server's going
 down does: every open connection is reset (RST, as a killed server's kernel
-answers) and new ones are refused (nothing listens on the port). :meth:`TcpProxy.restore`
-listens again on the same port, as the restarted server would.
+answers) and new ones are refused (nothing listens on the port). :meth:`TcpProxy.stall`
+does what a server whose machine lost power or network does: nothing more gets
+through either way, yet nothing is reset, and new connections are accepted but
+never answered. :meth:`TcpProxy.restore` relays again on the same port, as the
+restarted server would (connections from before a stall are reset then: their
+clients have long given up on them).
 
 One thread relays every connection (``selectors``); :meth:`TcpProxy.close` ends it
 and every connection, so no thread outlives the test (``tests.support.threads``).
@@ -51,6 +55,9 @@ class TcpProxy:
         """Sockets whose side sent its last byte (EOF read)."""
         self._shut: set[socket.socket] = set()
         """Sockets we half-closed (their peer had ended)."""
+        self._stalled = False
+        self._held: list[socket.socket] = []
+        """Connections accepted while stalled, never relayed."""
         self._listener: socket.socket | None = None
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -86,9 +93,13 @@ class TcpProxy:
         """Reset every connection and refuse new ones (until :meth:`restore`)."""
         self._call(self._cut)
 
+    def stall(self) -> None:
+        """Relay nothing more, reset nothing: every connection hangs (until :meth:`restore`)."""
+        self._call(self._stall)
+
     def restore(self) -> None:
-        """Accept connections again, on the same port."""
-        self._call(lambda: self._listen(self.port) if self._listener is None else None)
+        """Relay again, on the same port."""
+        self._call(self._restore)
 
     def close(self) -> None:
         """Stop relaying: every connection reset, the port closed, the thread ended."""
@@ -134,6 +145,18 @@ class TcpProxy:
         self._listener = listener
         self._selector.register(listener, selectors.EVENT_READ, "listen")
 
+    def _stall(self) -> None:
+        self._stalled = True
+        for sock in list(self._peers):
+            self._interests(sock)
+
+    def _restore(self) -> None:
+        if self._stalled:
+            self._stalled = False
+            self._cut()
+        if self._listener is None:
+            self._listen(self.port)
+
     def _cut(self) -> None:
         if self._listener is not None:
             self._selector.unregister(self._listener)
@@ -141,6 +164,9 @@ class TcpProxy:
             self._listener = None
         for sock in list(self._peers):
             self._drop(sock, reset=True)
+        for sock in self._held:
+            _reset(sock)
+        self._held.clear()
 
     def _run(self) -> None:
         try:
@@ -181,6 +207,9 @@ class TcpProxy:
         except BlockingIOError:
             return
         self.accepted += 1
+        if self._stalled:  # the connection is made, and then nothing ever answers
+            self._held.append(client)
+            return
         try:
             server = socket.create_connection(self.target, timeout=CONNECT_TIMEOUT_S)
         except OSError:
@@ -240,13 +269,15 @@ class TcpProxy:
         return True
 
     def _interests(self, sock: socket.socket) -> None:
-        """Read unless ended or the peer is backed up; write while something waits."""
+        """Read unless ended or the peer is backed up; write while something waits;
+        neither while stalled."""
         peer = self._peers[sock]
         events = 0
-        if sock not in self._ended and len(self._pending[peer]) < HIGH_WATER:
-            events |= selectors.EVENT_READ
-        if self._pending[sock]:
-            events |= selectors.EVENT_WRITE
+        if not self._stalled:
+            if sock not in self._ended and len(self._pending[peer]) < HIGH_WATER:
+                events |= selectors.EVENT_READ
+            if self._pending[sock]:
+                events |= selectors.EVENT_WRITE
         before = self._masks[sock]
         if events == before:
             return

@@ -76,6 +76,33 @@ def test_relays_cuts_and_restores(echo: tuple[str, int]) -> None:
         assert _exchange(proxy.port, b"again") == b"again"
 
 
+def test_stall_hangs_everything_until_restored(echo: tuple[str, int]) -> None:
+    """GIVEN a connection through the proxy WHEN the proxy stalls THEN what is sent gets
+    no answer, yet the connection is not reset, and a new connection is made but never
+    answered; WHEN restored THEN the stalled connections are reset and new ones relay."""
+    with TcpProxy(echo) as proxy:
+        held = socket.create_connection((HOST, proxy.port), timeout=5)
+        proxy.stall()
+        held.settimeout(0.5)
+        held.sendall(b"ping")
+        with pytest.raises(TimeoutError):
+            held.recv(4)
+        late = socket.create_connection((HOST, proxy.port), timeout=5)
+        late.settimeout(0.5)
+        late.sendall(b"hello")
+        with pytest.raises(TimeoutError):
+            late.recv(5)
+
+        proxy.restore()
+        for sock in (held, late):
+            sock.settimeout(5)
+            with pytest.raises(OSError):
+                if not sock.recv(1):
+                    raise ConnectionResetError("closed")
+            sock.close()
+        assert _exchange(proxy.port, b"again") == b"again"
+
+
 def test_url_points_at_the_proxy(echo: tuple[str, int]) -> None:
     with TcpProxy(echo) as proxy:
         url = proxy.url("postgresql://postgres:pw@db.example:5432/x?options=-csearch_path%3Ds")
