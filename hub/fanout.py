@@ -39,10 +39,6 @@ POLL_S = 1.0
 PING_EVERY_S = 3.0
 REPLY_TIMEOUT_S = 3.0
 REDIS_UNREACHABLE = "redis_unreachable"
-REDIS_UNREACHABLE_MESSAGE = (
-    "Không kết nối được Redis: lượt gọi ở tiến trình này không đến được màn hình "
-    "nối với các tiến trình khác, và ngược lại"
-)
 
 
 class RedisFanOut(PubSubManager):  # type: ignore[misc]

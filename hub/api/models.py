@@ -328,12 +328,9 @@ class QueueStatsOut(BaseModel):
     total: QueueRow
 
 
-class HealthReason(BaseModel):
-    code: str
-    message: str
-
-
 class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
-    reasons: list[HealthReason] | None = None
-    """Only when degraded (e.g. ``redis_unreachable``)."""
+    reasons: list[str] | None = Field(
+        default=None,
+        description="why the hub is degraded (e.g. redis_unreachable); absent when ok",
+    )

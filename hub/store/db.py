@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from hub.errors import HubError
+from hub.errors import HubError, Unavailable
 from hub.store.offload import OffloadedSqlite, cooperative_psycopg, scanning, under_gevent
 
 logger = logging.getLogger(__name__)
@@ -196,10 +196,9 @@ def read(engine: Engine, *, scan: bool = False) -> Iterator[Connection]:
             yield conn
 
 
-class DatabaseUnavailable(HubError):
+class DatabaseUnavailable(Unavailable):
     """The database does not answer (a restart, the network): try again shortly."""
 
-    status = 503
     code = "database_unavailable"
     message = "Cơ sở dữ liệu tạm thời không trả lời, vui lòng thử lại sau giây lát"
 

@@ -94,8 +94,7 @@ def test_redis_outage(
             fault()
             for hub in (a, b):
                 answer = wait_health(hub, "degraded")
-                assert [r["code"] for r in answer["reasons"]] == ["redis_unreachable"], answer
-                assert all(r["message"] for r in answer["reasons"]), answer
+                assert answer["reasons"] == ["redis_unreachable"], answer
             for hub in (a, b):
                 own = floor.call(hub)  # answered: a request never waits on Redis for good
                 missing = screens[hub.name].wait_for({own}, SEEN_TIMEOUT_S)
