@@ -7,8 +7,8 @@ issue by the database itself (a sequence on PostgreSQL; the greatest + 1 under
 SQLite's write lock), so it always grows; the queue is read in its order. Rows
 already there get it in the order the queue used so far (issued_at, id).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
