@@ -7,12 +7,13 @@ from typing import Any
 from flask import Blueprint
 
 from config.wire import DEVICE_KINDS
-from hub import errors
 from hub.accounts import Actor
 from hub.api.models import HealthOut, HeartbeatIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub, remote_address
-from hub.store.db import ping
+from hub.health import degraded_reasons
+from hub.store.db import DatabaseUnavailable, ping
+from hub.store.faults import storage_health
 
 bp = Blueprint("devices", __name__)
 ANY_DEVICE = Access(devices=DEVICE_KINDS)
@@ -37,12 +38,17 @@ def heartbeat(*, actor: Actor, body: HeartbeatIn) -> None:
     bp,
     "/healthz",
     "GET",
-    summary="200 when the database answers",
+    summary="200 when the database answers: ok, or degraded with the reasons",
     access=PUBLIC,
     response=HealthOut,
     errors_=(503,),
 )
 def healthz(*, actor: Actor | None) -> dict[str, Any]:
-    if not ping(current_hub().engine):
-        raise errors.Unavailable("Cơ sở dữ liệu không trả lời", code="database_unavailable")
+    hub = current_hub()
+    if not ping(hub.engine):
+        raise DatabaseUnavailable()
+    fault = storage_health(hub.engine).fault
+    reasons = ([fault.code] if fault is not None else []) + degraded_reasons(hub)
+    if reasons:
+        return {"status": "degraded", "reasons": reasons}
     return {"status": "ok"}

@@ -338,4 +338,9 @@ class QueueStatsOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"]
+    reasons: list[str] | None = Field(
+        default=None,
+        description="why the hub is degraded (storage_full, storage_read_only, "
+        "redis_unreachable); absent when ok",
+    )

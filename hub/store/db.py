@@ -15,7 +15,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from hub.errors import HubError
+from hub.errors import HubError, StorageReadOnly, Unavailable
+from hub.store.faults import (
+    WHAT_TO_DO,
+    StorageHealth,
+    WriteWatch,
+    driver_message,
+    probe_writes,
+    storage_fault,
+    storage_health,
+)
 from hub.store.offload import OffloadedSqlite, cooperative_psycopg, scanning, under_gevent
 
 logger = logging.getLogger(__name__)
@@ -154,19 +163,35 @@ def _writer_lock(engine: Engine) -> threading.Lock | None:
 def write(engine: Engine) -> Iterator[Connection]:
     """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, plain on PostgreSQL.
 
-    Commits on success, rolls back on any exception.
+    Commits on success, rolls back on any exception. A full disk or a read-only
+    database raises :class:`~hub.errors.StorageFull` or
+    :class:`~hub.errors.StorageReadOnly` (see :mod:`hub.store.faults`).
+
+    Raises:
+        DatabaseUnavailable: the database could not be reached, or the connection
+            was lost (nothing of the transaction is kept, unless it was lost while
+            committing; a client sends such a request again, see the contract).
     """
-    lock = _writer_lock(engine)
-    if lock is None:
-        with engine.connect() as raw:
-            conn = raw.execution_options(motcua_write=True)
+    health = storage_health(engine)
+    if isinstance(health.fault, StorageReadOnly) and engine.dialect.name == "sqlite":
+        # SQLite opens a file it may not write read-only, and such a connection stays
+        # read-only once the file is writable again: while the database is read-only,
+        # each write opens it anew, and the first one after the fix works.
+        engine.dispose()
+    with unavailable_as_error(), _writer_lock(engine) or nullcontext(), engine.connect() as raw:
+        conn = raw.execution_options(motcua_write=True)
+        try:
+            watch = WriteWatch(conn) if health.fault is not None else None
             with conn.begin():
                 yield conn
-        return
-    with lock, engine.connect() as raw:
-        conn = raw.execution_options(motcua_write=True)
-        with conn.begin():
-            yield conn
+                changed = watch is not None and watch.changed(conn)
+        except DBAPIError as err:
+            fault = _fault_of(health, raw, err)
+            if fault is None:
+                raise
+            raise fault from err
+        if changed:
+            health.clear()
 
 
 @contextmanager
@@ -177,14 +202,97 @@ def read(engine: Engine, *, scan: bool = False) -> Iterator[Connection]:
         scan: it may read much (a report, the dashboard, the audit log): on SQLite
             under gevent its statements run in a real thread too
             (:func:`hub.store.offload.scanning`).
+
+    Raises:
+        DatabaseUnavailable: as :func:`write`.
     """
+    with unavailable_as_error(), engine.connect() as conn:
+        try:
+            with scanning(conn.connection.dbapi_connection) if scan else nullcontext():
+                with conn.begin():
+                    yield conn
+        except DBAPIError as err:
+            fault = _fault_of(storage_health(engine), conn, err)
+            if fault is None:
+                raise
+            raise fault from err
+
+
+def _fault_of(health: StorageHealth, conn: Connection, err: DBAPIError) -> HubError | None:
+    """The hub's error for a full disk or a read-only database (recorded in
+    ``health``), else None. A connection that met a read-only database is dropped:
+    the next one may be writable (see :func:`write`)."""
+    fault = storage_fault(err)
+    if fault is None:
+        return None
+    health.record(fault, err)
+    if isinstance(fault, StorageReadOnly):
+        conn.invalidate()
+    return fault
+
+
+def writable(engine: Engine) -> HubError | None:
+    """None when the database accepts a write, else why not (a read-only file, a
+    read-only transaction). Records the fault in the engine's :class:`StorageHealth`."""
     with engine.connect() as conn:
-        if not scan:
-            with conn.begin():
-                yield conn
-            return
-        with scanning(conn.connection.dbapi_connection), conn.begin():
-            yield conn
+        try:
+            probe_writes(conn.execution_options(motcua_write=True))
+        except DBAPIError as err:
+            fault = _fault_of(storage_health(engine), conn, err)
+            if fault is None:
+                raise
+            return fault
+    return None
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database does not answer (a restart, the network): try again shortly."""
+
+    code = "database_unavailable"
+    message = "Cơ sở dữ liệu tạm thời không trả lời, vui lòng thử lại sau giây lát"
+
+
+# SQLSTATE classes of PostgreSQL that mean "not now" rather than "wrong": connection
+# exceptions (08) and operator intervention (57: shutting down, starting up).
+_UNAVAILABLE_CLASSES = ("08", "57")
+_TOO_MANY_CONNECTIONS = "53300"
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """True when a database error means the database could not be reached or the
+    connection was lost, rather than something wrong with the statement or the data."""
+    if isinstance(err, DatabaseUnavailable):
+        return True
+    if not isinstance(err, DBAPIError):
+        return False
+    if err.connection_invalidated:
+        return True
+    if not isinstance(err, OperationalError) or not _is_postgres_error(err.orig):
+        return False
+    state = getattr(err.orig, "sqlstate", None)
+    return state is None or state[:2] in _UNAVAILABLE_CLASSES or state == _TOO_MANY_CONNECTIONS
+
+
+def _is_postgres_error(orig: BaseException | None) -> bool:
+    return type(orig).__module__.startswith("psycopg")
+
+
+@contextmanager
+def unavailable_as_error() -> Iterator[None]:
+    """Turn a lost or refused database connection into :class:`DatabaseUnavailable`
+    (a 503 with its code, and one line in the log instead of a traceback)."""
+    try:
+        yield
+    except DBAPIError as err:
+        if not is_unavailable(err):
+            raise
+        logger.warning("database unavailable: %s", _first_line(err.orig))
+        raise DatabaseUnavailable() from err
+
+
+def _first_line(err: BaseException | None) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def alembic_config(conn: Connection) -> AlembicConfig:
@@ -200,7 +308,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     Several processes may start at once: on PostgreSQL an advisory lock lets
     one migrate while the others wait; on SQLite the write lock does that.
     """
-    for attempt in range(20):
+    for attempt in range(MIGRATE_ATTEMPTS):
         try:
             with engine.connect() as raw:
                 conn = raw.execution_options(motcua_write=True)
@@ -217,11 +325,48 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                         conn.execute(text("SELECT pg_advisory_unlock(74656)"))
                         conn.commit()
             return
-        except OperationalError as err:  # database locked by a sibling process
-            if attempt == 19:
-                raise
-            logger.info("database busy while migrating (%s); retrying", err.orig)
+        except DBAPIError as err:
+            if not _busy(err) or attempt == MIGRATE_ATTEMPTS - 1:
+                raise DatabaseUnusable(cannot_use(engine, err)) from err
+            logger.info("database busy while migrating (%s); retrying", driver_message(err))
             time.sleep(0.25)
+
+
+MIGRATE_ATTEMPTS = 20
+SQLITE_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def _busy(err: DBAPIError) -> bool:
+    """True for a database another process holds for now (worth a retry): SQLite's
+    lock, or PostgreSQL not answering yet; never a full disk or a read-only file."""
+    if not isinstance(err, OperationalError) or storage_fault(err) is not None:
+        return False
+    code = getattr(err.orig, "sqlite_errorcode", None)
+    return code is None or code & 0xFF in SQLITE_BUSY_CODES
+
+
+def cannot_use(engine: Engine, err: BaseException) -> str:
+    """One line: why the hub cannot use its database, and what to do."""
+    where = engine.url.database if engine.dialect.name == "sqlite" else None
+    where = where or engine.url.render_as_string(hide_password=True)
+    fault = storage_fault(err)
+    if fault is not None:
+        return (
+            f"cannot write the database {where} ({fault.code}: {driver_message(err)}): "
+            f"{WHAT_TO_DO[fault.code]}"
+        )
+    return (
+        f"cannot use the database {where} ({driver_message(err)}): check that it "
+        "exists and answers, and that the hub's user may read and write it (and, "
+        "for SQLite, its folder)"
+    )
+
+
+class DatabaseUnusable(HubError):
+    """The database cannot be opened or migrated (the message says why)."""
+
+    status = 503
+    code = "database_unavailable"
 
 
 class MissingDriver(HubError):
@@ -272,6 +417,9 @@ def ping(engine: Engine) -> bool:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        logger.exception("database ping failed")
+    except Exception as err:  # noqa: BLE001 - any failure means "not healthy"
+        if is_unavailable(err):
+            logger.warning("database ping failed: %s", _first_line(getattr(err, "orig", err)))
+        else:
+            logger.exception("database ping failed")
         return False

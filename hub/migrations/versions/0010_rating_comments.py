@@ -4,8 +4,8 @@ A citizen who rated (on the pad, the tablet or the ticket page) may add one shor
 comment from the ticket's page (/t/<id>). It is free text, so personal data:
 ``motcua purge`` erases it with the rest of the day.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
