@@ -12,11 +12,14 @@ Setting up: open ``/rate/<counter>#token=<device token>`` once. The fragment
 never leaves the browser (no server or proxy log holds the token); the page keeps
 the token in the browser's local storage and drops it from the address bar. The
 page itself holds nothing secret; its state comes from ``GET /api/v1/rate/<counter>``
-with that token (:mod:`hub.tablet.api`). Everything is served by the hub (no
+with that token (:mod:`hub.tablet.api`); it sends a heartbeat every minute, so
+administrators see the tablet online like any device. Everything is served by the hub (no
 CDN); the words go through Flask-Babel, Vietnamese first.
 """
 
 from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
 
 from flask import Blueprint, Flask, Response, render_template, url_for
 from flask_babel import get_locale
@@ -85,6 +88,8 @@ def rate_page(counter_id: str) -> Response:
             for r in config.ratings.reasons
         ],
         "reason_s": config.ratings.reason_s,
+        "heartbeat_api": "/api/v1/devices/heartbeat",
+        "version": _version(),
         "t": _words(),
     }
     html = render_template(
@@ -93,6 +98,14 @@ def rate_page(counter_id: str) -> Response:
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _version() -> str:
+    """What the page reports in its heartbeats, as the agents do: ``motcua-tablet/<release>``."""
+    try:
+        return f"motcua-tablet/{version('motcua')}"
+    except PackageNotFoundError:  # pragma: no cover - a source tree without metadata
+        return "motcua-tablet/0.0.0"
 
 
 bp.after_request(page_headers)

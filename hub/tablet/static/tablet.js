@@ -72,13 +72,25 @@
     if (!token) { return; }
     if (typeof window.io !== "function") { setInterval(refresh, 20000); return; }
     var socket = window.io("/devices", { auth: { token: token }, transports: ["websocket"] });
-    socket.on("connect", refresh);
+    socket.on("connect", function () { socketUp = true; refresh(); });
+    socket.on("disconnect", function () { socketUp = false; });
     socket.on("rating_open", function (data) {
       if (data && String(data.counter) === page.counter) { setOpen(true); refresh(); }
     });
     socket.on("rating_close", function (data) {
       if (data && String(data.counter) === page.counter) { setOpen(false); }
     });
+  }
+
+  // A heartbeat a minute: administrators see the tablet online like any device.
+  var socketUp = false;
+  function beat() {
+    if (!token) { return; }
+    fetch(page.heartbeat_api, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({ version: page.version, status: { socket: socketUp ? "connected" : "down" } })
+    }).catch(function () { /* the next beat tries again */ });
   }
 
   // ------------------------------------------------------------- rating
@@ -153,4 +165,6 @@
   setOpen(false);
   refresh();
   listen();
+  beat();
+  setInterval(beat, 60000);
 })();

@@ -17,6 +17,7 @@ from config.schema import parse_config
 from hub.store.db import read
 from hub.store.tables import rating_presses, ratings
 from tests.conftest import Api, build_app, close_app
+from tests.kiosk.rating_pad.support import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +41,11 @@ def tablet(new_page) -> Any:
     return new_page(1280, 800)
 
 
+def _version(hub: Any, name: str) -> str:
+    (device,) = [d for d in hub.devices.list_devices() if d["name"] == name]
+    return str(device.get("version") or "")
+
+
 def _serve(api: Api, kiosk: dict[str, str], staff: dict[str, str]) -> str:
     ticket = api.issue(kiosk)
     assert api.post("/counters/1/call-next", staff).status_code == 200
@@ -61,6 +67,8 @@ def test_the_tablet_rates_the_ticket_just_completed_with_a_reason(site, tablet) 
     tablet.wait_for_selector("#officer:text-is('Canbo1')")
     assert tablet.inner_text("#counter") == "Quầy 1"
     assert "#token" not in tablet.url  # the token left the address bar
+    # Its heartbeat: administrators see it online like any device.
+    wait_for(lambda: _version(hub, "tablet-1").startswith("motcua-tablet/"), what="heartbeat")
     labels = [b.inner_text() for b in tablet.query_selector_all("#levels button")]
     assert labels == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
     assert tablet.inner_text("#prompt") == "Quý vị hài lòng thế nào với việc phục vụ tại quầy này?"
