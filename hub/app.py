@@ -38,7 +38,7 @@ from hub.screens.feed import HubScreenFeed
 from hub.settings import Settings
 from hub.sink import SocketSink
 from hub.stats import StatsService
-from hub.store.db import make_engine, upgrade
+from hub.store.db import make_engine, upgrade, writable
 from hub.tickets import Estimates, TicketService
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def build_hub(settings: Settings, socketio: SocketIO) -> Hub:
     """The hub's services on a migrated database."""
     engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     upgrade(engine)
+    writable(engine)  # a read-only database is said at start (and by /healthz), once
     config, clock = settings.config, settings.clock
     sink = SocketSink(socketio)
     hasher = cheap_hasher() if settings.cheap_password_hashing else PasswordHasher()

@@ -22,8 +22,10 @@ thread, so a slow upstream cannot hold back the rating windows:
 With several server processes on PostgreSQL, only one runs each periodic job:
 the one holding its advisory lock (:class:`Leadership`). When that process
 dies, its connection closes, the lock is free, and another takes the job over
-at its next turn. A job that raises is logged with its traceback and runs
-again at its next turn.
+at its next turn. A job that fails runs again at its next turn; its failure is
+logged once (:class:`FaultLog`), not at every turn while it lasts: a full disk or a
+read-only database in one line, anything else with its traceback; and once more
+when the job works again.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from sqlalchemy.exc import DBAPIError
 from hub.alerts import check_periodic
 from hub.booking import expire_bookings
 from hub.context import Hub, hub_of
+from hub.errors import HubError
 from hub.federation import OutboxSender, enqueue_queue_day
 from hub.queue import site_day
 from hub.retention import purge_personal
@@ -87,6 +90,7 @@ class Leadership:
         self._conn: Connection | None = None
         self._held: set[str] = set()
         self._lock = threading.Lock()
+        self._failing = False
 
     def leads(self, job: str) -> bool:
         """True when this process runs ``job`` (taking it over when it is free)."""
@@ -103,9 +107,15 @@ class Leadership:
                 taken = conn.execute(ADVISORY_LOCK, {"key": lock_key(job)}).scalar()
                 conn.commit()
             except DBAPIError as err:
-                logger.warning("leadership of the periodic jobs lost (%s)", type(err).__name__)
+                if not self._failing:  # once, not at every job's every turn
+                    logger.warning(
+                        "leadership of the periodic jobs lost (%s); retrying each turn",
+                        type(err).__name__,
+                    )
+                self._failing = True
                 self._drop()
                 return False
+            self._failing = False
             if taken:
                 self._held.add(job)
                 logger.info("process %d now runs the periodic job %s", os.getpid(), job)
@@ -167,12 +177,14 @@ class Background:
             self.leadership.release()
 
     def _loop(self, job: Job) -> None:
+        faults = FaultLog(job.name)
         while not self.stopping.is_set():
             try:
                 if self._leads(job):
                     job.run()
-            except Exception:  # noqa: BLE001 - a failed turn is logged; the next one retries
-                logger.exception("background job %s failed; it runs again next turn", job.name)
+                faults.ran()
+            except Exception as err:  # noqa: BLE001 - a failed turn is logged; the next one retries
+                faults.failed(err)
             if job.wake is None:
                 self.stopping.wait(job.every_s())
             else:
@@ -181,6 +193,42 @@ class Background:
 
     def _leads(self, job: Job) -> bool:
         return not job.leader_only or self.leadership is None or self.leadership.leads(job.name)
+
+
+class FaultLog:
+    """One job's failures, logged when they start or change and when they end.
+
+    A job that meets the same fault at every turn (a full disk, a read-only
+    database, a bug) would otherwise write a line, or a traceback, every second.
+    """
+
+    def __init__(self, job: str) -> None:
+        self.job = job
+        self.current: str | None = None
+
+    def failed(self, err: Exception) -> None:
+        key = err.code if isinstance(err, HubError) else type(err).__qualname__
+        if key == self.current:
+            return
+        self.current = key
+        if isinstance(err, HubError):
+            logger.warning(
+                "background job %s cannot run (%s: %s); it retries each turn and says when "
+                "it works again",
+                self.job,
+                err.code,
+                err.message,
+            )
+        else:
+            logger.exception(
+                "background job %s failed; it retries each turn and says when it works again",
+                self.job,
+            )
+
+    def ran(self) -> None:
+        if self.current is not None:
+            logger.warning("background job %s works again (after %s)", self.job, self.current)
+            self.current = None
 
 
 def hub_jobs(hub: Hub, *, tick_s: float = 1.0) -> list[Job]:

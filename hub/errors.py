@@ -65,6 +65,20 @@ class Unavailable(HubError):
     message = "Dịch vụ tạm thời không sẵn sàng"
 
 
+class StorageFull(Unavailable):
+    """The database could not be written: its disk is full (nothing was saved)."""
+
+    code = "storage_full"
+    message = "Ổ đĩa của máy chủ đã đầy, chưa lưu được; vui lòng báo quản trị viên"
+
+
+class StorageReadOnly(Unavailable):
+    """The database could not be written: it is read-only (nothing was saved)."""
+
+    code = "storage_read_only"
+    message = "Cơ sở dữ liệu đang ở chế độ chỉ đọc, chưa lưu được; vui lòng báo quản trị viên"
+
+
 #: The one table of statuses the hub answers without a :class:`HubError` (routing,
 #: limits, the web server): wire code and Vietnamese message of each.
 HTTP_ERRORS: dict[int, tuple[str, str]] = {

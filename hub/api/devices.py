@@ -13,6 +13,7 @@ from hub.api.models import HealthOut, HeartbeatIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub, remote_address
 from hub.store.db import ping
+from hub.store.faults import storage_health
 
 bp = Blueprint("devices", __name__)
 ANY_DEVICE = Access(devices=DEVICE_KINDS)
@@ -37,12 +38,16 @@ def heartbeat(*, actor: Actor, body: HeartbeatIn) -> None:
     bp,
     "/healthz",
     "GET",
-    summary="200 when the database answers",
+    summary="200 when the database answers: ok, or degraded with the reasons",
     access=PUBLIC,
     response=HealthOut,
     errors_=(503,),
 )
 def healthz(*, actor: Actor | None) -> dict[str, Any]:
-    if not ping(current_hub().engine):
+    engine = current_hub().engine
+    if not ping(engine):
         raise errors.Unavailable("Cơ sở dữ liệu không trả lời", code="database_unavailable")
+    fault = storage_health(engine).fault
+    if fault is not None:
+        return {"status": "degraded", "reasons": [fault.code]}
     return {"status": "ok"}

@@ -337,4 +337,9 @@ class QueueStatsOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"]
+    reasons: list[str] | None = Field(
+        default=None,
+        description="why the hub is degraded (e.g. storage_full, storage_read_only); "
+        "absent when ok",
+    )

@@ -88,6 +88,12 @@ ERROR_MESSAGES: dict[str, Any] = {
     "payload_too_large": lazy_gettext("What was sent is too large."),
     "not_found": lazy_gettext("Not found."),
     "invalid_request": lazy_gettext("The request is not valid."),
+    "storage_full": lazy_gettext(
+        "The server's disk is full: nothing was saved. Please tell the administrator."
+    ),
+    "storage_read_only": lazy_gettext(
+        "The database is read-only: nothing was saved. Please tell the administrator."
+    ),
 }
 
 

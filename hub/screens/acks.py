@@ -10,6 +10,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from config.wire import ACK_KINDS, error_body
+from hub.errors import HubError
 from hub.store.db import write
 from hub.store.tables import call_acks, calls
 
@@ -37,4 +38,6 @@ def record_ack(engine: Engine, now: datetime, data: dict[str, Any]) -> dict[str,
             )
     except IntegrityError:
         pass  # the same screen acknowledged the same call twice: once is enough
+    except HubError as err:  # a full disk, a read-only database: an answer, not a traceback
+        return error_body(err.code, err.message)
     return {"ok": True}

@@ -15,7 +15,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from hub.errors import HubError
+from hub.errors import HubError, StorageReadOnly
+from hub.store.faults import (
+    WHAT_TO_DO,
+    StorageHealth,
+    WriteWatch,
+    driver_message,
+    probe_writes,
+    storage_fault,
+    storage_health,
+)
 from hub.store.offload import OffloadedSqlite, cooperative_psycopg, scanning, under_gevent
 
 logger = logging.getLogger(__name__)
@@ -154,19 +163,30 @@ def _writer_lock(engine: Engine) -> threading.Lock | None:
 def write(engine: Engine) -> Iterator[Connection]:
     """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, plain on PostgreSQL.
 
-    Commits on success, rolls back on any exception.
+    Commits on success, rolls back on any exception. A full disk or a read-only
+    database raises :class:`~hub.errors.StorageFull` or
+    :class:`~hub.errors.StorageReadOnly` (see :mod:`hub.store.faults`).
     """
-    lock = _writer_lock(engine)
-    if lock is None:
-        with engine.connect() as raw:
-            conn = raw.execution_options(motcua_write=True)
+    health = storage_health(engine)
+    if isinstance(health.fault, StorageReadOnly) and engine.dialect.name == "sqlite":
+        # SQLite opens a file it may not write read-only, and such a connection stays
+        # read-only once the file is writable again: while the database is read-only,
+        # each write opens it anew, and the first one after the fix works.
+        engine.dispose()
+    with _writer_lock(engine) or nullcontext(), engine.connect() as raw:
+        conn = raw.execution_options(motcua_write=True)
+        try:
+            watch = WriteWatch(conn) if health.fault is not None else None
             with conn.begin():
                 yield conn
-        return
-    with lock, engine.connect() as raw:
-        conn = raw.execution_options(motcua_write=True)
-        with conn.begin():
-            yield conn
+                changed = watch is not None and watch.changed(conn)
+        except DBAPIError as err:
+            fault = _fault_of(health, raw, err)
+            if fault is None:
+                raise
+            raise fault from err
+        if changed:
+            health.clear()
 
 
 @contextmanager
@@ -179,12 +199,42 @@ def read(engine: Engine, *, scan: bool = False) -> Iterator[Connection]:
             (:func:`hub.store.offload.scanning`).
     """
     with engine.connect() as conn:
-        if not scan:
-            with conn.begin():
-                yield conn
-            return
-        with scanning(conn.connection.dbapi_connection), conn.begin():
-            yield conn
+        try:
+            with scanning(conn.connection.dbapi_connection) if scan else nullcontext():
+                with conn.begin():
+                    yield conn
+        except DBAPIError as err:
+            fault = _fault_of(storage_health(engine), conn, err)
+            if fault is None:
+                raise
+            raise fault from err
+
+
+def _fault_of(health: StorageHealth, conn: Connection, err: DBAPIError) -> HubError | None:
+    """The hub's error for a full disk or a read-only database (recorded in
+    ``health``), else None. A connection that met a read-only database is dropped:
+    the next one may be writable (see :func:`write`)."""
+    fault = storage_fault(err)
+    if fault is None:
+        return None
+    health.record(fault, err)
+    if isinstance(fault, StorageReadOnly):
+        conn.invalidate()
+    return fault
+
+
+def writable(engine: Engine) -> HubError | None:
+    """None when the database accepts a write, else why not (a read-only file, a
+    read-only transaction). Records the fault in the engine's :class:`StorageHealth`."""
+    with engine.connect() as conn:
+        try:
+            probe_writes(conn.execution_options(motcua_write=True))
+        except DBAPIError as err:
+            fault = _fault_of(storage_health(engine), conn, err)
+            if fault is None:
+                raise
+            return fault
+    return None
 
 
 def alembic_config(conn: Connection) -> AlembicConfig:
@@ -200,7 +250,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     Several processes may start at once: on PostgreSQL an advisory lock lets
     one migrate while the others wait; on SQLite the write lock does that.
     """
-    for attempt in range(20):
+    for attempt in range(MIGRATE_ATTEMPTS):
         try:
             with engine.connect() as raw:
                 conn = raw.execution_options(motcua_write=True)
@@ -217,11 +267,48 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                         conn.execute(text("SELECT pg_advisory_unlock(74656)"))
                         conn.commit()
             return
-        except OperationalError as err:  # database locked by a sibling process
-            if attempt == 19:
-                raise
-            logger.info("database busy while migrating (%s); retrying", err.orig)
+        except DBAPIError as err:
+            if not _busy(err) or attempt == MIGRATE_ATTEMPTS - 1:
+                raise DatabaseUnusable(cannot_use(engine, err)) from err
+            logger.info("database busy while migrating (%s); retrying", driver_message(err))
             time.sleep(0.25)
+
+
+MIGRATE_ATTEMPTS = 20
+SQLITE_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def _busy(err: DBAPIError) -> bool:
+    """True for a database another process holds for now (worth a retry): SQLite's
+    lock, or PostgreSQL not answering yet; never a full disk or a read-only file."""
+    if not isinstance(err, OperationalError) or storage_fault(err) is not None:
+        return False
+    code = getattr(err.orig, "sqlite_errorcode", None)
+    return code is None or code & 0xFF in SQLITE_BUSY_CODES
+
+
+def cannot_use(engine: Engine, err: BaseException) -> str:
+    """One line: why the hub cannot use its database, and what to do."""
+    where = engine.url.database if engine.dialect.name == "sqlite" else None
+    where = where or engine.url.render_as_string(hide_password=True)
+    fault = storage_fault(err)
+    if fault is not None:
+        return (
+            f"cannot write the database {where} ({fault.code}: {driver_message(err)}): "
+            f"{WHAT_TO_DO[fault.code]}"
+        )
+    return (
+        f"cannot use the database {where} ({driver_message(err)}): check that it "
+        "exists and answers, and that the hub's user may read and write it (and, "
+        "for SQLite, its folder)"
+    )
+
+
+class DatabaseUnusable(HubError):
+    """The database cannot be opened or migrated (the message says why)."""
+
+    status = 503
+    code = "database_unavailable"
 
 
 class MissingDriver(HubError):

@@ -28,7 +28,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -43,13 +43,35 @@ def under_gevent() -> bool:
 
 
 def blocking(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in a real thread under gevent (other greenlets go on), else inline."""
+    """``fn(*args)`` in a real thread under gevent (other greenlets go on), else inline.
+
+    An exception is raised here, in the caller, as an inline call would; it does not
+    reach gevent's pool, which would print its traceback (every "database is full"
+    or "locked" a request meets) before the caller could handle it.
+    """
     if not under_gevent():
         return fn(*args)
     import gevent  # only in a gevent process, which has it loaded already
 
-    result: T = gevent.get_hub().threadpool.apply(fn, args)
-    return result
+    outcome: _Outcome[T] = gevent.get_hub().threadpool.apply(_capture, (fn, args))
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.value  # type: ignore[return-value]
+
+
+class _Outcome(Generic[T]):
+    __slots__ = ("value", "error")
+
+    def __init__(self, value: T | None, error: Exception | None) -> None:
+        self.value = value
+        self.error = error
+
+
+def _capture(fn: Callable[..., T], args: tuple[Any, ...]) -> _Outcome[T]:
+    try:
+        return _Outcome(fn(*args), None)
+    except Exception as err:  # noqa: BLE001 - raised again in the calling greenlet
+        return _Outcome(None, err)
 
 
 def cooperative_psycopg() -> None:

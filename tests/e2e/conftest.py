@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,8 +86,19 @@ def sqlite_seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, _Seed]:
 @pytest.fixture
 def sqlite_site(tmp_path: Path, sqlite_seed: tuple[Path, _Seed]) -> Site:
     """A fresh copy of the seeded SQLite folder (database, WAL, secret key)."""
+    return copy_sqlite_site(sqlite_seed, tmp_path / "data", tmp_path)
+
+
+@pytest.fixture
+def make_sqlite_site(tmp_path: Path, sqlite_seed: tuple[Path, _Seed]) -> Callable[[Path], Site]:
+    """``make_sqlite_site(data)``: a copy of the seeded SQLite folder at ``data`` (a folder
+    that does not exist yet, e.g. on a small filesystem of the test's own)."""
+    return lambda data: copy_sqlite_site(sqlite_seed, data, tmp_path)
+
+
+def copy_sqlite_site(sqlite_seed: tuple[Path, _Seed], data: Path, workdir: Path) -> Site:
+    """A copy of the seeded SQLite folder at ``data`` (which must not exist yet)."""
     source, seed = sqlite_seed
-    data = tmp_path / "data"
     shutil.copytree(source, data)
     return Site(
         config=SiteConfig.read(DEMO_CONFIG),
@@ -96,7 +107,7 @@ def sqlite_site(tmp_path: Path, sqlite_seed: tuple[Path, _Seed]) -> Site:
         kiosk_token=seed.kiosk_token,
         pad_token=seed.pad_token,
         db=Database("sqlite", str(data / "motcua.db")),
-        workdir=tmp_path,
+        workdir=workdir,
     )
 
 

@@ -427,6 +427,30 @@ class LoadLog:
             return len(self.issued), len(self.called)
 
 
+class LoadThreads:
+    """Threads that run until :attr:`stop` is set: started on entering the ``with``,
+    stopped and joined (bounded) on leaving it."""
+
+    def __init__(self, targets: Iterable[Callable[[], None]], join_s: float = 40.0) -> None:
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=t, daemon=True) for t in targets]
+        self.join_s = join_s
+
+    def __enter__(self) -> Any:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        deadline = time.monotonic() + self.join_s
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        alive = [t.name for t in self.threads if t.is_alive()]
+        if alive and exc[0] is None:
+            raise AssertionError(f"load threads still running after {self.join_s} s: {alive}")
+
+
 def run_threads(targets: Iterable[Callable[[], None]], timeout_s: float) -> None:
     """Run each target in its own thread and join them all (bounded)."""
     threads = [threading.Thread(target=t, daemon=True) for t in targets]

@@ -4,7 +4,6 @@ was acknowledged before the backup started is missing after the restore."""
 from __future__ import annotations
 
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from tests.e2e.support import (
     STAFF,
     ApiClient,
+    LoadThreads,
     MotcuaCli,
     Site,
     StartHub,
@@ -23,30 +23,19 @@ from tests.e2e.support import (
 pytestmark = pytest.mark.slow
 
 
-class Kiosks:
+class Kiosks(LoadThreads):
     """Kiosks issuing tickets as fast as they can, each 201 recorded with its time."""
 
     def __init__(self, url: str, token: str) -> None:
         self.url, self.token = url, token
         self.acked: list[tuple[float, str]] = []
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(3)]
+        super().__init__([self._run] * 3, join_s=30.0)
 
     def _run(self) -> None:
         with ApiClient(self.url, self.token) as kiosk:
             while not self.stop.is_set():
                 ticket = kiosk.issue("dat-dai")
                 self.acked.append((time.monotonic(), ticket["id"]))
-
-    def __enter__(self) -> Kiosks:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(30)
 
 
 def test_backup_under_load_then_restore_keeps_every_acknowledged_row(
