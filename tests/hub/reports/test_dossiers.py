@@ -4,7 +4,6 @@ XLSX shaped for upload, names that look like formulas made inert."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import subprocess
 import sys
@@ -17,21 +16,14 @@ from config.paths import EXAMPLES
 from hub.dossiers import HEADERS, dossier_rows
 from hub.reports import dossiers_csv, dossiers_xlsx
 from hub.store.db import read
-from tests.conftest import PASSWORD
+from tests.hub.reports.support import EVIL, formula_like_names
 
-EVIL = '=HYPERLINK("http://evil.example/","x")'
 A, B = "000.00.12.H56-261127-0001", "000.00.12.H56-261127-0002"
 
 
 def _two_dossiers_rated(api, hub, clock) -> None:  # noqa: ANN001
-    counters = tuple(
-        dataclasses.replace(c, name=EVIL) if c.id == "1" else c for c in hub.config.counters
-    )
-    hub.reconfigure(dataclasses.replace(hub.config, counters=counters))
+    staff = formula_like_names(api, hub)
     kiosk = api.device("k1", "kiosk")
-    hub.users.add_user("canbo1", PASSWORD, "staff", display_name="+cmd|' /C calc")
-    login = api.client.post("/api/v1/auth/login", json={"username": "canbo1", "password": PASSWORD})
-    staff = {"Authorization": f"Bearer {login.json['token']}"}
     pad = api.device("pad1", "rating-pad", "1")
     api.issue(kiosk)
     api.issue(kiosk)
