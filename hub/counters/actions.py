@@ -50,6 +50,7 @@ from hub.tickets.records import (
 from hub.tickets.views import ticket_view
 
 logger = logging.getLogger(__name__)
+Codes = Sequence[str]
 
 CALLED = TicketStatus.CALLED.value
 WAITING = TicketStatus.WAITING.value
@@ -112,17 +113,10 @@ class CounterService:
 
     # --------------------------------------------------------------- tickets
     def _finish_current(
-        self,
-        conn: Connection,
-        state: Any,
-        actor: Actor,
-        wanted: TicketStatus,
-        dossiers: Sequence[str] = (),
+        self, conn: Connection, state: Any, actor: Actor, wanted: TicketStatus, dossiers: Codes = ()
     ) -> tuple[Any, list[Event]]:
-        """Move the counter's current ticket to done/no_show; returns it and events.
-
-        A ``done`` ticket gets the ``dossiers`` (codes checked by :func:`clean_codes`).
-        """
+        """Move the counter's current ticket to done/no_show (a done one with its checked
+        ``dossiers``); returns it and events."""
         events: list[Event] = []
         if not state.current_ticket_id:
             return None, events
@@ -269,7 +263,7 @@ class CounterService:
         return view
 
     def call_next(
-        self, counter_id: str, *, actor: Actor, dossiers: Sequence[str] = ()
+        self, counter_id: str, *, actor: Actor, dossiers: Codes = ()
     ) -> dict[str, Any] | None:
         """Complete the current ticket (with its ``dossiers``), then call the next one
         (``None``: nobody waits)."""
@@ -336,19 +330,10 @@ class CounterService:
         return view
 
     def finish(
-        self,
-        counter_id: str,
-        wanted: TicketStatus,
-        *,
-        actor: Actor,
-        dossiers: Sequence[str] = (),
+        self, counter_id: str, wanted: TicketStatus, *, actor: Actor, dossiers: Codes = ()
     ) -> dict[str, Any]:
-        """Complete (``done``, with its ``dossiers``) or mark ``no_show`` the counter's
-        current ticket.
-
-        Raises:
-            errors.BadRequest: ``invalid_dossier`` (nothing changed).
-        """
+        """Complete (``done``, with its ``dossiers``: a bad one is 400 ``invalid_dossier``,
+        nothing changed) or mark ``no_show`` the counter's current ticket."""
         codes = clean_codes(dossiers, self.config.dossiers) if wanted is TicketStatus.DONE else []
         with write(self.engine) as conn:
             state = self._acting_state(conn, counter_id, actor)
