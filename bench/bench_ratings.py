@@ -290,7 +290,8 @@ def ingest(engine: Engine, config: Any, n: int) -> dict[str, float]:
          "day": now.date(), "seq": i + 1, "number": str(i + 1), "is_priority": False,
          "status": "done", "issued_at": now, "called_at": now,
          "completed_at": now + timedelta(seconds=60 * i), "completed_day": now.date(),
-         "counter_id": "1", "staff_id": 1, "channel": "kiosk", "call_count": 1}
+         "counter_id": "1", "staff_id": 1, "channel": "kiosk", "call_count": 1,
+         "queue_pos": i + 1}
         for i in range(m)
     ]  # fmt: skip
     with write(engine) as conn:

@@ -28,6 +28,7 @@ from hub.booking import BookingService
 from hub.context import EXTENSION, Hub
 from hub.counters import CounterService, CounterViews
 from hub.dossiers import DossierExporter
+from hub.fanout import RedisFanOut
 from hub.federation import Forwarder
 from hub.jsonio import HubJSONProvider
 from hub.outbox import Outbox
@@ -46,8 +47,9 @@ logger = logging.getLogger(__name__)
 MAX_SOCKET_MESSAGE = 64 * 1024
 
 
-def build_hub(settings: Settings, socketio: SocketIO) -> Hub:
-    """The hub's services on a migrated database."""
+def build_hub(settings: Settings, socketio: SocketIO, fanout: RedisFanOut | None = None) -> Hub:
+    """The hub's services on a migrated database (``fanout``: the Socket.IO manager that
+    shares events with the other processes, with Redis)."""
     engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     upgrade(engine)
     writable(engine)  # a read-only database is said at start (and by /healthz), once
@@ -91,6 +93,7 @@ def build_hub(settings: Settings, socketio: SocketIO) -> Hub:
         ),
         audit=AuditLog(engine, clock),
         socketio=socketio,
+        fanout=fanout,
     )
 
 
@@ -106,17 +109,17 @@ def create_app(settings: Settings) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     _apply_limits(app, settings.config)
+    fanout = RedisFanOut(settings.redis_url, settings.redis_channel) if settings.redis_url else None
     socketio = SocketIO(
         app,
         async_mode=async_mode(),
-        message_queue=settings.redis_url,
-        channel=settings.redis_channel,
+        client_manager=fanout,
         cors_allowed_origins=None,  # same origin only (an empty list would allow any)
         max_http_buffer_size=MAX_SOCKET_MESSAGE,
         ping_interval=10,
         ping_timeout=10,
     )
-    hub = build_hub(settings, socketio)
+    hub = build_hub(settings, socketio, fanout)
     hub.on_reconfigure.append(lambda config: _apply_limits(app, config))
     app.extensions[EXTENSION] = hub
     app.before_request(refuse_nul)

@@ -16,6 +16,7 @@ from hub.audit import AuditLog
 from hub.booking import BookingService
 from hub.clock import Clock
 from hub.counters import CounterService, CounterViews
+from hub.fanout import RedisFanOut
 from hub.outbox import Outbox
 from hub.satisfaction import RatingService
 from hub.settings import Settings
@@ -48,6 +49,8 @@ class Hub:
     socketio: SocketIO
     invalidation: RedisInvalidation | None = None
     """Token revocations shared with the hub's other processes (with Redis)."""
+    fanout: RedisFanOut | None = None
+    """Socket.IO events shared with the hub's other processes (with Redis)."""
     on_reconfigure: list[Callable[[Config], None]] = field(default_factory=list)
     """Called with each reloaded configuration (e.g. the web server's limits)."""
 

@@ -17,7 +17,12 @@ import pytest
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
 
 # The live server, the Chromium fixtures and the check that no thread outlives its test.
-pytest_plugins = ["tests.support.live", "tests.support.browser", "tests.support.threads"]
+pytest_plugins = [
+    "tests.support.live",
+    "tests.support.browser",
+    "tests.support.threads",
+    "tests.support.tcp_proxy",
+]
 
 
 def _drop_escpos_root_handler() -> None:

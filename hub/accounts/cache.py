@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hub.accounts.actor import Actor
+from hub.redislink import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class RedisInvalidation:
         import redis  # only a hub with several processes (and Redis) loads it
 
         self.errors = redis.RedisError
-        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self.client = redis_client(url)  # fails fast: a logout never waits for Redis
         self.channel = channel
         self.cache = cache
         self.origin = f"{id(self)}-{time.monotonic_ns()}"

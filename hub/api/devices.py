@@ -7,12 +7,12 @@ from typing import Any
 from flask import Blueprint
 
 from config.wire import DEVICE_KINDS
-from hub import errors
 from hub.accounts import Actor
 from hub.api.models import HealthOut, HeartbeatIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub, remote_address
-from hub.store.db import ping
+from hub.health import degraded_reasons
+from hub.store.db import DatabaseUnavailable, ping
 from hub.store.faults import storage_health
 
 bp = Blueprint("devices", __name__)
@@ -44,10 +44,11 @@ def heartbeat(*, actor: Actor, body: HeartbeatIn) -> None:
     errors_=(503,),
 )
 def healthz(*, actor: Actor | None) -> dict[str, Any]:
-    engine = current_hub().engine
-    if not ping(engine):
-        raise errors.Unavailable("Cơ sở dữ liệu không trả lời", code="database_unavailable")
-    fault = storage_health(engine).fault
-    if fault is not None:
-        return {"status": "degraded", "reasons": [fault.code]}
+    hub = current_hub()
+    if not ping(hub.engine):
+        raise DatabaseUnavailable()
+    fault = storage_health(hub.engine).fault
+    reasons = ([fault.code] if fault is not None else []) + degraded_reasons(hub)
+    if reasons:
+        return {"status": "degraded", "reasons": reasons}
     return {"status": "ok"}

@@ -340,6 +340,6 @@ class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
     reasons: list[str] | None = Field(
         default=None,
-        description="why the hub is degraded (e.g. storage_full, storage_read_only); "
-        "absent when ok",
+        description="why the hub is degraded (storage_full, storage_read_only, "
+        "redis_unreachable); absent when ok",
     )

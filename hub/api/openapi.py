@@ -112,6 +112,7 @@ def _operation(route: Route) -> dict[str, Any]:
         codes.add(400)
     if not route.access.public:
         codes |= {401, 403}
+    codes.add(503)  # every operation needs the database (database_unavailable)
     for code in sorted(codes):
         op["responses"][str(code)] = {
             "description": STATUS_TEXT.get(code, "Error"),

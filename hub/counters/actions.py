@@ -125,7 +125,8 @@ class CounterService:
             return None, events
         now = self.clock()
         done = wanted is TicketStatus.DONE
-        service_s = (now - row.called_at).total_seconds() if row.called_at and done else None
+        # Never negative, even when the clock was stepped back while it was served.
+        service_s = _elapsed_s(row.called_at, now) if row.called_at and done else None
         conn.execute(
             st.TICKET_FINISH,
             {"tid": row.id, "status": wanted.value, "completed_at": now,
@@ -292,7 +293,7 @@ class CounterService:
                 changed = conn.execute(
                     st.TICKET_CALL,
                     {"tid": row.id, "status": CALLED, "called_at": now,
-                     "wait_s": (now - row.issued_at).total_seconds(), "counter_id": counter_id,
+                     "wait_s": _elapsed_s(row.issued_at, now), "counter_id": counter_id,
                      "staff_id": state.user_id, "completed_at": None},
                 ).rowcount  # fmt: skip
                 if changed != 1:  # cannot happen under the locks; refuse rather than double-call
@@ -389,3 +390,8 @@ class CounterService:
             view = events[0].payload
         self.sink.publish(events)
         return view
+
+
+def _elapsed_s(since: Any, now: Any) -> float:
+    """Seconds from ``since`` to ``now``; 0 when the clock was stepped back between."""
+    return max(0.0, (now - since).total_seconds())

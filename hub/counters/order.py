@@ -39,8 +39,8 @@ def first_waiting(
     for r in rows:
         if r is None:
             continue
-        found = Candidate(r.issued_at, r.id, r.is_priority)
+        found = Candidate(r.queue_pos, r.id, r.is_priority)
         held = best.get(found.priority)
-        if held is None or (found.issued_at, found.id) < (held.issued_at, held.id):
+        if held is None or found < held:
             best[found.priority] = found
     return list(best.values())

@@ -4,22 +4,24 @@ Priority tickets (elderly, disabled, pregnant, …) go first under the
 ``strict`` policy. Under ``interleave`` one priority ticket is called after
 every ``priority_every`` regular calls at that counter, so neither class
 starves. Within a class the earliest issued goes first, across all the
-fields the counter serves; ties break on the ticket id so order is total.
+fields the counter serves: by the ticket's place in the order of issue, never
+by a clock's reading (a clock stepped back would put later tickets first);
+ties, which the store never makes, break on the ticket id so order is total.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
 
 @dataclass(frozen=True, order=True)
 class Candidate:
-    """A waiting ticket as the router sees it (sortable by issue time)."""
+    """A waiting ticket as the router sees it (sortable by its place in issue order)."""
 
-    issued_at: datetime
+    position: int
+    """Its place in the order of issue (``tickets.queue_pos``)."""
     id: str
     priority: bool = False
 

@@ -27,6 +27,7 @@ from hub.clock import Clock
 from hub.events import Event, EventSink, counter_room
 from hub.queue import TicketStatus, site_day
 from hub.ratings import flags as fl
+from hub.satisfaction.linking import last_completed
 from hub.satisfaction.listeners import RatingListener
 from hub.satisfaction.misuse import check_share, flag_burst, flag_rules, is_burst
 from hub.satisfaction.rollups import rollup_add
@@ -207,17 +208,7 @@ class RatingService:
         rating_id: int | None = None
         window = timedelta(seconds=self.config.ratings.window_s)
         if code is None:
-            ticket = conn.execute(
-                select(tickets)
-                .where(
-                    tickets.c.counter_id == actor.counter_id,
-                    tickets.c.status == TicketStatus.DONE.value,
-                    tickets.c.completed_at <= at,
-                    tickets.c.completed_at >= at - window,
-                )
-                .order_by(tickets.c.completed_at.desc())
-                .limit(1)
-            ).first()
+            ticket = last_completed(conn, actor.counter_id or "", at, window)
             if ticket is None:
                 code = "no_ticket"
             elif conn.execute(select(ratings.c.id).where(ratings.c.ticket_id == ticket.id)).first():

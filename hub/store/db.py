@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from hub.errors import HubError, StorageReadOnly
+from hub.errors import HubError, StorageReadOnly, Unavailable
 from hub.store.faults import (
     WHAT_TO_DO,
     StorageHealth,
@@ -166,6 +166,11 @@ def write(engine: Engine) -> Iterator[Connection]:
     Commits on success, rolls back on any exception. A full disk or a read-only
     database raises :class:`~hub.errors.StorageFull` or
     :class:`~hub.errors.StorageReadOnly` (see :mod:`hub.store.faults`).
+
+    Raises:
+        DatabaseUnavailable: the database could not be reached, or the connection
+            was lost (nothing of the transaction is kept, unless it was lost while
+            committing; a client sends such a request again, see the contract).
     """
     health = storage_health(engine)
     if isinstance(health.fault, StorageReadOnly) and engine.dialect.name == "sqlite":
@@ -173,7 +178,7 @@ def write(engine: Engine) -> Iterator[Connection]:
         # read-only once the file is writable again: while the database is read-only,
         # each write opens it anew, and the first one after the fix works.
         engine.dispose()
-    with _writer_lock(engine) or nullcontext(), engine.connect() as raw:
+    with unavailable_as_error(), _writer_lock(engine) or nullcontext(), engine.connect() as raw:
         conn = raw.execution_options(motcua_write=True)
         try:
             watch = WriteWatch(conn) if health.fault is not None else None
@@ -197,8 +202,11 @@ def read(engine: Engine, *, scan: bool = False) -> Iterator[Connection]:
         scan: it may read much (a report, the dashboard, the audit log): on SQLite
             under gevent its statements run in a real thread too
             (:func:`hub.store.offload.scanning`).
+
+    Raises:
+        DatabaseUnavailable: as :func:`write`.
     """
-    with engine.connect() as conn:
+    with unavailable_as_error(), engine.connect() as conn:
         try:
             with scanning(conn.connection.dbapi_connection) if scan else nullcontext():
                 with conn.begin():
@@ -235,6 +243,56 @@ def writable(engine: Engine) -> HubError | None:
                 raise
             return fault
     return None
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database does not answer (a restart, the network): try again shortly."""
+
+    code = "database_unavailable"
+    message = "Cơ sở dữ liệu tạm thời không trả lời, vui lòng thử lại sau giây lát"
+
+
+# SQLSTATE classes of PostgreSQL that mean "not now" rather than "wrong": connection
+# exceptions (08) and operator intervention (57: shutting down, starting up).
+_UNAVAILABLE_CLASSES = ("08", "57")
+_TOO_MANY_CONNECTIONS = "53300"
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """True when a database error means the database could not be reached or the
+    connection was lost, rather than something wrong with the statement or the data."""
+    if isinstance(err, DatabaseUnavailable):
+        return True
+    if not isinstance(err, DBAPIError):
+        return False
+    if err.connection_invalidated:
+        return True
+    if not isinstance(err, OperationalError) or not _is_postgres_error(err.orig):
+        return False
+    state = getattr(err.orig, "sqlstate", None)
+    return state is None or state[:2] in _UNAVAILABLE_CLASSES or state == _TOO_MANY_CONNECTIONS
+
+
+def _is_postgres_error(orig: BaseException | None) -> bool:
+    return type(orig).__module__.startswith("psycopg")
+
+
+@contextmanager
+def unavailable_as_error() -> Iterator[None]:
+    """Turn a lost or refused database connection into :class:`DatabaseUnavailable`
+    (a 503 with its code, and one line in the log instead of a traceback)."""
+    try:
+        yield
+    except DBAPIError as err:
+        if not is_unavailable(err):
+            raise
+        logger.warning("database unavailable: %s", _first_line(err.orig))
+        raise DatabaseUnavailable() from err
+
+
+def _first_line(err: BaseException | None) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def alembic_config(conn: Connection) -> AlembicConfig:
@@ -359,6 +417,9 @@ def ping(engine: Engine) -> bool:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        logger.exception("database ping failed")
+    except Exception as err:  # noqa: BLE001 - any failure means "not healthy"
+        if is_unavailable(err):
+            logger.warning("database ping failed: %s", _first_line(getattr(err, "orig", err)))
+        else:
+            logger.exception("database ping failed")
         return False

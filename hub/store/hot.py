@@ -34,16 +34,27 @@ SERVICE_DAY_UPDATE = _day(
     f"UPDATE service_days SET last_seq = :seq, issued = issued + 1 WHERE {_DAY_KEY}"
 )
 
-TICKET_INSERT = text(
-    "INSERT INTO tickets (id, site_id, service_id, origin_service_id, day, seq, number, "
-    "priority, is_priority, status, issued_at, device_id, channel, call_count, request_key) "
-    "VALUES (:id, :site_id, :service_id, :service_id, :day, :seq, :number, :priority, "
-    ":is_priority, 'waiting', :issued_at, :device_id, :channel, 0, :request_key)"
-).bindparams(
-    bindparam("day", type_=Date()),
-    bindparam("is_priority", type_=Boolean()),
-    bindparam("issued_at", type_=UTCDateTime()),
-)
+
+def _ticket_insert(queue_pos: str) -> TextClause:
+    return text(
+        "INSERT INTO tickets (id, site_id, service_id, origin_service_id, day, seq, number, "
+        "priority, is_priority, status, issued_at, device_id, channel, call_count, "
+        f"request_key, queue_pos) VALUES (:id, :site_id, :service_id, :service_id, :day, "
+        ":seq, :number, :priority, :is_priority, 'waiting', :issued_at, :device_id, "
+        f":channel, 0, :request_key, {queue_pos})"
+    ).bindparams(
+        bindparam("day", type_=Date()),
+        bindparam("is_priority", type_=Boolean()),
+        bindparam("issued_at", type_=UTCDateTime()),
+    )
+
+
+# The ticket's place in the order of issue (``tickets.queue_pos``): PostgreSQL's
+# sequence needs no lock; SQLite's write transaction already excludes every other.
+TICKET_INSERT = {
+    "postgresql": _ticket_insert("nextval('tickets_queue_pos_seq')"),
+    "sqlite": _ticket_insert("(SELECT COALESCE(MAX(queue_pos), 0) + 1 FROM tickets)"),
+}
 
 EVENT_INSERT = text(
     "INSERT INTO ticket_events (ticket_id, at, kind, from_status, to_status, actor, "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
@@ -34,13 +33,10 @@ def waiting_counts(conn: Connection, service_ids: Iterable[str]) -> dict[str, in
 
 
 def people_ahead(
-    conn: Connection, *, service_id: str, is_priority: bool, issued_at: datetime, ticket_id: str
+    conn: Connection, *, service_id: str, is_priority: bool, queue_pos: int, ticket_id: str
 ) -> int:
     """Waiting tickets of the same field that the call order puts first."""
-    earlier = or_(
-        tickets.c.issued_at < issued_at,
-        and_(tickets.c.issued_at == issued_at, tickets.c.id < ticket_id),
-    )
+    earlier = tickets.c.queue_pos < queue_pos
     same_class_earlier = and_(tickets.c.is_priority == is_priority, earlier)
     condition = same_class_earlier if is_priority else or_(tickets.c.is_priority, earlier)
     n = conn.execute(

@@ -35,28 +35,28 @@ TICKET_RECALL = (
 )
 
 FIRST_WAITING = (
-    select(tickets.c.id, tickets.c.issued_at, tickets.c.is_priority)
+    select(tickets.c.id, tickets.c.queue_pos, tickets.c.is_priority)
     .where(
         tickets.c.status == "waiting",
         tickets.c.service_id.in_(B("services", expanding=True)),
         tickets.c.is_priority == B("prio"),
         tickets.c.day == B("today"),
     )
-    .order_by(tickets.c.issued_at, tickets.c.id)
+    .order_by(tickets.c.queue_pos)
     .limit(1)
 )
 FIRST_WAITING_LOCKED = FIRST_WAITING.with_for_update(skip_locked=True)
-# One field at a time: the queue index (status, service, class, issued_at) yields it
+# One field at a time: the queue index (status, service, class, queue_pos) yields it
 # in order, so the first row ends the read.
 FIRST_WAITING_OF_FIELD = (
-    select(tickets.c.id, tickets.c.issued_at, tickets.c.is_priority)
+    select(tickets.c.id, tickets.c.queue_pos, tickets.c.is_priority)
     .where(
         tickets.c.status == "waiting",
         tickets.c.service_id == B("service"),
         tickets.c.is_priority == B("prio"),
         tickets.c.day == B("today"),
     )
-    .order_by(tickets.c.issued_at, tickets.c.id)
+    .order_by(tickets.c.queue_pos)
     .limit(1)
 )
 

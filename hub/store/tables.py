@@ -155,10 +155,14 @@ tickets = Table(
     Column("service_s", Float, nullable=True),
     Column("wait_s", Float, nullable=True),
     Column("request_key", String(128), nullable=True, unique=True),
+    # The order of issue, given by the database (never the wall clock, which a Pi's
+    # NTP may step back): a sequence on PostgreSQL, the greatest + 1 on SQLite.
+    Column("queue_pos", BigInteger, nullable=False),
     UniqueConstraint("site_id", "origin_service_id", "day", "seq", name="uq_tickets_number_of_day"),
-    Index("ix_tickets_queue", "status", "service_id", "is_priority", "issued_at"),
+    Index("ix_tickets_queue", "status", "service_id", "is_priority", "queue_pos"),
     # PostgreSQL's call-next: a day's waiting tickets of a class in call order.
-    Index("ix_tickets_waiting_order", "status", "is_priority", "day", "issued_at", "id"),
+    Index("ix_tickets_waiting_order", "status", "is_priority", "day", "queue_pos"),
+    Index("uq_tickets_queue_pos", "queue_pos", unique=True),
     Index("ix_tickets_counter_done", "counter_id", "status", "completed_at"),
     Index("ix_tickets_day", "day"),
     Index("ix_tickets_completed_day", "completed_day"),

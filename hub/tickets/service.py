@@ -107,7 +107,7 @@ class TicketService:
             ticket_id = secrets.token_urlsafe(16)
             number = format_number(seq, prefix=service.prefix, digits=service.digits)
             conn.execute(
-                hot.TICKET_INSERT,
+                hot.TICKET_INSERT[conn.dialect.name],
                 {**key, "id": ticket_id, "seq": seq, "number": number, "priority": priority,
                  "is_priority": is_priority, "issued_at": now, "channel": channel,
                  "device_id": actor.id if actor.kind == "device" else None,

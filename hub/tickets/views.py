@@ -31,7 +31,7 @@ def ticket_view(conn: Connection, row: Any, config: Config, estimates: Estimates
             conn,
             service_id=row.service_id,
             is_priority=row.is_priority,
-            issued_at=row.issued_at,
+            queue_pos=row.queue_pos,
             ticket_id=row.id,
         )
         view["waiting_ahead"] = ahead

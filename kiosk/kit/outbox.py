@@ -8,6 +8,13 @@ not even after the file is lost and recreated. The pad's Pi has no clock
 battery: with each press the outbox stores the wall time and the hub's clock
 offset last measured *in this boot* (``/proc/sys/kernel/random/boot_id``), so
 the hub can put the press at the right time.
+
+The wall clock may also be stepped while the pad runs (NTP setting a clock that
+booted hours behind). The outbox follows such a step by the monotonic clock: the
+offset measured before it is corrected by the step (else a press made after it
+would be placed hours away, and linked to no ticket or to the wrong one), and the
+presses waiting to be sent keep the waits they had (else a step back would hold
+them for as long as the step).
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import logging
 import secrets
 import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 MAX_BACKOFF_S = 120.0
+STEP_S = 1.0
+"""A difference this large between the wall clock's and the monotonic clock's progress
+is a step of the wall clock, not drift."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,6 +96,10 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
+def _shift(iso: str, by: timedelta) -> str:
+    return _iso(datetime.fromisoformat(iso) + by)
+
+
 class Outbox:
     """The pad's durable queue of presses (thread-safe).
 
@@ -92,6 +108,8 @@ class Outbox:
         device: the pad's name, the first part of every key.
         boot_id: this boot's id (tests pass their own).
         max_backoff_s: the longest wait between two tries of a press.
+        wall: the wall clock (seconds since the epoch).
+        monotonic: the clock that never steps (seconds, within one boot).
     """
 
     def __init__(
@@ -101,8 +119,12 @@ class Outbox:
         *,
         boot_id: str | None = None,
         max_backoff_s: float = MAX_BACKOFF_S,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = Path(path)
+        self.wall = wall
+        self.monotonic = monotonic
         self.max_backoff_s = max_backoff_s
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.device = device
@@ -117,8 +139,18 @@ class Outbox:
                 self._set_meta("epoch", secrets.token_hex(4))
         self.epoch = self._meta("epoch") or ""
         self._offset: float | None = None
+        # Both clocks when last compared: the wall clock has stepped since by the
+        # difference of their progress.
+        self._ref = (self.wall(), self.monotonic())
         if self._meta("boot_id") == self.boot_id and self._meta("offset") is not None:
             self._offset = float(self._meta("offset") or 0)
+            if self._meta("offset_mono") is not None:  # the clocks when it was measured
+                self._ref = (
+                    float(self._meta("offset_wall") or 0),
+                    float(self._meta("offset_mono") or 0),
+                )
+        with self._lock:
+            self._follow_clock()
 
     # ------------------------------------------------------------- plumbing
     def _tx(self) -> Any:
@@ -148,8 +180,10 @@ class Outbox:
     # ---------------------------------------------------------- clock offset
     @property
     def clock_offset_s(self) -> float | None:
-        """Hub clock minus ours, measured in this boot (None before the first answer)."""
+        """Hub clock minus ours, measured in this boot (None before the first answer),
+        corrected by any step of our clock since."""
         with self._lock:
+            self._follow_clock()
             return self._offset
 
     def set_clock_offset(self, offset_s: float | None) -> None:
@@ -157,10 +191,37 @@ class Outbox:
         if offset_s is None:
             return
         with self._lock:
+            self._follow_clock()
             self._offset = offset_s
             with self._tx():
-                self._set_meta("offset", repr(offset_s))
-                self._set_meta("boot_id", self.boot_id)
+                self._save_offset()
+
+    def _save_offset(self) -> None:
+        self._set_meta("offset", repr(self._offset))
+        self._set_meta("offset_wall", repr(self._ref[0]))
+        self._set_meta("offset_mono", repr(self._ref[1]))
+        self._set_meta("boot_id", self.boot_id)
+
+    def _follow_clock(self) -> None:
+        """Notice a step of the wall clock since the last look (with the lock held): the
+        offset and the waiting presses' times move by it."""
+        wall, mono = self.wall(), self.monotonic()
+        step = (wall - self._ref[0]) - (mono - self._ref[1])
+        self._ref = (wall, mono)
+        if abs(step) < STEP_S:
+            return
+        logger.warning("the clock was stepped by %+.1f s; the pending presses follow it", step)
+        with self._tx() as db:
+            if self._offset is not None:
+                self._offset -= step
+                self._save_offset()
+            moved = timedelta(seconds=step)
+            rows = db.execute("SELECT key, not_before, next_try_at FROM presses").fetchall()
+            for key, not_before, next_try_at in rows:
+                db.execute(
+                    "UPDATE presses SET not_before = ?, next_try_at = ? WHERE key = ?",
+                    (_shift(not_before, moved), _shift(next_try_at, moved), key),
+                )
 
     # ---------------------------------------------------------------- presses
     def add(
@@ -179,6 +240,8 @@ class Outbox:
             at: the pad's wall time of the press.
             hold_s: keep it unsent this long (a reason may still be added).
         """
+        with self._lock:
+            self._follow_clock()
         with self._lock, self._tx() as db:
             seq = int(self._meta("seq") or 0) + 1
             self._set_meta("seq", str(seq))
@@ -216,6 +279,7 @@ class Outbox:
         press of that counter waits (held for its reason, or backing off): the hub keeps
         the first rating of a ticket, so presses reach it in the order they were made."""
         with self._lock:
+            self._follow_clock()
             rows = self._db.execute(
                 "SELECT seq, key, counter, level, reasons, at, clock_offset_s, attempts "
                 "FROM presses AS p WHERE p.not_before <= :now AND p.next_try_at <= :now "
@@ -278,6 +342,7 @@ class Outbox:
         """When the earliest press that waits for nobody becomes due (the oldest of each
         counter: the later ones go with or after it)."""
         with self._lock:
+            self._follow_clock()
             row = self._db.execute(
                 "SELECT min(max(not_before, next_try_at)) FROM presses AS p "
                 "WHERE p.seq = (SELECT min(seq) FROM presses AS q WHERE q.counter = p.counter)"

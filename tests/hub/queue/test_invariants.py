@@ -78,7 +78,7 @@ class Model:
             if t.status is TicketStatus.WAITING and t.service in COUNTERS[counter]
         ]  # fmt: skip
         pick = pick_next(
-            [Candidate(t.issued_at, t.id, t.priority) for t in waiting],
+            [Candidate(self.tickets.index(t), t.id, t.priority) for t in waiting],
             policy=self.policy,  # type: ignore[arg-type]
             priority_every=self.every,
             regular_streak=self.streak[counter],

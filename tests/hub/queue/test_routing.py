@@ -1,14 +1,11 @@
-"""Call order: priority policy, then issue time, across a counter's fields."""
-
-from datetime import UTC, datetime, timedelta
+"""Call order: priority policy, then issue order, across a counter's fields."""
 
 from hub.queue import Candidate, pick_next
 
-T0 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
-
 
 def cand(minute: int, priority: bool = False, ident: str | None = None) -> Candidate:
-    return Candidate(T0 + timedelta(minutes=minute), ident or f"t{minute}", priority)
+    """A ticket issued ``minute`` minutes after the first: its place in issue order."""
+    return Candidate(minute, ident or f"t{minute}", priority)
 
 
 def test_nobody_waits() -> None:

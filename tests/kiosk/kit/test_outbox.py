@@ -122,3 +122,67 @@ def test_a_held_press_holds_back_the_next_of_its_counter(tmp_path) -> None:
     assert box.due(T0 + timedelta(seconds=3)) == []
     box.release(held, T0 + timedelta(seconds=4))
     assert [p.key for p in box.due(T0 + timedelta(seconds=4))] == [held, later]
+
+
+class SteppedClock:
+    """The pad's two clocks: the wall clock, which NTP may step, and the monotonic one."""
+
+    def __init__(self, wall: float) -> None:
+        self.wall_s, self.mono_s = wall, 100.0
+
+    def wall(self) -> float:
+        return self.wall_s
+
+    def monotonic(self) -> float:
+        return self.mono_s
+
+    def run(self, seconds: float) -> None:
+        self.wall_s += seconds
+        self.mono_s += seconds
+
+    def step(self, seconds: float) -> None:
+        self.wall_s += seconds
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.wall_s, UTC)
+
+
+def test_a_clock_step_after_the_offset_was_measured_is_corrected(tmp_path) -> None:
+    """GIVEN a pad that booted an hour behind and measured the hub's offset (+3600 s)
+    WHEN NTP then steps its clock forward an hour and a citizen presses
+    THEN the press carries an offset that still puts it at the hub's time of the press
+    (before, the press was placed an hour in the future and refused); the same after the
+    agent restarts in that boot."""
+    clock = SteppedClock(T0.timestamp() - 3600)
+    box = Outbox(tmp_path / "pad.sqlite", "pad-a", boot_id="b1", wall=clock.wall,
+                 monotonic=clock.monotonic)  # fmt: skip
+    box.set_clock_offset(3600.0)
+    clock.run(10)
+    clock.step(3600)  # NTP
+    clock.run(5)
+    box.add("1", "satisfied", clock.now())
+    (press,) = box.due(clock.now())
+    assert press.at + timedelta(seconds=press.clock_offset_s or 0) == T0 + timedelta(seconds=15)
+    box.close()
+
+    clock.run(5)
+    again = Outbox(tmp_path / "pad.sqlite", "pad-a", boot_id="b1", wall=clock.wall,
+                   monotonic=clock.monotonic)  # fmt: skip
+    assert again.clock_offset_s == 0.0
+
+
+def test_a_clock_stepped_back_does_not_hold_the_presses(tmp_path) -> None:
+    """GIVEN a press backing off for a second after a failed send WHEN the clock is stepped
+    back an hour THEN the press is due a second later by the clock that never steps, not
+    an hour later."""
+    clock = SteppedClock(T0.timestamp())
+    box = Outbox(tmp_path / "pad.sqlite", "pad-a", wall=clock.wall, monotonic=clock.monotonic)
+    box.add("1", "satisfied", clock.now())
+    (press,) = box.due(clock.now())
+    box.backoff([press], "hub down", clock.now())
+    clock.step(-3600)
+    assert box.due(clock.now()) == []
+    clock.run(0.6)
+    assert [p.key for p in box.due(clock.now())] == [press.key]
+    wakeup = box.next_wakeup()
+    assert wakeup is not None and wakeup <= clock.now()
