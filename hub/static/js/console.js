@@ -12,12 +12,8 @@
  * In the transfer chooser: 1–9 pick a field, Esc or Numpad . cancels.
  * Held keys (auto-repeat) and presses while a request is in flight are ignored.
  *
- * Dossier codes (mã hồ sơ): typed in #dossier-input then Enter, or scanned by a USB
- * barcode/QR scanner that types them (a keyboard wedge). A scanner types faster
- * than [dossiers] scan_gap_ms between characters, a person does not: such a burst
- * ending in Enter, wherever the focus is, is a code, not shortcuts. So a shortcut
- * that is a character waits scan_gap_ms before it runs, and is dropped when the
- * next character comes sooner. The codes listed go with "complete" or "call next".
+ * The dossier codes listed (dossiers.js: typed, or scanned by a keyboard-wedge
+ * scanner) go with "complete" or "call next".
  */
 (() => {
   "use strict";
@@ -38,17 +34,6 @@
     transfer: { codes: ["NumpadDivide", "KeyC"], keys: ["/"] },
     "toggle-pause": { codes: ["Numpad0", "KeyP"], keys: [] },
   };
-
-  const D = cfg.dossiers;
-  const dossierPattern = (() => {
-    try {
-      return new RegExp(D.pattern);
-    } catch (err) {
-      return null; // a Python-only pattern: the hub checks it
-    }
-  })();
-  let codes = [];
-  let codesFor = null; // the number the listed codes belong to
 
   let state = cfg.state;
   let clockOffset = 0;
@@ -110,9 +95,7 @@
     chip.className = "chip " + (c.paused ? "chip-warn" : current ? "chip-ok" : "chip-idle");
     $("timer-label").textContent = T.served_for;
     renderTimer();
-    const number = current ? current.number : null;
-    if (codes.length && number !== codesFor) codes = [];
-    renderDossiers();
+    dossiers.sync(current ? current.number : null);
 
     const pause = $("pause-btn");
     pause.dataset.action = c.paused ? "resume" : "pause";
@@ -192,7 +175,7 @@
     if (busy) return;
     busy = true;
     root.classList.add("is-busy");
-    const sent = (action === "complete" || action === "call-next") && codes.length ? codes.slice() : [];
+    const sent = action === "complete" || action === "call-next" ? dossiers.list() : [];
     try {
       const answer = await request(cfg.urls.actions[action], {
         method: "POST",
@@ -200,7 +183,7 @@
       });
       if (!answer) return;
       if (answer.ok) {
-        if (sent.length) codes = [];
+        if (sent.length) dossiers.clear();
         apply(answer.data);
         toast(answer.data.message, "ok");
       } else {
@@ -217,93 +200,13 @@
   }
 
   // ------------------------------------------------------------- dossiers
-  const dossierInput = $("dossier-input");
-
-  function renderDossiers() {
-    const list = $("dossier-list");
-    list.replaceChildren(
-      ...codes.map((code) => {
-        const li = document.createElement("li");
-        li.dataset.code = code;
-        const text = document.createElement("span");
-        text.textContent = code;
-        const remove = document.createElement("button");
-        remove.type = "button";
-        remove.textContent = "×";
-        remove.setAttribute("aria-label", T.dossier_remove.replace("%(code)s", code));
-        remove.addEventListener("click", () => {
-          codes = codes.filter((c) => c !== code);
-          renderDossiers();
-        });
-        li.append(text, remove);
-        return li;
-      })
-    );
-    root.dataset.dossiers = codes.join(" ");
-    dossierInput.disabled = !state.counter.current;
-  }
-
-  function addCode(raw) {
-    const code = raw.trim().toUpperCase();
-    if (!code) return;
-    const current = state.counter.current;
-    if (!current) return toast(T.dossier_no_number, "error");
-    if ((dossierPattern && !dossierPattern.test(code)) || code.length > 64) {
-      return toast(T.dossier_invalid.replace("%(code)s", code), "error");
-    }
-    if (!codes.includes(code)) {
-      if (codes.length >= D.max) return toast(T.dossier_too_many, "error");
-      codes.push(code);
-    }
-    codesFor = current.number;
-    renderDossiers();
-    toast(T.dossier_added.replace("%(code)s", code), "info");
-  }
-
-  dossierInput.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      addCode(dossierInput.value);
-      dossierInput.value = "";
-    } else if (event.key === "Escape") {
-      dossierInput.blur();
-    }
+  const dossiers = window.MotcuaDossiers({
+    settings: cfg.dossiers,
+    text: T,
+    toast,
+    current: () => state.counter.current,
+    root,
   });
-
-  // A scanner's burst typed while the focus is elsewhere (see the top of this file).
-  const wedge = { text: "", at: -Infinity, held: 0 };
-
-  function dropHeld() {
-    window.clearTimeout(wedge.held);
-    wedge.held = 0;
-  }
-
-  /** True when the key belongs to a scanned code (and is consumed). */
-  function scanned(event) {
-    if (event.key === "Shift" || event.key === "CapsLock") return false; // a scanner's capitals
-    const fast = wedge.text !== "" && event.timeStamp - wedge.at <= D.scan_gap_ms;
-    if (event.key === "Enter") {
-      const code = fast && wedge.text.length > 1 ? wedge.text : "";
-      wedge.text = "";
-      if (!code) return false;
-      event.preventDefault();
-      addCode(code);
-      return true;
-    }
-    if (event.key.length !== 1) {
-      wedge.text = "";
-      return false;
-    }
-    wedge.at = event.timeStamp;
-    if (fast) {
-      wedge.text += event.key;
-      dropHeld();
-      event.preventDefault();
-      return true;
-    }
-    wedge.text = event.key;
-    return false;
-  }
 
   // ------------------------------------------------------------- transfer
   const dialog = $("transfer-dialog");
@@ -367,19 +270,15 @@
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey) return; // browser shortcuts stay
     if (dialog.open) return onDialogKey(event);
-    if (event.target === dossierInput) return; // typed into the field: no shortcuts
-    if (scanned(event)) return;
+    if (event.target === dossiers.input) return; // typed into the field: no shortcuts
+    if (dossiers.scanned(event)) return;
     const action = actionFor(event);
     if (!action) return;
     event.preventDefault(); // also stops Enter from "clicking" a focused button
     if (event.repeat) return;
     if (event.key.length !== 1) return run(action);
     // A character may be the first of a scanned code: run it unless another follows fast.
-    dropHeld();
-    wedge.held = window.setTimeout(() => {
-      wedge.held = 0;
-      run(action);
-    }, D.scan_gap_ms);
+    dossiers.later(() => run(action));
   });
 
   document.querySelectorAll(".act").forEach((btn) => {
