@@ -127,6 +127,10 @@ DEFAULT_REASONS = (
     Reason(id="long_wait", label="Thời gian chờ lâu", label_en="Long wait"),
     Reason(id="unclear_guidance", label="Hướng dẫn chưa rõ ràng", label_en="Unclear guidance"),
     Reason(id="slow_handling", label="Giải quyết chậm", label_en="Slow handling"),
+    Reason(id="harassment", label="Nhũng nhiễu, gây phiền hà", label_en="Harassment, red tape"),
+    Reason(
+        id="repeat_visits", label="Phải đi lại nhiều lần", label_en="Had to come back many times"
+    ),
 )
 
 
@@ -140,6 +144,7 @@ class Ratings:
     invite_s: Annotated[int, Field(ge=5, le=600)] = 30
     reason_s: Annotated[int, Field(ge=3, le=120)] = 10
     staff_see_own: bool = False
+    comment_chars: Annotated[int, Field(ge=0, le=500)] = 200
 
     @field_validator("levels")
     @classmethod

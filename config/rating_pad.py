@@ -92,6 +92,14 @@ class RatingPadSettings:
     heartbeat_s: Annotated[float, Field(ge=5, le=3600)] = 60.0
     retry_max_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
 
+    @model_validator(mode="after")
+    def _reason_pages(self) -> RatingPadSettings:
+        # The reason step shows its page by LED codes up to 4 (see kiosk.rating_pad.loop).
+        slots = max(1, len(self.levels) - 1)
+        if len(self.reasons) > 4 * slots:
+            raise ValueError(f"at most {4 * slots} reasons fit on {len(self.levels)} buttons")
+        return self
+
     @property
     def device_name(self) -> str:
         """The pad's name, the first part of every press key (the host's, by default)."""

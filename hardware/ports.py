@@ -159,8 +159,16 @@ PATTERNS: Mapping[str, LedPattern] = MappingProxyType(
         "error": LedPattern(((True, 0.1), (False, 0.1), (True, 0.1), (False, 0.7))),
         # Three quick flashes after a rating, then back to steady "ready".
         "thank_you": LedPattern(((True, 0.15), (False, 0.15)), repeat=3, then=True),
-        # Slow breathing-like blink inviting a rating after a ticket is served.
+        # Slow breathing-like blink inviting a rating after a ticket is served; on a
+        # rating pad's reason step, the buttons showing the first page of reasons.
         "invite": LedPattern(((True, 1.0), (False, 1.0))),
+        # A rating pad's reason step, pages 2 to 4: that many quick flashes, then a pause.
+        **{
+            f"page_{n}": LedPattern(
+                ((True, 0.15), (False, 0.25)) * (n - 1) + ((True, 0.15), (False, 1.2))
+            )
+            for n in (2, 3, 4)
+        },
     }
 )
 

@@ -19,7 +19,7 @@ from flask_socketio import SocketIO
 
 from config.schema import Config
 from display import web as display_web
-from hub import api, dashboard, pages, sockets, ticket_pages
+from hub import api, dashboard, pages, sockets, tablet, ticket_pages
 from hub.accounts import DeviceService, TokenService, UserService, cheap_hasher
 from hub.accounts.cache import RedisInvalidation
 from hub.alerts import StreakRule
@@ -128,6 +128,7 @@ def create_app(settings: Settings) -> Flask:
     pages.register(app, hub)
     dashboard.register(app)
     ticket_pages.register(app)
+    tablet.register(app)
     display_web.register(app, HubScreenFeed(hub), Path(settings.data_dir) / "audio")
     with_trusted_proxies(app, lambda: hub.config.server.trusted_proxies)
     return app

@@ -71,6 +71,15 @@ class TicketRatingIn(Strict):
     reasons: Annotated[list[Slug], Field(max_length=10)] = []
 
 
+class TicketCommentIn(Strict):
+    comment: Annotated[str, Field(max_length=2000)]
+
+
+class TicketCommentOut(BaseModel):
+    ticket_id: str
+    comment: str
+
+
 class TransferIn(Strict):
     service: Slug
 

@@ -10,9 +10,18 @@ from config.wire import DeviceKind
 from hub import errors
 from hub.accounts import PUBLIC as PUBLIC_ACTOR
 from hub.accounts import Actor
-from hub.api.models import RatingOut, ServiceOut, TicketIn, TicketOut, TicketRatingIn
+from hub.api.models import (
+    RatingOut,
+    ServiceOut,
+    TicketCommentIn,
+    TicketCommentOut,
+    TicketIn,
+    TicketOut,
+    TicketRatingIn,
+)
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub
+from hub.satisfaction import add_comment
 
 bp = Blueprint("tickets", __name__, url_prefix="/api/v1")
 KIOSK = Access(devices=(DeviceKind.KIOSK,))
@@ -90,9 +99,30 @@ def cancel_ticket(*, actor: Actor | None, ticket_id: str) -> dict[str, Any]:
     errors_=(400, 403, 404, 409),
 )
 def rate_ticket(*, actor: Actor | None, ticket_id: str, body: TicketRatingIn) -> dict[str, Any]:
+    _holder_only(actor)
+    return current_hub().ratings.rate_ticket(ticket_id, body.level, tuple(body.reasons))
+
+
+@endpoint(
+    bp,
+    f"/tickets/{TICKET_ID}/comment",
+    "POST",
+    summary="The ticket holder adds a short comment after rating (once; purged as personal data)",
+    access=HOLDER,
+    body=TicketCommentIn,
+    response=TicketCommentOut,
+    status=201,
+    errors_=(400, 403, 404, 409),
+)
+def comment_ticket(*, actor: Actor | None, ticket_id: str, body: TicketCommentIn) -> dict[str, Any]:
+    _holder_only(actor)
+    hub = current_hub()
+    return add_comment(hub.engine, hub.config, ticket_id, body.comment)
+
+
+def _holder_only(actor: Actor | None) -> None:
     if actor is not None:  # the holder has no token: an officer must not rate themselves
         raise errors.Forbidden(
             "Chỉ người giữ phiếu mới đánh giá được, không dùng mã đăng nhập hay thiết bị",
             code="holder_only",
         )
-    return current_hub().ratings.rate_ticket(ticket_id, body.level, tuple(body.reasons))

@@ -6,7 +6,8 @@ What goes, for the days before the cut:
   carries), its event log (a remote ticket's phone digest is there), its calls
   and the screens' acknowledgements of them;
 - the raw presses of the rating pads;
-- the link from each rating to its ticket, and any free text a citizen wrote;
+- the link from each rating to its ticket, and any free text a citizen wrote
+  (the comment added on the ticket's page after rating);
 - the dossier codes attached to those tickets, and any rated dossier still waiting
   in the outbox for the ``[export]`` webhook since before the cut;
 - the failed logins (user names and addresses tried).
@@ -60,6 +61,7 @@ class PurgeReport:
     calls: int
     rating_presses: int
     ratings_unlinked: int
+    comments: int
     dossiers: int
     dossier_exports: int
     login_failures: int
@@ -130,6 +132,11 @@ def _erase(conn: Connection, ticket_ids: list[str], start: datetime) -> dict[str
             .values(ticket_id=None)
         )
         counts["tickets"] += conn.execute(delete(tickets).where(tickets.c.id.in_(chunk))).rowcount
+    counts["comments"] = conn.execute(
+        update(ratings)
+        .where(ratings.c.at < start, ratings.c.comment.is_not(None))
+        .values(comment=None)
+    ).rowcount
     counts["rating_presses"] = conn.execute(
         delete(rating_presses).where(rating_presses.c.at < start)
     ).rowcount

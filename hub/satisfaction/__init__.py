@@ -4,6 +4,7 @@ about, once; the rollups kept with them; the misuse rules that flag them.
 (The pure maths of ratings is :mod:`hub.ratings`; this package stores and reads.)
 """
 
+from hub.satisfaction.comments import add_comment
 from hub.satisfaction.intake import (
     CREATED,
     DUPLICATE,
@@ -23,6 +24,7 @@ __all__ = [
     "RatingListener",
     "RatingOutcome",
     "RatingService",
+    "add_comment",
     "reflag",
     "rollup_add",
     "rollup_add_many",

@@ -281,6 +281,8 @@ ratings = Table(
     Column("device_id", Integer, nullable=True),
     Column("flags", JSON, nullable=True),
     Column("flagged", Boolean, nullable=False, default=False),
+    # The ticket holder's short comment after rating: personal data, purged.
+    Column("comment", String(500), nullable=True),
     Index("ix_ratings_day", "site_id", "day"),
     Index("ix_ratings_counter_at", "counter_id", "at"),
     Index("ix_ratings_staff_day", "staff_id", "day"),

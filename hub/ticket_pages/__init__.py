@@ -2,7 +2,8 @@
 
 ``/t/<id>`` is what the QR code on a printed ticket opens: number, field,
 status, people ahead and estimated wait, updated live; cancel while waiting;
-once served, the rating form (levels, then reasons after a negative level).
+once served, the rating form (levels, then reasons after a negative level), and
+once rated, an optional short comment (``[ratings] comment_chars``).
 Knowing the ticket's long random id is the permission (a capability URL).
 
 How it stays live without polling: the page joins the read-only Socket.IO
@@ -34,7 +35,7 @@ from hub.fonts import font_response
 from hub.ticket_pages.api import booking_token
 from hub.ticket_pages.api import bp as api_bp
 
-__all__ = ["CSP", "bp", "register", "weekdays_text"]
+__all__ = ["CSP", "bp", "page_headers", "register", "socket_script", "weekdays_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def _hub() -> Hub:
     return current_hub()
 
 
-def _socket_script() -> str | None:
+def socket_script() -> str | None:
     # The display package vendors the Socket.IO client; without it the page polls.
     if "display.static" in current_app.view_functions:
         return url_for("display.static", filename="socket.io.min.js")
@@ -133,11 +134,12 @@ def ticket_status(ticket_id: str) -> Response:
             for level in config.ratings.levels
         ],
         "reasons": [{"id": r.id, "label": r.label} for r in config.ratings.reasons],
+        "comment_chars": config.ratings.comment_chars,
         "priority_labels": PRIORITY_LABELS,
-        "socket": _socket_script() is not None,
+        "socket": socket_script() is not None,
     }
     html = render_template(
-        "ticket_status.html", page=page, ticket=ticket, site=config.site, socket=_socket_script()
+        "ticket_status.html", page=page, ticket=ticket, site=config.site, socket=socket_script()
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -187,7 +189,8 @@ def font(name: str) -> Response:
 
 
 @bp.after_request
-def _headers(response: Response) -> Response:
+def page_headers(response: Response) -> Response:
+    """The public pages' headers: a strict CSP, no sniffing, no referrer."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")

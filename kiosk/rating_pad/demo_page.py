@@ -145,7 +145,7 @@ h1{font-size:20px;color:#12355b}h1 small{font-size:12px;color:#667085;font-weigh
 .btn{flex:1;border:none;border-radius:12px;padding:14px 6px;font:inherit;font-weight:600;font-size:13px;color:#fff;cursor:pointer;position:relative}
 .btn.very_satisfied{background:#2a9d5c}.btn.satisfied{background:#8cc152}.btn.unsatisfied{background:#d1495b}
 .led{display:block;width:14px;height:14px;border-radius:50%;margin:0 auto 8px;background:#2b2f36;border:2px solid rgba(255,255,255,.6)}
-.led.invite{animation:blink 2s infinite}.led.thank_you{animation:blink .3s 3;background:#fff}
+.led.invite{animation:blink 2s infinite}.led.page_2,.led.page_3,.led.page_4{animation:blink .6s infinite}.led.thank_you{animation:blink .3s 3;background:#fff}
 @keyframes blink{0%,49%{background:#fff9c4;box-shadow:0 0 10px #fff59d}50%,100%{background:#2b2f36}}
 .foot{color:#667085;font-size:12px}
 """

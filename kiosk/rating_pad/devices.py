@@ -57,5 +57,12 @@ class CounterPad:
     reason_key: str | None = None
     reason_until: float = 0.0
     reason_map: dict[str, str] = field(default_factory=dict)
+    """The reason step's current page: button → reason id."""
+    reason_pages: list[dict[str, str]] = field(default_factory=list)
+    reason_page: int = 0
+    reason_turn: str = ""
+    """The button that turns the page (the negative one just pressed)."""
+    reason_deadline: float = 0.0
+    """The reason step ends by then however many pages are turned."""
     thanks_until: float = 0.0
     shown: dict[str, str] = field(default_factory=dict)

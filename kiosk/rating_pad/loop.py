@@ -7,8 +7,16 @@ keypad, map to the rating levels. The hub says on ``/devices`` when a
 counter's ticket was completed (``rating_open``) and when the rating window
 ends (``rating_close``); the LEDs invite a rating only then. A press outside
 the window is still sent: the hub keeps it as a raw press with its refusal
-reason. After a negative press the other buttons ask for a reason for
-``reason_s`` seconds. Three quick flashes thank the citizen.
+reason. Three quick flashes thank the citizen.
+
+After a negative press the pad asks for a reason, in pages
+(:func:`reason_pages`): the other buttons mean the reasons of the page and blink
+its code (page 1 slowly, page ``n`` in ``n`` quick flashes); the negative
+button, pressed again, turns to the next page (after the last, back to the
+first). Each page waits ``reason_s`` seconds, the whole step at most
+``reason_s`` times the number of pages; with no choice the rating goes without
+a reason. A card beside the pad says which reason each button means on each
+page (docs/hardware.md).
 
 Every press goes to the on-disk outbox (:mod:`kiosk.kit.outbox`) before anything
 else; a sender thread delivers the outbox in batches with backoff and deletes
@@ -42,12 +50,28 @@ from kiosk.kit.sockets import close_for_good
 from kiosk.kit.tls import certificate_error, socketio_options
 from kiosk.rating_pad.devices import CounterPad
 
-__all__ = ["THANK_YOU_S", "VERSION", "RatingPad"]
+__all__ = ["THANK_YOU_S", "VERSION", "RatingPad", "page_led", "reason_pages"]
 
 logger = logging.getLogger(__name__)
 
 VERSION = agent_version(DeviceKind.RATING_PAD)
 THANK_YOU_S = 1.5
+
+
+def reason_pages(buttons: list[str], reasons: tuple[str, ...]) -> list[dict[str, str]]:
+    """The reason step's pages: on each, ``buttons`` (in order) mean the next reasons."""
+    if not buttons:
+        return []
+    size = len(buttons)
+    return [
+        dict(zip(buttons, reasons[start : start + size], strict=False))
+        for start in range(0, len(reasons), size)
+    ]
+
+
+def page_led(page: int) -> str:
+    """The LED pattern of the reason buttons on ``page`` (0-based)."""
+    return "invite" if page == 0 else f"page_{page + 1}"
 
 
 class RatingPad:
@@ -211,26 +235,36 @@ class RatingPad:
             self.outbox.add_reason(pad.reason_key, pad.reason_map[button])
             self._end_reason(pad, now, lit=button)
             return
+        if pad.reason_key and now < pad.reason_until and button == pad.reason_turn:
+            self._turn_page(pad, now)
+            return
         if pad.reason_key:
             self._end_reason(pad, now)
         if button not in self.settings.levels:
             logger.warning("counter %s: button %r is not a rating level", pad.counter, button)
             return
-        negative = button in self.settings.negative
-        reasons = negative and bool(self.settings.reasons)
+        pages: list[dict[str, str]] = []
+        if button in self.settings.negative:
+            others = [b for b in self.settings.levels if b != button]
+            pages = reason_pages(others, self.settings.reasons)
+        step_s = self.settings.reason_s * len(pages)
         # The press is on disk before anything else happens.
-        key = self.outbox.add(
-            pad.counter, button, at, hold_s=self.settings.reason_s + 1 if reasons else 0.0
-        )
+        key = self.outbox.add(pad.counter, button, at, hold_s=step_s + 1 if pages else 0.0)
         self.send_wake.set()
         pad.window_until = 0.0
-        if reasons:
-            others = [b for b in self.settings.levels if b != button]
-            pad.reason_map = dict(zip(others, self.settings.reasons, strict=False))
+        if pages:
+            pad.reason_pages, pad.reason_page, pad.reason_turn = pages, 0, button
+            pad.reason_map = pages[0]
             pad.reason_key = key
             pad.reason_until = now + self.settings.reason_s
+            pad.reason_deadline = now + step_s
         else:
             self._thank(pad, button, now)
+
+    def _turn_page(self, pad: CounterPad, now: float) -> None:
+        pad.reason_page = (pad.reason_page + 1) % len(pad.reason_pages)
+        pad.reason_map = pad.reason_pages[pad.reason_page]
+        pad.reason_until = min(now + self.settings.reason_s, pad.reason_deadline)
 
     def _end_reason(self, pad: CounterPad, now: float, lit: str | None = None) -> None:
         if pad.reason_key:
@@ -238,6 +272,7 @@ class RatingPad:
             self.send_wake.set()
         pad.reason_key = None
         pad.reason_map = {}
+        pad.reason_pages, pad.reason_page, pad.reason_turn = [], 0, ""
         self._thank(pad, lit or self.settings.negative[0], now)
 
     def _thank(self, pad: CounterPad, button: str, now: float) -> None:
@@ -248,8 +283,9 @@ class RatingPad:
     # ----------------------------------------------------------------- LEDs
     def _refresh(self, pad: CounterPad, now: float) -> None:
         if pad.reason_key:
+            code = page_led(pad.reason_page)
             for name, led in pad.leds.items():
-                self._led(pad, name, led, "invite" if name in pad.reason_map else "off")
+                self._led(pad, name, led, code if name in pad.reason_map else "off")
         elif now < pad.thanks_until:
             return
         elif now < pad.window_until:

@@ -90,6 +90,7 @@
     $("final-text").textContent = finals[status] || "";
     $("rating-panel").hidden = !(status === "done" && !rated);
     $("thanks-panel").hidden = !(status === "done" && rated);
+    renderComment();
     $("issued").textContent = localTime(ticket.issued_at, true);
     $("updated").textContent = socketLive ? "trực tiếp" : localTime(lastUpdate.toISOString(), false);
     $("live-dot").classList.toggle("live", socketLive);
@@ -262,6 +263,41 @@
     box.hidden = false;
     box.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
+
+  // --------------------------------------------------------------- comment
+  var commented = false;
+  function renderComment() {
+    $("comment-form").hidden = !(rated && page.comment_chars > 0 && !commented);
+    $("comment-done").hidden = !commented;
+  }
+  $("comment-max").textContent = String(page.comment_chars);
+  $("comment").maxLength = page.comment_chars;
+  $("comment-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("comment").value.trim();
+    if (!text) { return; }
+    var button = $("send-comment");
+    button.disabled = true;
+    fetch(page.api + "/comment", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ comment: text })
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        var code = data && data.error && data.error.code;
+        if (r.status === 201 || code === "already_commented") {
+          commented = true;
+          renderComment();
+        } else {
+          showError("comment-error", data);
+          button.disabled = false;
+        }
+      });
+    }).catch(function () {
+      showError("comment-error", null);
+      button.disabled = false;
+    });
+  });
 
   // ---------------------------------------------------------------- start
   buildRating();

@@ -62,6 +62,7 @@ def _busy_days(api, clock) -> None:  # noqa: ANN001
                 api.post("/ratings", pad, json={"key": f"pad1-{d}-{i:04d}", "level": level})
         clock.advance(60)
         api.post(f"/tickets/{held[2]['id']}/rating", json={"level": "satisfied"})
+        api.post(f"/tickets/{held[2]['id']}/comment", json={"comment": f"Chị Lan, ngày {d}"})
         api.post("/auth/login", json={"username": "canbo1", "password": "sai-mat-khau-99"})
         for counter, headers in staff.items():
             api.post(f"/counters/{counter}/close", headers)
@@ -79,18 +80,20 @@ def _figures(hub) -> list[object]:  # noqa: ANN001
 
 
 def test_purge_erases_personal_data_and_keeps_every_figure(api, hub, clock) -> None:
-    """GIVEN five days of tickets, calls, pad and QR ratings and a failed login WHEN the
-    data before the fourth day is purged THEN those days' tickets (and their QR ids),
-    events, calls, dossier codes, rated dossiers waiting for the [export] webhook, raw
-    presses and failed logins are gone, ratings lose their ticket,
-    the later days are untouched, an audit row says what went, and every satisfaction
-    and queue figure, by every grouping, and the CSV reports read exactly as before."""
+    """GIVEN five days of tickets (with dossier codes), calls, pad and QR ratings with
+    comments and a failed login WHEN the data before the fourth day is purged THEN those
+    days' tickets (and their QR ids), events, calls, dossier codes, rated dossiers waiting
+    for the [export] webhook, raw presses, comments and failed logins are gone, ratings
+    lose their ticket, the later days are untouched, an audit row says what went, and
+    every satisfaction and queue figure, by every grouping, and the CSV reports read
+    exactly as before."""
     _busy_days(api, clock)
     clock.set(MONDAY + timedelta(days=8))
     hub.tickets.expire_past_days()  # the background's minute job, as in a running hub
     before = _figures(hub)
     old = [r[0] for r in _rows(hub, tickets.c.id, tickets.c.day < CUT)]
     assert old and _count(hub, rating_presses) > 0
+    assert _count(hub, ratings, ratings.c.comment.is_not(None), ratings.c.day < CUT) == 3
     old_dossiers = _count(hub, ticket_dossiers, ticket_dossiers.c.ticket_id.in_(old))
     assert old_dossiers > 0
     _waiting_export(hub, MONDAY + timedelta(days=1))
@@ -109,6 +112,9 @@ def test_purge_erases_personal_data_and_keeps_every_figure(api, hub, clock) -> N
     assert _count(hub, calls, calls.c.ticket_id.in_(old)) == 0
     assert _count(hub, ratings, ratings.c.ticket_id.in_(old)) == 0
     assert _count(hub, ratings, ratings.c.day < CUT) > 0  # the ratings themselves stay
+    assert report.comments == 3
+    assert _count(hub, ratings, ratings.c.comment.is_not(None), ratings.c.day < CUT) == 0
+    assert _count(hub, ratings, ratings.c.comment.is_not(None)) == 2  # later days keep theirs
     assert _count(hub, rating_presses, rating_presses.c.at < _start(CUT)) == 0
     assert _count(hub, login_failures, login_failures.c.at < _start(CUT)) == 0
     assert _count(hub, audit_log, audit_log.c.action == "purge") == 1

@@ -85,6 +85,36 @@ def test_status_page_follows_the_queue_live_then_rates(site, phone) -> None:
     assert (row.level, row.reasons, row.channel) == ("unsatisfied", ["long_wait"], "qr")
 
 
+def test_a_short_comment_after_rating(site, phone) -> None:
+    """GIVEN my served ticket, open on a phone WHEN I rate "Không hài lòng" with the reason
+    "Phải đi lại nhiều lần" THEN the thanks panel offers an optional comment, limited to
+    [ratings] comment_chars; WHEN I send one THEN it says so and the rating holds it."""
+    url, hub, api = site
+    kiosk, staff = api.device("kiosk-1", "kiosk"), api.user("canbo1")
+    mine = api.issue(kiosk, "dat-dai")
+    api.post("/counters/1/open", staff)
+    api.post("/counters/1/call-next", staff)
+    api.post("/counters/1/complete", staff)
+    phone.goto(f"{url}/t/{mine['id']}")
+    phone.click("[data-level=unsatisfied]")
+    phone.check("#reason-list label:has-text('Phải đi lại nhiều lần') input")
+    phone.click("#send-rating")
+    phone.wait_for_selector("#comment-form:not([hidden])")
+    assert phone.get_attribute("#comment", "maxlength") == "200"
+    phone.fill("#comment", "Thiếu hướng dẫn mẫu tờ khai")
+    phone.click("#send-comment")
+    phone.wait_for_selector("#comment-done:not([hidden])")
+    assert phone.is_hidden("#comment-form")
+    from sqlalchemy import select
+
+    from hub.store.db import read
+    from hub.store.tables import ratings
+
+    with read(hub.engine) as conn:
+        row = conn.execute(select(ratings).where(ratings.c.ticket_id == mine["id"])).one()
+    assert (row.reasons, row.comment) == (["repeat_visits"], "Thiếu hướng dẫn mẫu tờ khai")
+
+
 def _has_display(url: str) -> bool:
     import requests
 

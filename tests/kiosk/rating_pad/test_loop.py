@@ -16,6 +16,7 @@ from sqlalchemy import select
 from config.rating_pad import PadCounter, RatingPadSettings
 from hub.store.db import read
 from hub.store.tables import rating_presses, ratings
+from kiosk.rating_pad.loop import page_led, reason_pages
 from kiosk.rating_pad.settings import build_pad
 from tests.conftest import Api, build_app, close_app
 from tests.kiosk.rating_pad.support import LED_PINS, LEVEL_PINS, serve_ticket, wait_for
@@ -121,3 +122,57 @@ def test_a_press_outside_the_window_is_kept_as_refused(hub_live, pins, tmp_path)
     assert row.outcome == "rejected" and row.code == "no_ticket" and row.level == "satisfied"
     assert row.key.startswith("pad-test.")
     assert stored(app) == []
+
+
+def test_every_reason_is_reachable_by_turning_pages(hub_live, pins, tmp_path) -> None:
+    """GIVEN a 3-button pad and six reasons WHEN the citizen presses "Không hài lòng" THEN the
+    two other buttons show page 1 (slow blink); WHEN "Không hài lòng" is pressed twice more
+    THEN they show page 2 then page 3 by their flash code; WHEN the middle button is pressed
+    THEN the rating carries the sixth reason, "Phải đi lại nhiều lần"."""
+    app, live = hub_live
+    api = Api(app)
+    token = app.extensions["motcua"].devices.add_device("pad-1", "rating-pad", "1")
+    kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
+    settings = RatingPadSettings(
+        hub_url=live.url,
+        device="pad-test",
+        outbox=str(tmp_path / "pad.sqlite"),
+        counters=(PadCounter(counter="1", token=token, buttons=LEVEL_PINS, leds=LED_PINS),),
+        retry_max_s=0.5,
+        reason_s=20,
+        debounce_ms=0,  # the same button is pressed again at once
+    )
+    assert len(settings.reasons) == 6
+    pad = build_pad(settings, pin_factory=pins)
+    pad.start()
+    try:
+        leds = pad.pads["1"].leds
+        wait_for(lambda: pad._sockets[0].connected, what="socket connected")
+        ticket = serve_ticket(api, kiosk, staff)
+        wait_for(lambda: leds["unsatisfied"].current == "invite", what="invite")
+        press(pins, "unsatisfied")
+        for code in ("invite", "page_2", "page_3"):
+            if code != "invite":
+                press(pins, "unsatisfied")
+            wait_for(lambda code=code: leds["very_satisfied"].current == code and  # type: ignore[misc]
+                     leds["satisfied"].current == code and
+                     leds["unsatisfied"].current == "off", what=code)  # fmt: skip
+        assert pad.outbox.count() == 1  # still held: no reason yet
+        press(pins, "satisfied")
+        rows = wait_for(lambda: stored(app), what="rating stored")
+        assert rows[0].ticket_id == ticket and rows[0].level == "unsatisfied"
+        assert rows[0].reasons == ["repeat_visits"]
+    finally:
+        pad.stop()
+        pad.outbox.close()
+
+
+def test_the_pages_of_reasons() -> None:
+    """The reasons go two by two on the buttons other than the negative one, in order."""
+    pages = reason_pages(["very_satisfied", "satisfied"], tuple("abcde"))
+    assert pages == [
+        {"very_satisfied": "a", "satisfied": "b"},
+        {"very_satisfied": "c", "satisfied": "d"},
+        {"very_satisfied": "e"},
+    ]
+    assert [page_led(n) for n in range(3)] == ["invite", "page_2", "page_3"]

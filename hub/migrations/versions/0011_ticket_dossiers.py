@@ -4,8 +4,8 @@ An officer may attach one or more dossier codes when completing a ticket, so
 the ticket's rating belongs to those dossiers too (``motcua report dossiers``,
 the ``[export]`` webhook). One row per ticket and code.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from hub.store.tables import UTCDateTime
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
