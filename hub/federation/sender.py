@@ -117,7 +117,8 @@ class OutboxSender:
     def _post_each(
         self, topic: str, url: str, headers: dict[str, str], timeout_s: float, limit: int
     ) -> int:
-        """POST each due row of ``topic`` as JSON; a 2xx answer settles it."""
+        """POST each due row of ``topic`` as JSON; a 2xx answer settles it. An unreachable
+        receiver ends the turn (the other rows wait for the next one)."""
         sent = 0
         for row in self.outbox.due(topic, limit):
             try:
@@ -127,13 +128,12 @@ class OutboxSender:
                     headers={**headers, "Idempotency-Key": row.key},
                     timeout=timeout_s,
                 )
-                ok = 200 <= response.status_code < 300
-                error = f"HTTP {response.status_code}"
             except requests.RequestException as err:
-                ok, error = False, type(err).__name__
-            if ok:
+                self.outbox.failed([row], type(err).__name__)
+                break
+            if 200 <= response.status_code < 300:
                 self.outbox.done([row.id])
                 sent += 1
             else:
-                self.outbox.failed([row], error)
+                self.outbox.failed([row], f"HTTP {response.status_code}")
         return sent

@@ -57,9 +57,10 @@ class Receiver:
         self.thread.start()
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(5)
 
 
 @pytest.fixture
@@ -130,3 +131,28 @@ def test_without_a_webhook_nothing_is_queued(api, hub, clock) -> None:
     """GIVEN no [export] webhook_url WHEN a ticket with dossiers is rated THEN no row waits."""
     _rate_a_ticket_with_dossiers(api, clock)
     assert hub.outbox.pending(EXPORT) == 0
+
+
+def test_an_unreachable_receiver_ends_the_turn(exporting, receiver, clock) -> None:
+    """GIVEN two rated dossiers waiting and the receiver down WHEN the outbox job runs
+    THEN one request is tried and the turn ends: the first row waits with its error, the
+    second was not tried (so a dead link costs one timeout a turn, not one a row)."""
+    from sqlalchemy import select
+
+    from hub.store.db import read
+    from hub.store.tables import outbox
+
+    api = Api(exporting)
+    (job,) = [j for j in hub_jobs(api.hub) if j.name == "outbox"]
+    _rate_a_ticket_with_dossiers(api, clock)
+    receiver.close()
+
+    job.run()
+
+    with read(api.hub.engine) as conn:
+        rows = conn.execute(
+            select(outbox.c.attempts, outbox.c.last_error)
+            .where(outbox.c.topic == EXPORT)
+            .order_by(outbox.c.id)
+        ).all()
+    assert [r.attempts for r in rows] == [1, 0] and rows[0].last_error == "ConnectionError"
