@@ -1,7 +1,8 @@
 """The whole configuration file: one field per section, each validated on load.
 
 Each part lives in its own module (:mod:`config.hub`, :mod:`config.alerts`,
-:mod:`config.upstream`, :mod:`config.booking`, :mod:`config.reports`, and one per agent:
+:mod:`config.upstream`, :mod:`config.booking`, :mod:`config.reports`, :mod:`config.dossiers`,
+and one per agent:
 :mod:`config.kiosk`, :mod:`config.rating_pad`, :mod:`config.counter_keypad`,
 :mod:`config.display_agent`); this module puts them together. Every section is
 checked when the file is loaded (:func:`load_config`, with the one loader's
@@ -22,6 +23,7 @@ from config.alerts import AlertSettings
 from config.booking import BookingSettings
 from config.counter_keypad import CounterKeypadSettings
 from config.display_agent import DisplayAgentSettings
+from config.dossiers import DossierSettings, ExportSettings
 from config.errors import ConfigError, ConfigProblem, did_you_mean
 from config.hub import (
     SERVER_PATHS,
@@ -61,6 +63,8 @@ class Config:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     booking: BookingSettings = field(default_factory=BookingSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
+    dossiers: DossierSettings = field(default_factory=DossierSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
     upstream: UpstreamSettings | None = None
     kiosk: KioskSettings | None = None
     rating_pad: RatingPadSettings | None = None
@@ -103,6 +107,8 @@ SECTIONS: dict[str, Section] = {
     "alerts": Section(AlertSettings, default=AlertSettings),
     "booking": Section(BookingSettings, default=BookingSettings),
     "reports": Section(ReportSettings, default=ReportSettings),
+    "dossiers": Section(DossierSettings, default=DossierSettings),
+    "export": Section(ExportSettings, default=ExportSettings),
     "upstream": Section(upstream.UpstreamSettings, paths=upstream.PATHS),
     # The agents' sections: a Pi's file may hold one alone (see load_section).
     "kiosk": Section(kiosk.KioskSettings, paths=kiosk.PATHS),

@@ -27,6 +27,7 @@ from hub.audit import AuditLog
 from hub.booking import BookingService
 from hub.context import EXTENSION, Hub
 from hub.counters import CounterService, CounterViews
+from hub.dossiers import DossierExporter
 from hub.fanout import RedisFanOut
 from hub.federation import Forwarder
 from hub.jsonio import HubJSONProvider
@@ -73,7 +74,12 @@ def build_hub(settings: Settings, socketio: SocketIO, fanout: RedisFanOut | None
         counters=CounterService(engine, config, sink, clock, estimates, views),
         views=views,
         ratings=RatingService(
-            engine, config, sink, clock, [Forwarder(), StreakRule()], on_commit=outbox.wake.set
+            engine,
+            config,
+            sink,
+            clock,
+            [Forwarder(), StreakRule(), DossierExporter()],
+            on_commit=outbox.wake.set,
         ),
         stats=StatsService(engine, config),
         booking=BookingService(engine, tickets, clock, settings.secret_key),

@@ -8,8 +8,9 @@ thread, so a slow upstream cannot hold back the rating windows:
 - ``rating-windows``: close rating windows whose time has passed (every second);
 - ``day-expiry``: close tickets still waiting from an earlier day (every minute);
 - ``unseen-calls``: log calls no screen showed in time (every second);
-- ``outbox``: deliver upstream batches and alert webhooks (woken after each
-  commit that queued one, else every ``[upstream] interval_s``);
+- ``outbox``: deliver upstream batches, alert webhooks and rated dossiers for
+  ``[export]`` (woken after each commit that queued one, else every
+  ``[upstream] interval_s``);
 - ``closing``: close finished days' queue figures and check the periodic
   alert rules (every ``[alerts] check_every_s``);
 - ``booking-expiry``: cancel remote tickets at closing time (every minute);
@@ -238,6 +239,7 @@ def hub_jobs(hub: Hub, *, tick_s: float = 1.0) -> list[Job]:
         sender.config = hub.config
         sender.flush_upstream()
         sender.flush_webhooks()
+        sender.flush_exports()
 
     def close_days() -> None:
         now = hub.clock()

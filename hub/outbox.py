@@ -1,6 +1,7 @@
 """The hub's durable outbox: what must leave the hub (ratings for an upstream hub,
-alert webhooks) is written in the transaction that made it, and deleted only once
-its receiver has answered for it, so a crash or a dead link loses nothing.
+alert webhooks, rated dossiers for the ``[export]`` webhook) is written in the
+transaction that made it, and deleted only once its receiver has answered for it,
+so a crash or a dead link loses nothing.
 
 Rows carry a ``topic`` (who sends them) and a unique ``key`` (a resend is harmless);
 a failed row waits with an exponential back-off.
@@ -22,6 +23,7 @@ from hub.store.tables import outbox
 
 UPSTREAM = "upstream"
 WEBHOOK = "webhook"
+EXPORT = "export"
 MAX_BACKOFF_S = 300.0
 
 

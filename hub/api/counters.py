@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from config.wire import DeviceKind, Role
 from hub.accounts import Actor
-from hub.api.models import CounterOut, CounterTicketOut, TransferIn
+from hub.api.models import CompleteIn, CounterOut, CounterTicketOut, TransferIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub
 from hub.queue import TicketStatus
@@ -91,13 +91,16 @@ def recall(*, actor: Actor, counter_id: str) -> dict[str, Any]:
     bp,
     f"{COUNTER}/complete",
     "POST",
-    summary="The current ticket is done",
+    summary="The current ticket is done (optionally with its dossier codes)",
     access=OPERATOR,
+    body=CompleteIn,
+    optional_body=True,
     response=CounterTicketOut,
-    errors_=CONFLICTS,
+    errors_=(400, *CONFLICTS),
 )
-def complete(*, actor: Actor, counter_id: str) -> dict[str, Any]:
-    return current_hub().counters.finish(counter_id, TicketStatus.DONE, actor=actor)
+def complete(*, actor: Actor, counter_id: str, body: CompleteIn) -> dict[str, Any]:
+    hub = current_hub()
+    return hub.counters.finish(counter_id, TicketStatus.DONE, actor=actor, dossiers=body.dossiers)
 
 
 @endpoint(

@@ -84,6 +84,14 @@ class TransferIn(Strict):
     service: Slug
 
 
+DossierCode = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CompleteIn(Strict):
+    dossiers: Annotated[list[DossierCode], Field(max_length=50)] = []
+    """Dossier codes (mã hồ sơ) of the ticket; each must match ``[dossiers] pattern``."""
+
+
 class RatingIn(Strict):
     key: Key
     level: Slug

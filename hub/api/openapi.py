@@ -86,7 +86,7 @@ def _operation(route: Route) -> dict[str, Any]:
         op["description"] = "No token: " + route.access.note
     if route.body is not None:
         op["requestBody"] = {
-            "required": True,
+            "required": not route.optional_body,
             "content": {
                 "application/json": {"schema": {"$ref": REF.format(model=route.body.__name__)}}
             },

@@ -54,6 +54,7 @@ class Route:
     errors: tuple[int, ...]
     tags: tuple[str, ...]
     endpoint: str = ""
+    optional_body: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -148,6 +149,7 @@ def endpoint(
     summary: str,
     access: Access,
     body: type[BaseModel] | None = None,
+    optional_body: bool = False,
     query: type[BaseModel] | None = None,
     response: Any = None,
     status: int = 200,
@@ -157,7 +159,8 @@ def endpoint(
     """Register a JSON endpoint on ``bp`` and in the OpenAPI registry.
 
     The view receives ``actor``, and ``body`` / ``query`` (validated models)
-    when declared, plus the URL's variables.
+    when declared, plus the URL's variables. With ``optional_body``, a request
+    without a body gets the body model's defaults.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -166,7 +169,8 @@ def endpoint(
             actor = authorize(access)
             g.actor = actor
             if body is not None:
-                kwargs["body"] = parse_body(body)
+                empty = optional_body and not request.get_data(cache=True).strip()
+                kwargs["body"] = body() if empty else parse_body(body)
             if query is not None:
                 kwargs["query"] = parse_query(query)
             result = fn(actor=actor, **kwargs)
@@ -190,6 +194,7 @@ def endpoint(
                 errors=errors_,
                 tags=tags or (bp.name,),
                 endpoint=f"{bp.name}.{fn.__name__}",
+                optional_body=optional_body,
             )
         )
         return view

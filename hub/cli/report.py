@@ -1,4 +1,5 @@
-"""``motcua report``: satisfaction and queue reports as XLSX, CSV or PDF files, with progress.
+"""``motcua report``: satisfaction and queue reports as XLSX, CSV or PDF files, with progress;
+``motcua report dossiers``: one row per dossier code with its rating, as CSV or XLSX.
 
 The range is ``--from``/``--to``, or a reporting period: ``--period month|quarter|half|
 nine_months|year`` with ``--of YYYY-MM`` (default: the period holding today), closing
@@ -16,11 +17,22 @@ from typing import Any, TextIO
 from hub.cli import CliError
 from hub.cli.common import open_services
 from hub.context import Hub
+from hub.dossiers import dossier_rows
 from hub.queue import site_day
 from hub.ratings.report_periods import KINDS as PERIOD_KINDS
 from hub.ratings.report_periods import parse_month, period, period_of
-from hub.reports import DEFAULT_BY, KINDS, build_csv, build_form, build_pdf, build_xlsx
+from hub.reports import (
+    DEFAULT_BY,
+    KINDS,
+    build_csv,
+    build_form,
+    build_pdf,
+    build_xlsx,
+    dossiers_csv,
+    dossiers_xlsx,
+)
 from hub.stats import GROUPINGS, check_range
+from hub.store.db import read
 
 RANGE = "give --from and --to, or --period (with --of YYYY-MM)"
 
@@ -86,7 +98,29 @@ def _groupings(values: list[str] | None, kind: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def _write(path: str, data: bytes, start: date, end: date) -> None:
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data):,} bytes, {start:%d/%m/%Y} – {end:%d/%m/%Y})")
+
+
+def cmd_dossiers(args: argparse.Namespace) -> int:
+    """One row per dossier of the tickets completed in the range."""
+    if args.format == "pdf" or args.by:
+        raise CliError("`report dossiers` writes csv or xlsx, one row per dossier (no --by)")
+    hub = open_services(args)
+    start, end = _range(args, hub)
+    check_range(start, end, "day")
+    with read(hub.engine) as conn:
+        rows = dossier_rows(conn, hub.config, start, end)
+    _write(args.out, (dossiers_csv if args.format == "csv" else dossiers_xlsx)(rows), start, end)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    if args.kind == "dossiers":
+        return cmd_dossiers(args)
     groupings = _groupings(args.by, args.kind)
     if args.format == "csv" and len(groupings) > 1:
         raise CliError("a CSV file holds one grouping: pass one --by KEY (or use xlsx)")
@@ -122,19 +156,18 @@ def cmd_report(args: argparse.Namespace) -> int:
             progress=progress,
             made_on=today,
         )
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"wrote {out} ({len(data):,} bytes, {start:%d/%m/%Y} – {end:%d/%m/%Y})")
+    _write(args.out, data, start, end)
     return 0
 
 
 def add_command(sub: Any) -> None:
     """Add ``motcua report``."""
     report = sub.add_parser(
-        "report", help="satisfaction or queue report as XLSX or CSV; the satisfaction form as PDF"
+        "report",
+        help="satisfaction or queue report as XLSX or CSV; the satisfaction form as PDF; "
+        "rated dossiers as CSV or XLSX",
     )
-    report.add_argument("kind", choices=KINDS)
+    report.add_argument("kind", choices=(*KINDS, "dossiers"))
     report.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD")
     report.add_argument(

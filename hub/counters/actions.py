@@ -10,6 +10,7 @@ publishes Socket.IO events. The statements are built once in
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from hub.clock import Clock, iso
 from hub.counters.order import first_waiting
 from hub.counters.state import acting_state, audit_action, set_state, state_row
 from hub.counters.views import CounterViews
+from hub.dossiers import attach_dossiers, clean_codes
 from hub.events import Event, EventSink, counter_room
 from hub.queue import TicketStatus, pick_next, site_day
 from hub.store import statements as st
@@ -48,6 +50,7 @@ from hub.tickets.records import (
 from hub.tickets.views import ticket_view
 
 logger = logging.getLogger(__name__)
+Codes = Sequence[str]
 
 CALLED = TicketStatus.CALLED.value
 WAITING = TicketStatus.WAITING.value
@@ -110,9 +113,10 @@ class CounterService:
 
     # --------------------------------------------------------------- tickets
     def _finish_current(
-        self, conn: Connection, state: Any, actor: Actor, wanted: TicketStatus
+        self, conn: Connection, state: Any, actor: Actor, wanted: TicketStatus, dossiers: Codes = ()
     ) -> tuple[Any, list[Event]]:
-        """Move the counter's current ticket to done/no_show; returns it and events."""
+        """Move the counter's current ticket to done/no_show (a done one with its checked
+        ``dossiers``); returns it and events."""
         events: list[Event] = []
         if not state.current_ticket_id:
             return None, events
@@ -134,6 +138,7 @@ class CounterService:
         )  # fmt: skip
         updates: dict[str, Any] = {"current_ticket_id": None}
         if done:
+            attach_dossiers(conn, row.id, dossiers, now)
             until = now + timedelta(seconds=self.config.ratings.invite_s)
             updates["rating_until"] = until
             room = counter_room(state.counter_id)
@@ -258,14 +263,18 @@ class CounterService:
         self.sink.publish(events)
         return view
 
-    def call_next(self, counter_id: str, *, actor: Actor) -> dict[str, Any] | None:
-        """Complete the current ticket, then call the next one (``None``: nobody waits)."""
+    def call_next(
+        self, counter_id: str, *, actor: Actor, dossiers: Codes = ()
+    ) -> dict[str, Any] | None:
+        """Complete the current ticket (with its ``dossiers``), then call the next one
+        (``None``: nobody waits)."""
         counter = counter_of(self.config, counter_id)
+        codes = clean_codes(dossiers, self.config.dossiers)
         with write(self.engine) as conn:
             state = self._acting_state(conn, counter_id, actor)
             if state.paused:
                 raise errors.Conflict("Quầy đang tạm dừng", code=ErrorCode.COUNTER_PAUSED)
-            done, events = self._finish_current(conn, state, actor, TicketStatus.DONE)
+            done, events = self._finish_current(conn, state, actor, TicketStatus.DONE, codes)
             served = done.number if done is not None else None
             now = self.clock()
             today = site_day(now, self.config.site.timezone)
@@ -321,14 +330,19 @@ class CounterService:
         self.sink.publish(events)
         return view
 
-    def finish(self, counter_id: str, wanted: TicketStatus, *, actor: Actor) -> dict[str, Any]:
-        """Complete (``done``) or mark ``no_show`` the counter's current ticket."""
+    def finish(
+        self, counter_id: str, wanted: TicketStatus, *, actor: Actor, dossiers: Codes = ()
+    ) -> dict[str, Any]:
+        """Complete (``done``, with its ``dossiers``: a bad one is 400 ``invalid_dossier``,
+        nothing changed) or mark ``no_show`` the counter's current ticket."""
+        codes = clean_codes(dossiers, self.config.dossiers) if wanted is TicketStatus.DONE else []
         with write(self.engine) as conn:
             state = self._acting_state(conn, counter_id, actor)
             row = self._current(conn, state)
-            _, events = self._finish_current(conn, state, actor, wanted)
+            _, events = self._finish_current(conn, state, actor, wanted, codes)
             action = "complete" if wanted is TicketStatus.DONE else "no_show"
-            self._audit(conn, action, actor, state, {"number": row.number}, row.number)
+            after = {"number": row.number, **({"dossiers": len(codes)} if codes else {})}
+            self._audit(conn, action, actor, state, after, row.number)
             events.append(self._counter_event(conn, counter_id))
             events.append(self._screen_event(events[-1]))
             view = self._counter_ticket_view(conn, row.id)

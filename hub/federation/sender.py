@@ -1,5 +1,6 @@
 """Delivering the hub's outbox: upstream batches to ``POST /api/v1/ratings/batch`` of
-the district or province hub, and alert webhooks. A row is deleted only when its
+the district or province hub, alert webhooks, and rated dossiers to the ``[export]``
+webhook. A row is deleted only when its
 receiver has answered for it; keys make a resend harmless, so every rating arrives
 exactly once."""
 
@@ -16,7 +17,7 @@ from config.schema import Config
 from config.tokens import read_token
 from config.upstream import UpstreamSettings
 from hub.clock import Clock
-from hub.outbox import UPSTREAM, WEBHOOK, Outbox
+from hub.outbox import EXPORT, UPSTREAM, WEBHOOK, Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -100,19 +101,39 @@ class OutboxSender:
     def flush_webhooks(self) -> int:
         """POST due alert webhooks; returns how many were delivered."""
         url = self.config.alerts.webhook_url
-        if not url:
+        return self._post_each(WEBHOOK, url, {}, 10.0, 50) if url else 0
+
+    def flush_exports(self) -> int:
+        """POST due rated dossiers to the ``[export]`` webhook, one row a request, each
+        with its ``Idempotency-Key`` (the row's key); returns how many were delivered."""
+        settings = self.config.export
+        if settings.webhook_url is None:
             return 0
+        headers = {"Authorization": f"Bearer {settings.token}"} if settings.token else {}
+        return self._post_each(
+            EXPORT, settings.webhook_url, headers, settings.timeout_s, settings.batch_size
+        )
+
+    def _post_each(
+        self, topic: str, url: str, headers: dict[str, str], timeout_s: float, limit: int
+    ) -> int:
+        """POST each due row of ``topic`` as JSON; a 2xx answer settles it. An unreachable
+        receiver ends the turn (the other rows wait for the next one)."""
         sent = 0
-        for row in self.outbox.due(WEBHOOK, 50):
+        for row in self.outbox.due(topic, limit):
             try:
-                response = self._session.post(url, json=row.payload, timeout=10)
-                ok = 200 <= response.status_code < 300
-                error = f"HTTP {response.status_code}"
+                response = self._session.post(
+                    url,
+                    json=row.payload,
+                    headers={**headers, "Idempotency-Key": row.key},
+                    timeout=timeout_s,
+                )
             except requests.RequestException as err:
-                ok, error = False, type(err).__name__
-            if ok:
+                self.outbox.failed([row], type(err).__name__)
+                break
+            if 200 <= response.status_code < 300:
                 self.outbox.done([row.id])
                 sent += 1
             else:
-                self.outbox.failed([row], error)
+                self.outbox.failed([row], f"HTTP {response.status_code}")
         return sent

@@ -11,7 +11,8 @@ the queue picks the next one, and the answers here carry only the number.
 
 The actions are JSON ``POST /counter/<id>/action/<name>`` calls from the page's
 script (session + CSRF header), audited like the API's with the counter's state
-before and after.
+before and after. ``complete`` and ``call-next`` take ``{"dossiers": [code…]}``:
+the dossier codes (*mã hồ sơ*) typed or scanned for the number being completed.
 """
 
 from __future__ import annotations
@@ -147,10 +148,16 @@ def console(counter_id: str) -> Any:
     state = console_state(hub, counter_id)
     services = [{"id": s.id, "name": s.name} for s in hub.config.services]
     action_urls = {a: url_for("console.act", counter_id=counter_id, action=a) for a in ACTIONS}
+    settings = hub.config.dossiers
     return render_page(
         "counter/console.html",
         state=state,
         services=services,
+        dossiers={
+            "pattern": settings.pattern,
+            "max": settings.max_per_ticket,
+            "scan_gap_ms": settings.scan_gap_ms,
+        },
         action_urls=action_urls,
         has_socket="display" in current_app.blueprints,
     )
@@ -210,13 +217,22 @@ def act(counter_id: str, action: str) -> Any:
     return {"ok": True, "message": message, **state_now}
 
 
+def _dossiers() -> list[str]:
+    """The body's ``dossiers``: a list of strings (the queue service checks each code)."""
+    body = request.get_json(silent=True)
+    codes = body.get("dossiers", []) if isinstance(body, dict) else []
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise errors.BadRequest(code="invalid_dossier")
+    return codes
+
+
 def _run(
     hub: Hub, actor: Actor, counter_id: str, action: str, before: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
     queue = hub.counters
     if action == "call-next":
         _check_call_gap(hub, before)
-        ticket = queue.call_next(counter_id, actor=actor)
+        ticket = queue.call_next(counter_id, actor=actor, dossiers=_dossiers())
         if ticket is None:
             return _("Nobody is waiting."), {"called": None}
         return _("Calling number %(number)s.", number=ticket["number"]), {
@@ -229,7 +245,7 @@ def _run(
         ticket = queue.finish(counter_id, TicketStatus.NO_SHOW, actor=actor)
         return _("Number %(number)s did not come.", number=ticket["number"]), {}
     if action == "complete":
-        ticket = queue.finish(counter_id, TicketStatus.DONE, actor=actor)
+        ticket = queue.finish(counter_id, TicketStatus.DONE, actor=actor, dossiers=_dossiers())
         return _("Number %(number)s is done.", number=ticket["number"]), {}
     if action == "transfer":
         body = request.get_json(silent=True)

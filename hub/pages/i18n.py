@@ -55,6 +55,9 @@ ERROR_MESSAGES: dict[str, Any] = {
     "same_service": lazy_gettext("The ticket already belongs to this field."),
     "cannot_transfer": lazy_gettext("This ticket cannot be transferred now."),
     "unknown_service": lazy_gettext("Unknown field."),
+    "invalid_dossier": lazy_gettext(
+        "A dossier code is not valid, or there are too many. Check the codes and try again."
+    ),
     "unknown_counter": lazy_gettext("Unknown counter."),
     "race_lost": lazy_gettext("Another counter has just called that number. Call again."),
     "too_soon": lazy_gettext("A number was called a moment ago. Wait a few seconds."),

@@ -8,6 +8,8 @@ What goes, for the days before the cut:
 - the raw presses of the rating pads;
 - the link from each rating to its ticket, and any free text a citizen wrote
   (the comment added on the ticket's page after rating);
+- the dossier codes attached to those tickets, and any rated dossier still waiting
+  in the outbox for the ``[export]`` webhook since before the cut;
 - the failed logins (user names and addresses tried).
 
 What stays: the daily queue figures, the rating rollups and cubes, the ratings
@@ -30,15 +32,18 @@ from sqlalchemy import Connection, Engine, delete, select, update
 from config.schema import Config
 from hub.audit import AuditLog
 from hub.federation import enqueue_queue_day
+from hub.outbox import EXPORT
 from hub.stats import roll_queue_days
 from hub.store.db import write
 from hub.store.tables import (
     call_acks,
     calls,
     login_failures,
+    outbox,
     queue_days,
     rating_presses,
     ratings,
+    ticket_dossiers,
     ticket_events,
     tickets,
 )
@@ -57,6 +62,8 @@ class PurgeReport:
     rating_presses: int
     ratings_unlinked: int
     comments: int
+    dossiers: int
+    dossier_exports: int
     login_failures: int
     days_kept_open: int
 
@@ -104,7 +111,7 @@ def purge_personal(
 
 def _erase(conn: Connection, ticket_ids: list[str], start: datetime) -> dict[str, int]:
     """Delete the tickets and what hangs on them, in chunks; returns the counts."""
-    counts = {"tickets": 0, "ticket_events": 0, "calls": 0, "ratings_unlinked": 0}
+    counts = {"tickets": 0, "ticket_events": 0, "calls": 0, "ratings_unlinked": 0, "dossiers": 0}
     for i in range(0, len(ticket_ids), 500):
         chunk = ticket_ids[i : i + 500]
         seqs = select(calls.c.seq).where(calls.c.ticket_id.in_(chunk))
@@ -112,6 +119,9 @@ def _erase(conn: Connection, ticket_ids: list[str], start: datetime) -> dict[str
         counts["calls"] += conn.execute(delete(calls).where(calls.c.ticket_id.in_(chunk))).rowcount
         counts["ticket_events"] += conn.execute(
             delete(ticket_events).where(ticket_events.c.ticket_id.in_(chunk))
+        ).rowcount
+        counts["dossiers"] += conn.execute(
+            delete(ticket_dossiers).where(ticket_dossiers.c.ticket_id.in_(chunk))
         ).rowcount
         counts["ratings_unlinked"] += conn.execute(
             update(ratings).where(ratings.c.ticket_id.in_(chunk)).values(ticket_id=None)
@@ -129,6 +139,9 @@ def _erase(conn: Connection, ticket_ids: list[str], start: datetime) -> dict[str
     ).rowcount
     counts["rating_presses"] = conn.execute(
         delete(rating_presses).where(rating_presses.c.at < start)
+    ).rowcount
+    counts["dossier_exports"] = conn.execute(
+        delete(outbox).where(outbox.c.topic == EXPORT, outbox.c.created_at < start)
     ).rowcount
     counts["login_failures"] = conn.execute(
         delete(login_failures).where(login_failures.c.at < start)

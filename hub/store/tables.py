@@ -223,6 +223,19 @@ call_acks = Table(
     UniqueConstraint("seq", "screen", "kind", name="uq_call_acks_once"),
 )
 
+# Dossier codes (mã hồ sơ) an officer attached to a completed ticket: its rating
+# belongs to them too. Personal data: purged with the ticket (see hub.retention).
+ticket_dossiers = Table(
+    "ticket_dossiers",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("ticket_id", String(32), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("attached_at", UTCDateTime, nullable=False),
+    UniqueConstraint("ticket_id", "code", name="uq_ticket_dossiers_ticket_code"),
+    Index("ix_ticket_dossiers_code", "code"),
+)
+
 rating_presses = Table(
     "rating_presses",
     metadata,

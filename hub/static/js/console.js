@@ -11,6 +11,9 @@
  *   Numpad / / C              transfer field   Numpad 0 / P   pause / resume
  * In the transfer chooser: 1–9 pick a field, Esc or Numpad . cancels.
  * Held keys (auto-repeat) and presses while a request is in flight are ignored.
+ *
+ * The dossier codes listed (dossiers.js: typed, or scanned by a keyboard-wedge
+ * scanner) go with "complete" or "call next".
  */
 (() => {
   "use strict";
@@ -92,6 +95,7 @@
     chip.className = "chip " + (c.paused ? "chip-warn" : current ? "chip-ok" : "chip-idle");
     $("timer-label").textContent = T.served_for;
     renderTimer();
+    dossiers.sync(current ? current.number : null);
 
     const pause = $("pause-btn");
     pause.dataset.action = c.paused ? "resume" : "pause";
@@ -171,13 +175,15 @@
     if (busy) return;
     busy = true;
     root.classList.add("is-busy");
+    const sent = action === "complete" || action === "call-next" ? dossiers.list() : [];
     try {
       const answer = await request(cfg.urls.actions[action], {
         method: "POST",
-        body: JSON.stringify(body || {}),
+        body: JSON.stringify(sent.length ? { ...(body || {}), dossiers: sent } : body || {}),
       });
       if (!answer) return;
       if (answer.ok) {
+        if (sent.length) dossiers.clear();
         apply(answer.data);
         toast(answer.data.message, "ok");
       } else {
@@ -192,6 +198,15 @@
       root.classList.remove("is-busy");
     }
   }
+
+  // ------------------------------------------------------------- dossiers
+  const dossiers = window.MotcuaDossiers({
+    settings: cfg.dossiers,
+    text: T,
+    toast,
+    current: () => state.counter.current,
+    root,
+  });
 
   // ------------------------------------------------------------- transfer
   const dialog = $("transfer-dialog");
@@ -255,11 +270,15 @@
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey) return; // browser shortcuts stay
     if (dialog.open) return onDialogKey(event);
+    if (event.target === dossiers.input) return; // typed into the field: no shortcuts
+    if (dossiers.scanned(event)) return;
     const action = actionFor(event);
     if (!action) return;
     event.preventDefault(); // also stops Enter from "clicking" a focused button
     if (event.repeat) return;
-    run(action);
+    if (event.key.length !== 1) return run(action);
+    // A character may be the first of a scanned code: run it unless another follows fast.
+    dossiers.later(() => run(action));
   });
 
   document.querySelectorAll(".act").forEach((btn) => {

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 
 from openpyxl import load_workbook
 
 from hub.reports import build_csv, build_xlsx
-from tests.conftest import PASSWORD
-
-EVIL = '=HYPERLINK("http://evil.example/","x")'
+from tests.hub.reports.support import EVIL, formula_like_names
 
 
 def test_formula_like_names_are_inert_in_csv_and_xlsx(app, api, hub, clock) -> None:
     """GIVEN a counter named like a formula and an officer whose display name starts with
     '+' WHEN their ratings are reported as CSV and XLSX THEN every such cell is text
     (a leading apostrophe), and no XLSX cell holds a formula."""
-    counters = tuple(
-        dataclasses.replace(c, name=EVIL) if c.id == "1" else c for c in hub.config.counters
-    )
-    hub.reconfigure(dataclasses.replace(hub.config, counters=counters))
+    staff = formula_like_names(api, hub)
     kiosk = api.device("k1", "kiosk")
-    hub.users.add_user("canbo1", PASSWORD, "staff", display_name="+cmd|' /C calc")
-    login = api.client.post("/api/v1/auth/login", json={"username": "canbo1", "password": PASSWORD})
-    staff = {"Authorization": f"Bearer {login.json['token']}"}
     pad = api.device("pad1", "rating-pad", "1")
     api.issue(kiosk)
     api.post("/counters/1/open", staff)

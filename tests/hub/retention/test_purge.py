@@ -17,8 +17,10 @@ from hub.store.tables import (
     audit_log,
     calls,
     login_failures,
+    outbox,
     rating_presses,
     ratings,
+    ticket_dossiers,
     ticket_events,
     tickets,
 )
@@ -33,8 +35,8 @@ def _count(hub, table, *where) -> int:  # noqa: ANN001
 
 
 def _busy_days(api, clock) -> None:  # noqa: ANN001
-    """Five days: tickets called and completed at two counters, pad and QR ratings, a
-    no-show, a cancel, a failed login."""
+    """Five days: tickets called and completed (with a dossier code) at two counters, pad
+    and QR ratings, a no-show, a cancel, a failed login."""
     kiosk = api.device("k1", "kiosk")
     staff = {"1": api.user("canbo1"), "3": api.user("canbo2")}
     pad = api.device("pad1", "rating-pad", "1")
@@ -52,7 +54,8 @@ def _busy_days(api, clock) -> None:  # noqa: ANN001
             if i == 3:
                 api.post(f"/counters/{counter}/no-show", staff[counter])
                 continue
-            api.post(f"/counters/{counter}/complete", staff[counter])
+            dossier = f"000.00.12.H56-2611{16 + d:02d}-{i:04d}"
+            api.post(f"/counters/{counter}/complete", staff[counter], json={"dossiers": [dossier]})
             if counter == "1":
                 clock.advance(5)
                 level = ("very_satisfied", "satisfied", "unsatisfied")[(d + i) % 3]
@@ -77,12 +80,13 @@ def _figures(hub) -> list[object]:  # noqa: ANN001
 
 
 def test_purge_erases_personal_data_and_keeps_every_figure(api, hub, clock) -> None:
-    """GIVEN five days of tickets, calls, pad and QR ratings with comments and a failed login
-    WHEN the data before the fourth day is purged THEN those days' tickets (and their QR
-    ids), events, calls, raw presses, comments and failed logins are gone, ratings lose
-    their ticket,
-    the later days are untouched, an audit row says what went, and every satisfaction
-    and queue figure, by every grouping, and the CSV reports read exactly as before."""
+    """GIVEN five days of tickets (with dossier codes), calls, pad and QR ratings with
+    comments and a failed login WHEN the data before the fourth day is purged THEN those
+    days' tickets (and their QR ids), events, calls, dossier codes, rated dossiers waiting
+    for the [export] webhook, raw presses, comments and failed logins are gone, ratings
+    lose their ticket, the later days are untouched, an audit row says what went, and
+    every satisfaction and queue figure, by every grouping, and the CSV reports read
+    exactly as before."""
     _busy_days(api, clock)
     clock.set(MONDAY + timedelta(days=8))
     hub.tickets.expire_past_days()  # the background's minute job, as in a running hub
@@ -90,10 +94,18 @@ def test_purge_erases_personal_data_and_keeps_every_figure(api, hub, clock) -> N
     old = [r[0] for r in _rows(hub, tickets.c.id, tickets.c.day < CUT)]
     assert old and _count(hub, rating_presses) > 0
     assert _count(hub, ratings, ratings.c.comment.is_not(None), ratings.c.day < CUT) == 3
+    old_dossiers = _count(hub, ticket_dossiers, ticket_dossiers.c.ticket_id.in_(old))
+    assert old_dossiers > 0
+    _waiting_export(hub, MONDAY + timedelta(days=1))
+    _waiting_export(hub, MONDAY + timedelta(days=4))
 
     report = purge_personal(hub.engine, hub.config, CUT, clock(), hub.audit, "test")
 
     assert report.tickets == len(old) and report.rating_presses > 0
+    assert report.dossiers == old_dossiers and report.dossier_exports == 1
+    assert _count(hub, ticket_dossiers, ticket_dossiers.c.ticket_id.in_(old)) == 0
+    assert _count(hub, ticket_dossiers) > 0  # the later days' stay
+    assert _count(hub, outbox, outbox.c.topic == "export") == 1
     assert _count(hub, tickets, tickets.c.day < CUT) == 0
     assert _count(hub, tickets, tickets.c.day >= CUT) > 0
     assert _count(hub, ticket_events, ticket_events.c.ticket_id.in_(old)) == 0
@@ -115,6 +127,15 @@ def test_purge_refuses_a_day_in_the_future(hub, clock) -> None:
 
     with pytest.raises(ValueError, match="after today"):
         purge_personal(hub.engine, hub.config, date(2030, 1, 1), clock(), hub.audit, "test")
+
+
+def _waiting_export(hub, at: datetime) -> None:  # noqa: ANN001
+    """A rated dossier queued at ``at`` for a webhook that has not answered yet."""
+    from hub.outbox import EXPORT, enqueue
+    from hub.store.db import write
+
+    with write(hub.engine) as conn:
+        enqueue(conn, EXPORT, f"x:dossier:{at.isoformat()}", {"dossier": "000.00.12.H56"}, at)
 
 
 def _rows(hub, column, *where):  # noqa: ANN001, ANN202
