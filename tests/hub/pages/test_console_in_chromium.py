@@ -61,6 +61,8 @@ def test_staff_call_next_with_the_keyboard_reaches_the_screen(app, hub, live, ap
 
     console.wait_for_selector("#console[data-current='1001']")
     assert console.inner_text("#now-number") == "1001"
+    # The screen's push can set data-current before the action's own answer arrives.
+    console.wait_for_selector("#toast:has-text('Đang mời số 1001.')")
     assert console.inner_text("#toast") == "Đang mời số 1001."
     screen.wait_for_selector("body[data-last-number='1001']")
 
