@@ -24,7 +24,7 @@ class SocketFleet:
         self._reader: asyncio.Task[None] | None = None
 
     async def start(
-        self, port: int, screens: dict[str, list[str] | None], pads: dict[str, str]
+        self, port: int, screens: dict[str, dict[str, Any]], pads: dict[str, str]
     ) -> SocketFleet:
         loop = asyncio.get_running_loop()
         self._ready, self._dump = loop.create_future(), loop.create_future()

@@ -235,11 +235,12 @@ def csv_match(ev: Evidence) -> Check:
     )
     expected = {label(k): v for k, v in sat.items()}
     order = list(ev.rules.levels)
+    served = ev.csv["satisfaction"][0].index("Lượt phục vụ")  # found by name: columns move
     for row in ev.csv["satisfaction"][1:]:
         check.checked += 1
         want = expected.pop(row[1], None)
         n = len(order)
-        got = [int(v) for v in row[2 : 3 + n]] + [int(row[5 + n])]
+        got = [int(v) for v in row[2 : 3 + n]] + [int(row[served])]
         wanted = None
         if want is not None:
             wanted = [*(want["counts"][lv] for lv in order), want["total"], want["served"]]

@@ -112,7 +112,10 @@ async def live_day(
     """Connect the screens and pads, run the day, settle, read the hub's figures."""
     site, recorder, port = day.site, day.recorder, server.port
     pads = {f"pad-quay-{c}": c for c in site.counters}
-    screens = {n: None if s is None else list(s) for n, s in site.screens.items()}
+    screens = {
+        n: {"shows": None if s is None else list(s), "token": tokens[n]}
+        for n, s in site.screens.items()
+    }
     fleet = await SocketFleet().start(port, screens, {name: tokens[name] for name in pads})
     day.phones = Pool(port, recorder, 4)
     for name, counter in pads.items():

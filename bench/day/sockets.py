@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from bench.screens import CALL, EVENT, LightScreen, say, until_dump, ws_frame
+from bench.screens import CALL, EVENT, NAMESPACE, LightScreen, say, until_dump, ws_frame
 
 ACK_ANSWER = b"43/display,"
 DEVICES = "/devices"
@@ -100,8 +100,11 @@ class Screen(Device):
     """A display device's screen: notes each call, acknowledges the ones it shows."""
 
     def setup(self, detail: Any) -> None:
-        """``detail``: the counters it shows (None: all)."""
-        self.shows = None if detail is None else set(detail)
+        """``detail``: ``{"shows": the counters it shows (None: all), "token": its
+        display device's token}`` — only a registered screen's acks count."""
+        shows = detail["shows"]
+        self.shows = None if shows is None else set(shows)
+        self.join = ws_frame(f"40{NAMESPACE}," + json.dumps({"token": detail["token"]}))
         self.pending: dict[int, tuple[int, int]] = {}
         self.next_id = 0
         self.log.receipts[self.name] = []
