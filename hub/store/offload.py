@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -29,13 +29,37 @@ def under_gevent() -> bool:
 
 
 def blocking(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in a real thread under gevent (other greenlets go on), else inline."""
+    """``fn(*args)`` in a real thread under gevent (other greenlets go on), else inline.
+
+    An exception of ``fn`` is raised in the caller, with its traceback, and only
+    there: gevent's pool would also print it on stderr (the hub's log) as an
+    unhandled error, though the caller handles it (a wrong password, a unique key).
+    """
     if not under_gevent():
         return fn(*args)
     import gevent  # only in a gevent process, which has it loaded already
 
-    result: T = gevent.get_hub().threadpool.apply(fn, args)
-    return result
+    outcome: _Outcome[T] = gevent.get_hub().threadpool.apply(_catching, (fn, args))
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.value  # type: ignore[return-value]
+
+
+class _Outcome(Generic[T]):
+    """What a call in the pool returned, or the exception it raised."""
+
+    __slots__ = ("error", "value")
+
+    def __init__(self, value: T | None, error: Exception | None) -> None:
+        self.value = value
+        self.error = error
+
+
+def _catching(fn: Callable[..., T], args: tuple[Any, ...]) -> _Outcome[T]:
+    try:
+        return _Outcome(fn(*args), None)
+    except Exception as error:  # noqa: BLE001 - handed to the caller, raised there
+        return _Outcome(None, error)
 
 
 class OffloadedCursor:
