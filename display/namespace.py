@@ -18,11 +18,10 @@ from typing import Any
 from flask_socketio import Namespace, emit
 
 from config.wire import EV_SNAPSHOT, NS_DISPLAY, error_body
-from display.feed import ScreenFeed
+from display.feed import MAX_SEQ, ScreenFeed
 
 logger = logging.getLogger(__name__)
 
-MAX_INT = 2**53
 #: Upper bound of one event's arguments, as JSON (the events are tiny).
 MAX_EVENT_BYTES = 4096
 LIFECYCLE_EVENTS = ("connect", "disconnect")
@@ -62,7 +61,7 @@ class DisplayNamespace(BoundedNamespace):
     def on_since(self, data: Any = None) -> Any:
         """Calls after ``{"seq": n}``, oldest first (a screen catching up)."""
         seq = data.get("seq") if isinstance(data, dict) else None
-        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < MAX_INT:
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < MAX_SEQ:
             return error_body("invalid_seq", "seq phải là số nguyên không âm")
         return {"calls": self.feed.calls_after(seq)}
 
