@@ -103,7 +103,7 @@ Seconds = Annotated[float, Field(ge=0, le=1e12)]
 
 class QueueDayRowIn(Strict):
     counter: CounterKey
-    staff: Annotated[int, Field(ge=0)]
+    staff: Annotated[int, Field(ge=0, le=2**31 - 1)]  # the databases' INTEGER
     service: Annotated[str, Field(max_length=64)]
     issued: Count = 0
     done: Count = 0
