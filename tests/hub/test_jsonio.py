@@ -32,7 +32,7 @@ def test_a_heartbeat_status_holding_nan_is_a_400_and_stores_nothing(api, hub, va
     THEN 400 invalid_json and the device row is untouched (PostgreSQL refused the JSON
     column: a 500; SQLite stored JSON no reader accepts)."""
     kiosk = api.device("k1", "kiosk")
-    body = '{"version": "1.0", "status": {"printer": "ok", "paper": %s}}' % value
+    body = '{"version": "1.0", "status": {"printer": "ok", "paper": ' + value + "}}"
     r = api.post("/devices/heartbeat", kiosk, data=body, content_type="application/json")
     assert r.status_code == 400 and r.json["error"]["code"] == "invalid_json"
     with read(hub.engine) as conn:

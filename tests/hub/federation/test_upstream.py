@@ -247,8 +247,9 @@ def test_a_queue_day_with_a_staff_id_past_the_database_integers_is_400(api, hub,
     """GIVEN a link WHEN it forwards a queue day whose row names a staff id past the
     databases' integers THEN 400 invalid_body (an OverflowError: a 500), nothing stored."""
     link = {"Authorization": f"Bearer {hub.devices.add_link('other')}"}
+    row = {"counter": "7", "staff": staff, "service": "dat-dai", "issued": 1}
     day = {"key": "other:q:1", "site": "other", "site_name": "Xã khác", "day": "2026-11-26",
-           "rows": [{"counter": "7", "staff": staff, "service": "dat-dai", "issued": 1}]}  # fmt: skip
+           "rows": [row]}  # fmt: skip
     r = api.post("/ratings/batch", link, json={"queue_days": [day]})
     assert r.status_code == 400 and r.json["error"]["code"] == "invalid_body"
     assert hub.stats.queue(datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date(),
