@@ -131,6 +131,8 @@ def guard_messages(server: Any) -> None:
 
     def guarded(eio_sid: str, data: str | bytes) -> None:
         try:
+            if not data:  # python-socketio would dispatch it as an event of no data
+                raise UnreadablePacket("an empty message")
             handle(eio_sid, data)
         except ValueError as err:
             server._binary_packet.pop(eio_sid, None)  # an attachment it waited for

@@ -94,7 +94,7 @@ GARBAGE_EVENTS = [
     f'["ack", {{"seq": {HUGE}, "kind": "shown", "screen": "sanh"}}]',
 ]  # fmt: skip
 PROTOCOL_GARBAGE: list[list[str | bytes]] = [
-    [""], ["bnot base64!"], ["x"], ["4" + DEEP], ["4x"], [f"40/display,{DEEP}"],
+    [""], ["bnot base64!"], ["x"], ["4" + DEEP], ["4"], ["4x"], [f"40/display,{DEEP}"],
     ['44/display,{"message": "x"}'], [b"\x00\x01"],
     ['451-/display,["ack",{"_placeholder":true,"num":7}]', b"\x00"],
     ["43/display,7{}"],
