@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 
@@ -12,6 +13,24 @@ from hub.reports import build_csv, build_xlsx
 from tests.conftest import PASSWORD
 
 EVIL = '=HYPERLINK("http://evil.example/","x")'
+
+
+def served_and_rated(api, hub, clock, display_name: str) -> date:
+    """An officer named ``display_name`` serves a ticket at counter 1, which its pad
+    rates; returns the day."""
+    kiosk = api.device("k1", "kiosk")
+    hub.users.add_user("canbo1", PASSWORD, "staff", display_name=display_name)
+    login = api.client.post("/api/v1/auth/login", json={"username": "canbo1", "password": PASSWORD})
+    staff = {"Authorization": f"Bearer {login.json['token']}"}
+    pad = api.device("pad1", "rating-pad", "1")
+    api.issue(kiosk)
+    api.post("/counters/1/open", staff)
+    api.post("/counters/1/call-next", staff)
+    api.post("/counters/1/complete", staff)
+    clock.advance(5)
+    rated = api.post("/ratings", pad, json={"key": "pad1-0000001", "level": "satisfied"})
+    assert rated.status_code == 201
+    return clock().date()
 
 
 def test_formula_like_names_are_inert_in_csv_and_xlsx(app, api, hub, clock) -> None:
@@ -22,21 +41,7 @@ def test_formula_like_names_are_inert_in_csv_and_xlsx(app, api, hub, clock) -> N
         dataclasses.replace(c, name=EVIL) if c.id == "1" else c for c in hub.config.counters
     )
     hub.reconfigure(dataclasses.replace(hub.config, counters=counters))
-    kiosk = api.device("k1", "kiosk")
-    hub.users.add_user("canbo1", PASSWORD, "staff", display_name="+cmd|' /C calc")
-    login = api.client.post("/api/v1/auth/login", json={"username": "canbo1", "password": PASSWORD})
-    staff = {"Authorization": f"Bearer {login.json['token']}"}
-    pad = api.device("pad1", "rating-pad", "1")
-    api.issue(kiosk)
-    api.post("/counters/1/open", staff)
-    api.post("/counters/1/call-next", staff)
-    api.post("/counters/1/complete", staff)
-    clock.advance(5)
-    assert (
-        api.post("/ratings", pad, json={"key": "pad1-0000001", "level": "satisfied"}).status_code
-        == 201
-    )
-    day = clock().date()
+    day = served_and_rated(api, hub, clock, "+cmd|' /C calc")
     for by in ("counter", "staff"):
         rows = list(csv.reader(io.StringIO(build_csv(hub.stats, "satisfaction", day, day, by)
                                            .decode("utf-8-sig"))))  # fmt: skip
@@ -55,23 +60,11 @@ CONTROLS = "Lan\x1b[31m\x07\x0b\ufffe"  # no NUL: the hub refuses it before it i
 
 
 def test_names_with_control_characters_make_a_workbook_that_opens(app, api, hub, clock) -> None:
-    """GIVEN an officer whose display name holds control characters (an escape, a bell, a
-    NUL…) and a site name holding them too WHEN their ratings are reported as XLSX THEN
+    """GIVEN an officer whose display name holds control characters (an escape, a bell…)
+    and a site name holding them and a NUL WHEN their ratings are reported as XLSX THEN
     the workbook is written and opens, each such character shown as its escape (openpyxl
     refused them: the report was a 500), and the CSV says the same."""
-    kiosk = api.device("k1", "kiosk")
-    hub.users.add_user("canbo1", PASSWORD, "staff", display_name=CONTROLS)
-    login = api.client.post("/api/v1/auth/login", json={"username": "canbo1", "password": PASSWORD})
-    staff = {"Authorization": f"Bearer {login.json['token']}"}
-    pad = api.device("pad1", "rating-pad", "1")
-    api.issue(kiosk)
-    api.post("/counters/1/open", staff)
-    api.post("/counters/1/call-next", staff)
-    api.post("/counters/1/complete", staff)
-    clock.advance(5)
-    rated = api.post("/ratings", pad, json={"key": "pad1-0000001", "level": "satisfied"})
-    assert rated.status_code == 201
-    day = clock().date()
+    day = served_and_rated(api, hub, clock, CONTROLS)
     book = load_workbook(io.BytesIO(build_xlsx(
         hub.stats, "satisfaction", day, day, ["staff"], site_name=CONTROLS + "\x00")))  # fmt: skip
     texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
