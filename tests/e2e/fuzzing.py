@@ -36,6 +36,7 @@ from tests.e2e.support import (
     login_token,
     ticket_key,
 )
+from tests.support.zones import zone_at_noon
 
 # --------------------------------------------------------------- live hub
 
@@ -85,7 +86,8 @@ class LiveApi:
         return self.site.db.kind
 
 
-# The demo site, with remote booking on (its limit per address out of the way).
+# The demo site, with remote booking on (its limit per address out of the way), in a
+# zone where it is now noon: no background job closes a day while the gate runs.
 FUZZ_CONFIG_TAIL = """
 [booking]
 enabled = true
@@ -95,15 +97,19 @@ per_phone_per_day = 20
 
 
 def start_live_api(site: Site, start_hub: StartHub) -> LiveApi:
-    """Start a hub on ``site`` (the demo's configuration with booking on) and give it
-    state for the requests to meet.
+    """Start a hub on ``site`` (the demo's configuration with booking on, in a zone where
+    it is noon) and give it state for the requests to meet.
 
     Waiting tickets; a ticket served and completed at counter 1 (so its rating
     pad has a ticket to rate); a ticket being served at counter 3, opened by
     the admin; a kiosk that has sent a heartbeat.
     """
     config = site.workdir / "fuzz.toml"
-    config.write_text(site.config.path.read_text(encoding="utf-8") + FUZZ_CONFIG_TAIL, "utf-8")
+    text, zones = re.subn(r'^timezone = ".*"$', f'timezone = "{zone_at_noon()}"',
+                          site.config.path.read_text(encoding="utf-8"), flags=re.M)  # fmt: skip
+    if zones != 1:
+        raise AssertionError(f"no single [site] timezone in {site.config.path}")
+    config.write_text(text + FUZZ_CONFIG_TAIL, "utf-8")
     site = replace(site, config=SiteConfig.read(config))
     (hub,) = start_hub(site, "fuzz")
     tokens = Tokens(
