@@ -11,6 +11,10 @@ from typing import Any, Protocol
 
 from config.schema import Config
 
+MAX_SEQ = 2**53
+"""Every call's ``seq`` is below this (JavaScript's safe integers): a larger one a
+client sends names no call, and is never put to the database (whose integers end)."""
+
 
 class ScreenFeed(Protocol):
     """The calls and counters a hall screen shows, and where its acknowledgements go."""

@@ -28,34 +28,47 @@ from flask import request
 from flask_socketio import Namespace, emit
 
 from config.wire import EV_SNAPSHOT, NS_DISPLAY, error_body
-from display.feed import ScreenFeed
+from display.feed import MAX_SEQ, ScreenFeed
 
 logger = logging.getLogger(__name__)
 
-MAX_INT = 2**53
 #: Upper bound of one event's arguments, as JSON (the events are tiny).
 MAX_EVENT_BYTES = 4096
 LIFECYCLE_EVENTS = ("connect", "disconnect")
+UNREADABLE_EVENT = "\x00unreadable"
+"""What the server's packet reader names an event it cannot read (its JSON, or a
+name that is no short string or a reserved one); its argument is the reason."""
 
 
 def _too_large(args: tuple[Any, ...]) -> bool:
     try:
         size = len(json.dumps(args, default=str))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # nested too deeply to write back
         return True
     return size > MAX_EVENT_BYTES
 
 
 class BoundedNamespace(Namespace):
-    """A namespace that refuses oversized event arguments before any handler runs."""
+    """A namespace that refuses oversized event arguments, more than one argument (no
+    event of ours takes more) and unreadable events, before any handler runs."""
 
     def trigger_event(self, event: str, *args: Any) -> Any:
         # args[0] is the client's sid; the rest is what the client sent.
-        if event not in LIFECYCLE_EVENTS and _too_large(args[1:]):
+        if event in LIFECYCLE_EVENTS:
+            return super().trigger_event(event, *args)
+        if _too_large(args[1:]):
             logger.warning(
-                "refused a %s event over %d bytes on %s", event, MAX_EVENT_BYTES, self.namespace
+                "refused a %s event over %d bytes on %s",
+                event[:64],
+                MAX_EVENT_BYTES,
+                self.namespace,
             )
             return error_body("message_too_large", "Thông điệp quá lớn")
+        if event == UNREADABLE_EVENT:
+            logger.warning("refused an unreadable event on %s: %s", self.namespace, args[1:2])
+            return error_body("invalid_event", "Sự kiện không đọc được")
+        if len(args) > 2:
+            return error_body("invalid_event", "Sự kiện chỉ nhận một tham số")
         return super().trigger_event(event, *args)
 
 
@@ -87,7 +100,7 @@ class DisplayNamespace(BoundedNamespace):
     def on_since(self, data: Any = None) -> Any:
         """Calls after ``{"seq": n}``, oldest first (a screen catching up)."""
         seq = data.get("seq") if isinstance(data, dict) else None
-        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < MAX_INT:
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < MAX_SEQ:
             return error_body("invalid_seq", "seq phải là số nguyên không âm")
         return {"calls": self.feed.calls_after(seq)}
 

@@ -61,7 +61,7 @@ from display.announcer import (
     ClipSet,
     call_phrase,
 )
-from display.feed import ScreenFeed
+from display.feed import MAX_SEQ, ScreenFeed
 
 __all__ = ["CSP", "Announcements", "bp", "clip_dir", "register", "screen_view"]
 
@@ -266,7 +266,7 @@ def one_screen(screen_id: str) -> Response:
 def call_audio(seq: int) -> Response:
     """The announcement of call ``seq``; 404 for an unknown call, 503 if it cannot be said."""
     feed = _feed()
-    found = feed.calls_after(seq - 1, limit=1) if seq > 0 else []
+    found = feed.calls_after(seq - 1, limit=1) if 0 < seq < MAX_SEQ else []
     if not found or found[0]["seq"] != seq:
         return _error(404, "unknown_seq", "Không có lượt gọi này")
     call = found[0]

@@ -38,6 +38,7 @@ from hub.satisfaction import RatingService
 from hub.screens.feed import HubScreenFeed
 from hub.settings import Settings
 from hub.sink import SocketSink
+from hub.socket_guard import HubPacket, guard_frames, guard_messages
 from hub.stats import StatsService
 from hub.store.db import make_engine, upgrade, writable
 from hub.tickets import Estimates, TicketService
@@ -118,7 +119,10 @@ def create_app(settings: Settings) -> Flask:
         max_http_buffer_size=MAX_SOCKET_MESSAGE,
         ping_interval=10,
         ping_timeout=10,
+        serializer=HubPacket,
     )
+    guard_messages(socketio.server)
+    guard_frames(socketio.server)
     hub = build_hub(settings, socketio, fanout)
     hub.on_reconfigure.append(lambda config: _apply_limits(app, config))
     app.extensions[EXTENSION] = hub

@@ -39,13 +39,22 @@ def refuse_nul() -> None:
 
 
 def has_nul(value: object) -> bool:
-    """True when a decoded JSON value holds a NUL character in any string or key."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_nul(v) for v in value)
+    """True when a decoded JSON value holds a NUL character in any string or key.
+
+    It walks the value with a stack of its own, not by recursion: a body the JSON
+    parser read may still be nested too deeply for Python's recursion limit.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 

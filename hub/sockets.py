@@ -5,7 +5,8 @@ input gets an ``{"error": {"code", "message"}}`` answer, never an exception.
 
 Limits: the whole engine.io packet is bounded by ``max_http_buffer_size``
 (``hub.app``); each event's arguments are further bounded by
-:data:`MAX_EVENT_BYTES` of JSON, answered with ``message_too_large``.
+:data:`MAX_EVENT_BYTES` (:class:`display.namespace.BoundedNamespace`) of JSON,
+answered with ``message_too_large``.
 
 Who may do what (``tests/hub/pages/test_socket_matrix.py`` proves it):
 
@@ -40,11 +41,6 @@ from hub.events import (
 from hub.screens.feed import HubScreenFeed
 
 logger = logging.getLogger(__name__)
-
-MAX_INT = 2**53
-#: Upper bound of one event's arguments, as JSON (the hub's events are tiny).
-MAX_EVENT_BYTES = 4096
-LIFECYCLE_EVENTS = ("connect", "disconnect")
 
 
 class DevicesNamespace(BoundedNamespace):

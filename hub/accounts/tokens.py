@@ -243,8 +243,8 @@ class TokenService:
         A resolved token is cached for a second (:class:`~hub.accounts.cache.TokenCache`);
         every change of credentials clears the cache at once.
         """
-        if not token or len(token) > 200:
-            return None
+        if not token or len(token) > 200 or not token.isascii():
+            return None  # tokens are URL-safe base64: anything else names nobody
         digest = token_hash(token)
         cached = self.cache.get(digest)
         if cached is not None:

@@ -6,7 +6,7 @@ Requests are strict: unknown fields, wrong types and absurd sizes are 400s.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -18,30 +18,17 @@ from pydantic import (
     model_validator,
 )
 
+from hub.clock import calendar_day, calendar_time
+
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Key = Annotated[str, Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-def _plausible_time(value: datetime) -> datetime:
-    if not EARLIEST <= value < LATEST:
-        raise ValueError("must be a time between 2000 and 2099")
-    return value
-
-
-def _plausible_day(value: date) -> date:
-    if not EARLIEST.date() <= value < LATEST.date():
-        raise ValueError("must be a day between 2000 and 2099")
-    return value
-
-
-WireTime = Annotated[AwareDatetime, AfterValidator(_plausible_time)]
+WireTime = Annotated[AwareDatetime, AfterValidator(calendar_time)]
 """A time a client sends: ISO 8601 with its offset (``…Z`` or ``+07:00``), 2000–2099."""
-WireDay = Annotated[date, AfterValidator(_plausible_day)]
+WireDay = Annotated[date, AfterValidator(calendar_day)]
+"""A day a client sends, 2000–2099."""
 
 
 class Strict(BaseModel):
@@ -133,7 +120,7 @@ Seconds = Annotated[float, Field(ge=0, le=1e12)]
 
 class QueueDayRowIn(Strict):
     counter: CounterKey
-    staff: Annotated[int, Field(ge=0)]
+    staff: Annotated[int, Field(ge=0, le=2**31 - 1)]  # the databases' INTEGER
     service: Annotated[str, Field(max_length=64)]
     issued: Count = 0
     done: Count = 0
@@ -185,7 +172,7 @@ class HeartbeatIn(Strict):
 
 class StatsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    from_: date = Field(alias="from")
+    from_: date = Field(alias="from")  # in 2000–2099: checked with the range (invalid_range)
     to: date
     by: Literal["counter", "staff", "service", "day", "month", "quarter", "year", "site"] = (
         "counter"

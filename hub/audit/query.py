@@ -6,9 +6,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from hub.audit.log import AuditFilter
+from hub.clock import calendar_day
+
+CalendarDay = Annotated[date, AfterValidator(calendar_day)]
+"""A day of the search, 2000–2099 (the site's midnight of year 1 or 9999 overflows)."""
 
 
 class AuditQuery(BaseModel):
@@ -16,8 +20,8 @@ class AuditQuery(BaseModel):
     actor: Annotated[str, Field(max_length=80)] | None = None
     action: Annotated[str, Field(max_length=48)] | None = None
     target: Annotated[str, Field(max_length=120)] | None = None
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
+    from_: CalendarDay | None = Field(default=None, alias="from")
+    to: CalendarDay | None = None
     before_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 100
 

@@ -30,8 +30,9 @@ def receive(
     """Store what a downstream hub forwarded; one result per item, in order.
 
     Ratings are idempotent by key among forwarded ones (a resend with more flags adds
-    the flags);
-    a day's queue figures replace that site's earlier figures of the day.
+    the flags); a ticket holds one rating, so another key for a rated ticket is
+    rejected ``already_rated``; a day's queue figures replace that site's earlier
+    figures of the day.
     """
     levels = {lv.id for lv in config.ratings.levels}
     results: list[dict[str, Any]] = []
@@ -42,6 +43,7 @@ def receive(
             ratings.c.device_id.is_(None), ratings.c.key.in_(keys)
         )
         existing = {row.key: row for row in conn.execute(forwarded_with)} if keys else {}
+        rated = _rated_tickets(conn, {item.ticket for item in forwarded if item.ticket})
         # A rating and a later flag of it may travel in the same batch: merge them.
         batch_flags: dict[str, set[str]] = defaultdict(set)
         for item in forwarded:
@@ -71,6 +73,11 @@ def receive(
                     )
                 results.append({"key": item.key, "status": "duplicate"})
                 continue
+            if item.ticket in rated:
+                results.append({"key": item.key, "status": "rejected", "code": "already_rated"})
+                continue
+            if item.ticket:
+                rated.add(item.ticket)
             found = fl.merge_flags(None, batch_flags[item.key])
             new_rows.append(
                 {
@@ -122,6 +129,14 @@ def receive(
             results.append({"key": day.key, "status": "created"})
         _remember_sites(conn, forwarded, queue_days, now)
     return results
+
+
+def _rated_tickets(conn: Connection, ticket_ids: set[str]) -> set[str]:
+    """Those of ``ticket_ids`` that already hold a rating."""
+    if not ticket_ids:
+        return set()
+    found = conn.execute(select(ratings.c.ticket_id).where(ratings.c.ticket_id.in_(ticket_ids)))
+    return set(found.scalars())
 
 
 def _bulk_insert(conn: Connection, rows: list[dict[str, Any]]) -> None:

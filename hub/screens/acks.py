@@ -10,6 +10,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from config.wire import ACK_KINDS, error_body
+from display.feed import MAX_SEQ
 from hub.errors import HubError
 from hub.store.db import write
 from hub.store.tables import call_acks, calls
@@ -20,7 +21,7 @@ SCREEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 def record_ack(engine: Engine, now: datetime, data: dict[str, Any]) -> dict[str, Any]:
     """Record ``{seq, kind, screen}`` once; answer ``{"ok": true}`` or an error."""
     seq, kind, screen = data.get("seq"), data.get("kind"), data.get("screen", "default")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq <= 0:
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < MAX_SEQ:
         return error_body("invalid_seq", "seq phải là số nguyên dương")
     if kind not in ACK_KINDS:
         return error_body("invalid_kind", "kind phải là shown hoặc spoken")

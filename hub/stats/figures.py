@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from config.schema import Config
 from hub import errors
+from hub.clock import in_calendar
 from hub.queue import TicketStatus, site_day
 from hub.ratings import GROUPINGS, Tally, period_key, period_label
 from hub.ratings.maths import PERIODS, month_in_one_group
@@ -49,6 +50,8 @@ def check_range(start: date, end: date, by: str) -> None:
         raise errors.BadRequest(
             f"Tham số by phải là một trong: {', '.join(GROUPINGS)}", code="invalid_grouping"
         )
+    if not (in_calendar(start) and in_calendar(end)):
+        raise errors.BadRequest("Ngày phải nằm trong các năm 2000–2099", code="invalid_range")
     if end < start:
         raise errors.BadRequest("Ngày kết thúc trước ngày bắt đầu", code="invalid_range")
     if (end - start).days > MAX_RANGE_DAYS:

@@ -20,10 +20,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.e2e.fuzzing import TALLY
 from tests.e2e.support import (
     ADMIN,
     DEMO_CONFIG,
     KIOSK,
+    LINK,
     PAD,
     PAD_COUNTER,
     STAFF,
@@ -45,6 +47,7 @@ class _Seed:
     passwords: dict[str, str] = field(default_factory=dict)
     kiosk_token: str = ""
     pad_token: str = ""
+    link_token: str = ""
 
 
 def _password() -> str:
@@ -55,8 +58,8 @@ def _password() -> str:
 def _seed(cli: MotcuaCli, *, parallel: bool, full: bool) -> _Seed:
     """Users and devices through the real command line.
 
-    Always the kiosk and the staff; with ``full`` also the admin and the
-    rating pad (the fuzz test needs them). Each command is mostly interpreter
+    Always the kiosk and the staff; with ``full`` also the admin, the rating
+    pad and an upstream link (the fuzzing gate needs them). Each command is mostly interpreter
     start-up. On PostgreSQL they run two at a time once the first one has
     migrated the empty schema; on SQLite that only adds lock waits, so they
     run one after the other.
@@ -68,7 +71,8 @@ def _seed(cli: MotcuaCli, *, parallel: bool, full: bool) -> _Seed:
         if full:
             jobs.append(pool.submit(cli.add_user, ADMIN, "admin", seed.passwords[ADMIN]))
             pad = pool.submit(cli.add_device, PAD, "rating-pad", PAD_COUNTER)
-            seed.pad_token = pad.result()
+            link = pool.submit(cli.add_link, LINK)
+            seed.pad_token, seed.link_token = pad.result(), link.result()
         for job in jobs:
             job.result()
     return seed
@@ -106,6 +110,7 @@ def copy_sqlite_site(sqlite_seed: tuple[Path, _Seed], data: Path, workdir: Path)
         passwords=dict(seed.passwords),
         kiosk_token=seed.kiosk_token,
         pad_token=seed.pad_token,
+        link_token=seed.link_token,
         db=Database("sqlite", str(data / "motcua.db")),
         workdir=workdir,
     )
@@ -148,6 +153,8 @@ def postgres_site(tmp_path: Path, postgres_url: str) -> Site:
         env=env,
         passwords=seed.passwords,
         kiosk_token=seed.kiosk_token,
+        pad_token=seed.pad_token,
+        link_token=seed.link_token,
         db=Database("postgres", postgres_url),
         workdir=tmp_path,
     )
@@ -204,6 +211,15 @@ def start_hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StartH
     finally:
         for hub in started:
             hub.kill()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzzing gate's figures: requests sent and 5xx answers, per gate and database."""
+    lines = TALLY.lines()
+    if lines:
+        terminalreporter.write_sep("-", "fuzzing gate")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(wrapper=True)

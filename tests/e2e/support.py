@@ -110,7 +110,8 @@ class SiteConfig:
 STAFF = ("staff1", "staff2", "staff3")
 ADMIN = "admin1"
 KIOSK = "kiosk1"
-PAD = "pad1"  # a rating pad (SQLite sites only: the fuzz test needs one)
+PAD = "pad1"  # a rating pad (the fuzzing gate needs one)
+LINK = "xa-hoa-vang"  # an upstream link: a centre's hub forwarding to this one (the same)
 PAD_COUNTER = "1"
 
 
@@ -156,10 +157,19 @@ class MotcuaCli:
         args = ["device", "add", name, "--kind", kind]
         if counter is not None:
             args += ["--counter", counter]
-        lines = self.run(*args).strip().splitlines()
-        if not lines or len(lines[-1].split()) != 1:
-            raise RuntimeError(f"no token on the last line of `motcua device add`: {lines!r}")
-        return lines[-1]
+        return _last_word(self.run(*args), "device add")
+
+    def add_link(self, name: str) -> str:
+        """Register a centre's hub that forwards to this one; returns its token."""
+        return _last_word(self.run("upstream", "link", name), "upstream link")
+
+
+def _last_word(stdout: str, command: str) -> str:
+    """The token a command prints on its last line."""
+    lines = stdout.strip().splitlines()
+    if not lines or len(lines[-1].split()) != 1:
+        raise RuntimeError(f"no token on the last line of `motcua {command}`: {lines!r}")
+    return lines[-1]
 
 
 def _signal_group(pgid: int, signum: int) -> None:
@@ -294,6 +304,7 @@ class Site:
     db: Database
     workdir: Path
     pad_token: str = ""
+    link_token: str = ""
 
 
 StartHub = Callable[..., list[HubProcess]]

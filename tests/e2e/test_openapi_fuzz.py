@@ -2,8 +2,11 @@
 
 Every operation of ``/api/v1/openapi.json`` gets generated requests, valid and
 invalid (schemathesis' positive and negative modes), sent over HTTP to a real
-hub. Checks: no 5xx, every status code is documented, every response body
-matches its documented schema.
+hub on SQLite and on PostgreSQL. Checks: no 5xx, every status code is
+documented, every response body matches its documented schema, a refused
+request (4xx) changes no state (:class:`tests.e2e.state_probe.StateProbe`), and
+the hub's log holds no traceback or error. Hypothesis runs derandomized: the
+same requests every run.
 
 Each request carries a token its operation allows (admin for most; the kiosk
 for ``POST /tickets``; the rating pad for ``/ratings``), read from the
@@ -11,8 +14,8 @@ for ``POST /tickets``; the rating pad for ``/ratings``), read from the
 with a counter or ticket in their path also run with a real open counter and
 real tickets, so they reach their 200 and 409 answers, not only 404.
 Operations that revoke credentials (logout, disabling users, changing
-passwords, re-keying or revoking devices) run in a test of their own, so they
-cannot starve the others of valid tokens.
+passwords, re-keying or revoking devices) run last, so they cannot starve the
+others of valid tokens.
 
 schemathesis' pytest integration (``schemathesis.pytest.from_fixture``) fails on
 pytest 9 (it writes ``Node._nodeid``), so each operation is driven through its
@@ -26,11 +29,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -41,22 +44,23 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.e2e.support import (
-    ADMIN,
-    STAFF,
-    ApiClient,
-    HubProcess,
-    Site,
-    StartHub,
-    login_token,
-    ticket_key,
+from tests.e2e.fuzzing import (
+    TALLY,
+    LiveApi,
+    assert_clean_log,
+    booking_headers,
+    start_live_api,
 )
+from tests.e2e.state_probe import StateProbe
+from tests.e2e.support import Site, StartHub
 
 pytestmark = pytest.mark.slow
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 # Examples per operation and mode; raise it for a deeper run (e.g. nightly).
-MAX_EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "10"))
+# 20 keeps the whole gate (this sweep, the hand list and the Socket.IO garbage, on
+# SQLite and PostgreSQL) within about four minutes on a 2-core machine.
+MAX_EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "20"))
 # Expensive answers get fewer examples: each login verifies an Argon2 hash, each
 # batch may carry 500 ratings.
 FEWER_EXAMPLES = {"POST /api/v1/auth/login": 4, "POST /api/v1/ratings/batch": 4}
@@ -74,112 +78,38 @@ def fuzz_settings(label: str) -> settings:
         max_examples=min(FEWER_EXAMPLES.get(label, MAX_EXAMPLES), MAX_EXAMPLES),
         deadline=None,
         database=None,
+        derandomize=True,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
 
 
 @dataclass(frozen=True)
-class Tokens:
-    """Bearer tokens, and which one each operation's ``Allowed:`` list accepts."""
+class Fuzzed:
+    """A live hub (see :func:`start_live_api`) and the OpenAPI description it serves."""
 
-    admin: str
-    kiosk: str
-    pad: str
-    staff: str
-
-    def for_operation(self, operation: Any) -> str:
-        if operation.path.endswith("/auth/logout"):
-            return self.staff  # never log the admin out
-        description = str(operation.definition.raw.get("description", ""))
-        if not description.startswith("Allowed:"):
-            return self.admin
-        allowed = description.removeprefix("Allowed:").replace(" ", "").split(",")
-        if "admin" in allowed:
-            return self.admin
-        if "device:kiosk" in allowed:
-            return self.kiosk
-        if "device:rating-pad" in allowed:
-            return self.pad
-        return self.staff
-
-
-@dataclass(frozen=True)
-class LiveApi:
-    """A live hub, its served schema, tokens, and real ids to put in paths."""
-
-    hub: HubProcess
+    api: LiveApi
     schema: Any
-    tokens: Tokens
-    path_values: dict[str, list[str]]
 
     def operations(self) -> list[Any]:
         return [result.ok() for result in self.schema.get_all_operations()]
 
 
 @pytest.fixture
-def live_api(sqlite_site: Site, start_hub: StartHub) -> LiveApi:
-    """A hub with state for the generated requests to meet.
-
-    Waiting tickets; a ticket served and completed at counter 1 (so its rating
-    pad has a ticket to rate); a ticket being served at counter 3, opened by
-    the admin; a kiosk that has sent a heartbeat.
-    """
-    site = sqlite_site
-    (hub,) = start_hub(site, "fuzz")
-    tokens = Tokens(
-        admin=login_token(hub.url, ADMIN, site.passwords[ADMIN]),
-        kiosk=site.kiosk_token,
-        pad=site.pad_token,
-        staff=login_token(hub.url, STAFF[2], site.passwords[STAFF[2]]),
-    )
-    with ApiClient(hub.url, site.kiosk_token) as kiosk:
-        issued = [kiosk.issue(service) for service in [*site.config.services] * 2]
-        ids = {ticket_key(t): t["id"] for t in issued}
-        kiosk.expect("POST", "/devices/heartbeat", 204, json=HEARTBEAT)
-    with ApiClient(hub.url, login_token(hub.url, STAFF[0], site.passwords[STAFF[0]])) as staff:
-        staff.open_counter("1")
-        done = ids[ticket_key(_called(staff.call_next("1")))]
-        staff.expect("POST", "/counters/1/complete", 200)
-    with ApiClient(hub.url, tokens.admin) as admin:
-        admin.open_counter("3")
-        called = ids[ticket_key(_called(admin.call_next("3")))]
-        users = admin.expect("GET", "/admin/users", 200).json()
-        devices = admin.expect("GET", "/admin/devices", 200).json()
-    path_values = {
-        "counter_id": ["3"],
-        "ticket_id": [issued[-1]["id"], called, done],
-        # staff1 and the kiosk: never the admin whose token the others use.
-        "user_id": [str(u["id"]) for u in _rows(users) if u["username"] == STAFF[0]],
-        "device_id": [str(d["id"]) for d in _rows(devices) if d["kind"] == "kiosk"],
-    }
-    schema = schemathesis.openapi.from_url(f"{hub.url}/api/v1/openapi.json", timeout=10)
-    schema.config.update(base_url=hub.url, request_timeout=30)
-    return LiveApi(hub, schema, tokens, path_values)
+def fuzzed(any_site: Site, start_hub: StartHub) -> Fuzzed:
+    """A hub on SQLite, and on PostgreSQL when it is available, with state to meet."""
+    api = start_live_api(any_site, start_hub)
+    schema = schemathesis.openapi.from_url(f"{api.hub.url}/api/v1/openapi.json", timeout=10)
+    schema.config.update(base_url=api.hub.url, request_timeout=30)
+    return Fuzzed(api, schema)
 
 
-HEARTBEAT = {"version": "e2e", "status": {"printer": "ok"}}
-
-
-def _called(ticket: dict[str, Any] | None) -> dict[str, Any]:
-    if ticket is None:
-        raise AssertionError("call-next found nobody waiting while setting up")
-    return ticket
-
-
-def _rows(answer: Any) -> list[dict[str, Any]]:
-    """List answers come bare or as ``{"rows"|"users"|"devices": [...]}``."""
-    if isinstance(answer, list):
-        return answer
-    for key in ("rows", "users", "devices", "items"):
-        if isinstance(answer, dict) and isinstance(answer.get(key), list):
-            return list(answer[key])
-    raise AssertionError(f"unexpected list answer: {answer!r}"[:500])
-
-
-def fuzz(api: LiveApi, operation: Any) -> list[str]:
+def fuzz(target: Fuzzed, operation: Any, probe: StateProbe) -> list[str]:
     """Run positive and negative cases, plus cases on real ids; returns failure reports."""
-    token = api.tokens.for_operation(operation)
+    api = target.api
+    token = api.tokens.for_operation(operation.path, operation.definition.raw)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    books = operation.path.endswith("/bookings")  # needs the /book page's form token
     runs: list[tuple[GenerationMode, dict[str, str] | None]] = [
         (GenerationMode.POSITIVE, None),
         (GenerationMode.NEGATIVE, None),
@@ -187,21 +117,41 @@ def fuzz(api: LiveApi, operation: Any) -> list[str]:
     for name in re.findall(r"\{(\w+)\}", operation.path):
         runs += [(GenerationMode.POSITIVE, {name: v}) for v in api.path_values.get(name, [])[:3]]
     failures = []
-    for mode, fixed in runs:
+    with requests.Session() as session:
+        for mode, fixed in runs:
 
-        @fuzz_settings(operation.label)
-        @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
-        def send(case: schemathesis.Case) -> None:
-            case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+            @fuzz_settings(operation.label)
+            @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
+            def send(case: schemathesis.Case) -> None:
+                booking = booking_headers(api.hub.url) if books else {}
+                check_one(case, session, {**headers, **booking}, probe, api.backend)
 
-        try:
-            send()
-        except Unsatisfiable:
-            continue  # e.g. no invalid request exists for a GET without parameters
-        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect, report all
-            where = f" with {fixed}" if fixed else ""
-            failures.append(f"{operation.label} [{mode.value}{where}]:\n{_describe(exc)}")
+            try:
+                send()
+            except Unsatisfiable:
+                continue  # e.g. no invalid request exists for a GET without parameters
+            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect, report all
+                where = f" with {fixed}" if fixed else ""
+                failures.append(f"{operation.label} [{mode.value}{where}]:\n{_describe(exc)}")
     return failures
+
+
+def check_one(
+    case: schemathesis.Case,
+    session: requests.Session,
+    headers: dict[str, str],
+    probe: StateProbe,
+    backend: str,
+) -> None:
+    """Send one case (counted), check that a refusal changed nothing, then run the checks."""
+    answer: list[requests.Response] = []
+    what = case.as_curl_command(headers)
+    method, path = case.method.upper(), case.formatted_path
+    with probe.unchanged_if_refused(method, path, what, lambda: answer[0].status_code):
+        answer.append(case.call(session=session, headers=headers))
+        TALLY.count("schemathesis", backend, answer[0].status_code)
+    transport = {"session": session, "headers": headers}
+    case.validate_response(answer[0], CHECKS, headers=headers, transport_kwargs=transport)
 
 
 def _describe(exc: BaseException) -> str:
@@ -210,26 +160,22 @@ def _describe(exc: BaseException) -> str:
     return "\n".join([str(exc), *(f"  - {type(e).__name__}: {e}" for e in inner)])
 
 
-def sweep(api: LiveApi, wanted: Callable[[Any], bool]) -> None:
-    """Fuzz every operation ``wanted`` selects; fail with every failure report at once."""
-    operations = [op for op in api.operations() if wanted(op)]
-    if not operations:
-        raise AssertionError("no operation selected: has the OpenAPI description changed?")
-    failures = [text for op in operations for text in fuzz(api, op)]
+def sweep(target: Fuzzed) -> None:
+    """Fuzz every operation, those that revoke credentials last; fail with every failure
+    report at once, and if the hub logged a traceback or an error."""
+    operations = sorted(target.operations(), key=lambda op: bool(REVOKING.search(op.path)))
+    if not any(REVOKING.search(op.path) for op in operations):
+        raise AssertionError("no revoking operation: has the OpenAPI description changed?")
+    with StateProbe(target.api.site.db) as probe:
+        failures = [text for op in operations for text in fuzz(target, op, probe)]
     assert not failures, "\n\n".join(failures)
+    assert_clean_log(target.api.hub)
 
 
-def test_api_matches_its_openapi(live_api: LiveApi) -> None:
-    """GIVEN a live hub with waiting tickets and an open counter
+def test_api_matches_its_openapi(fuzzed: Fuzzed) -> None:
+    """GIVEN a live hub with waiting tickets, open counters and a rated ticket
     WHEN schemathesis sends generated valid and invalid requests to every operation
-    THEN no answer is a 5xx, every status is documented and every body matches its schema.
+    THEN no answer is a 5xx, every status is documented, every body matches its schema,
+    a refused request changes nothing and the hub logs no traceback or error.
     """
-    sweep(live_api, lambda op: not REVOKING.search(op.path))
-
-
-def test_revoking_operations_match_their_openapi(live_api: LiveApi) -> None:
-    """GIVEN a live hub of its own
-    WHEN schemathesis fuzzes the operations that revoke tokens or disable accounts
-    THEN no answer is a 5xx, every status is documented and every body matches its schema.
-    """
-    sweep(live_api, lambda op: bool(REVOKING.search(op.path)))
+    sweep(fuzzed)

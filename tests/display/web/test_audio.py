@@ -68,6 +68,17 @@ def test_unknown_call_audio_is_404(app: Any, caller: Caller) -> None:
         assert b'"unknown_seq"' in data
 
 
+def test_call_audio_of_a_number_past_any_seq_is_404(app: Any, caller: Caller) -> None:
+    """GIVEN one call WHEN a screen (or anyone: no token) asks for the audio of a seq past
+    what the database's integers hold THEN 404 unknown_seq (SQLite's integer overflowed:
+    a 500; PostgreSQL's bigint too)."""
+    caller.call("1", "dat-dai")
+    for seq in (2**53, 2**63, 99999999999999999999999):
+        status, mimetype, data, _ = _get(app, f"/display/audio/{seq}.wav")
+        assert (status, mimetype) == (404, "application/json")
+        assert b'"unknown_seq"' in data
+
+
 def test_broken_clip_set_gives_503_and_the_page_still_works(tmp_path: Path) -> None:
     """GIVEN a config whose clip_dir does not exist
     WHEN a screen fetches a call's audio, then the page

@@ -176,6 +176,20 @@ def test_json_nested_thousands_of_levels_is_a_400(api, hub, kiosk, path) -> None
     assert ticket_count(hub) == before
 
 
+NESTED_FIELD = '{"service": ' + "[" * 600 + "]" * 600 + "}"
+
+
+@pytest.mark.parametrize("path", ["/tickets", "/devices/heartbeat", "/auth/login"])
+def test_a_field_nested_hundreds_of_levels_is_a_400(api, hub, kiosk, path) -> None:
+    """GIVEN a body the JSON parser reads, with a field nested 600 levels deep
+    WHEN posted THEN 400 invalid_body (the NUL check walked it recursively: a 500)."""
+    before = ticket_count(hub)
+    token = None if path == "/auth/login" else kiosk
+    r = api.post(path, token, data=NESTED_FIELD, content_type="application/json")
+    assert_error(r, 400, "invalid_body")
+    assert ticket_count(hub) == before
+
+
 @pytest.mark.parametrize(
     "at",
     ["2026-12-04T10:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1999-12-31T23:59:59Z"],

@@ -159,6 +159,15 @@ def test_bad_range_is_400(api, history) -> None:
     assert api.client.get("/dashboard/data?period=decade", headers=history).status_code == 400
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/data", "/dashboard/report"])
+def test_days_at_the_ends_of_the_calendar_are_400(api, history, path, day) -> None:
+    """GIVEN a manager WHEN the dashboard is asked for year 1 or year 9999
+    THEN 400 invalid_range (the site's midnight overflowed: a 500)."""
+    r = api.client.get(f"{path}?from={day}&to={day}", headers=history)
+    assert r.status_code == 400 and r.json["error"]["code"] == "invalid_range"
+
+
 def test_report_downloads(api, history) -> None:
     r = api.client.get("/dashboard/report?kind=satisfaction&format=xlsx&period=quarter",
                        headers=history)  # fmt: skip

@@ -233,3 +233,47 @@ def test_a_pads_key_cannot_shadow_a_forwarded_rating(api, hub) -> None:
     with read(hub.engine) as conn:
         sites = sorted(conn.execute(select(ratings.c.site_id)).scalars())
     assert sites == ["demo", "other"]
+
+
+def forwarded_item(key: str, ticket: str | None) -> dict[str, Any]:
+    return {"key": key, "site": "other", "site_name": "Xã khác", "level": "satisfied",
+            "score": 1, "positive": True, "at": "2026-11-27T02:00:00Z", "day": "2026-11-27",
+            "counter": "7", "ticket": ticket}  # fmt: skip
+
+
+def test_a_second_rating_of_a_forwarded_ticket_is_rejected_not_a_500(api, hub) -> None:
+    """GIVEN a link WHEN it forwards two ratings of one ticket under different keys, in one
+    batch and in a later one, beside other ratings THEN the first is created, each later one
+    is rejected ``already_rated`` (the ticket's unique rating: an IntegrityError, a 500 that
+    lost the whole batch), the others are stored, and one rating holds the ticket."""
+    link = {"Authorization": f"Bearer {hub.devices.add_link('other')}"}
+    first = api.post("/ratings/batch", link, json={"forwarded": [
+        forwarded_item("other:r:1", "T1"), forwarded_item("other:r:2", "T1"),
+        forwarded_item("other:r:3", "T2"), forwarded_item("other:r:4", None),
+        forwarded_item("other:r:5", None)]})  # fmt: skip
+    later = api.post("/ratings/batch", link, json={"forwarded": [
+        forwarded_item("other:r:6", "T1"), forwarded_item("other:r:1", "T1")]})  # fmt: skip
+    assert first.status_code == later.status_code == 200, (first.json, later.json)
+    assert [(r["status"], r.get("code")) for r in first.json["results"]] == [
+        ("created", None), ("rejected", "already_rated"), ("created", None),
+        ("created", None), ("created", None)]  # fmt: skip
+    assert [(r["status"], r.get("code")) for r in later.json["results"]] == [
+        ("rejected", "already_rated"), ("duplicate", None)]  # fmt: skip
+    with read(hub.engine) as conn:
+        rows = conn.execute(select(ratings.c.key, ratings.c.ticket_id).order_by(ratings.c.key))
+        assert [tuple(r) for r in rows] == [("other:r:1", "T1"), ("other:r:3", "T2"),
+                                            ("other:r:4", None), ("other:r:5", None)]  # fmt: skip
+
+
+@pytest.mark.parametrize("staff", [2**31, 2**63, 10**23])
+def test_a_queue_day_with_a_staff_id_past_the_database_integers_is_400(api, hub, staff) -> None:
+    """GIVEN a link WHEN it forwards a queue day whose row names a staff id past the
+    databases' integers THEN 400 invalid_body (an OverflowError: a 500), nothing stored."""
+    link = {"Authorization": f"Bearer {hub.devices.add_link('other')}"}
+    row = {"counter": "7", "staff": staff, "service": "dat-dai", "issued": 1}
+    day = {"key": "other:q:1", "site": "other", "site_name": "Xã khác", "day": "2026-11-26",
+           "rows": [row]}  # fmt: skip
+    r = api.post("/ratings/batch", link, json={"queue_days": [day]})
+    assert r.status_code == 400 and r.json["error"]["code"] == "invalid_body"
+    assert hub.stats.queue(datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date(),
+                           "site")["total"]["issued"] == 0  # fmt: skip

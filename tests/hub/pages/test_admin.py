@@ -273,6 +273,24 @@ def test_audit_page_filters_and_exports(app, hub, browser, kiosk, api) -> None:
     assert any(",call_next,counter:1,127.0.0.1," in line for line in lines)
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["from=0001-01-01&to=9999-12-31", "from=0001-01-01", "to=9999-12-31", "to=1999-12-31"],
+)
+def test_audit_days_outside_2000_to_2099_are_refused(app, browser, api, query) -> None:
+    """GIVEN the admin WHEN the audit log is searched from year 1 or to year 9999
+    THEN the API answers 400 invalid_query and the pages ignore the filter, as any
+    bad one (the site's midnight of such a day overflowed: a 500)."""
+    admin = browser("quantri", "admin")
+    page = admin.get(f"/admin/audit?{query}")
+    export = admin.get(f"/admin/audit.csv?{query}")
+    r = api.get(f"/admin/audit?{query}", _bearer(app, "quantri"))
+    assert page.status_code == 200
+    assert "không hợp lệ nên đã bị bỏ qua" in page.get_data(as_text=True)
+    assert export.status_code == 200
+    assert r.status_code == 400 and r.json["error"]["code"] == "invalid_query"
+
+
 def test_csv_cells_cannot_become_formulas() -> None:
     """GIVEN audit rows whose text starts like a spreadsheet formula WHEN exported THEN
     those cells are prefixed with a quote."""

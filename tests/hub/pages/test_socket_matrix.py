@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from display.namespace import MAX_EVENT_BYTES
 from hub.events import NS_COUNTER, NS_DEVICES, NS_DISPLAY
-from hub.sockets import MAX_EVENT_BYTES
 from tests.hub.pages.conftest import Browser
 
 USERS = ("staff", "manager", "admin")

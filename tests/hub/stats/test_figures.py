@@ -203,3 +203,18 @@ def test_staff_see_only_their_own_day_when_allowed(api, hub, clock) -> None:
     assert other["total"] == 0 and other["satisfaction_rate"] is None
     assert api.get("/me/satisfaction-today", api.user("sep", "manager")).status_code == 403
     assert api.get("/stats/satisfaction?from=2026-11-01&to=2026-11-30", lan).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("9999-12-31", "9999-12-31"), ("0001-01-01", "0001-01-01"), ("1999-12-01", "2000-01-31"),
+     ("2099-12-01", "2100-01-31")],
+)  # fmt: skip
+@pytest.mark.parametrize("kind", ["satisfaction", "queue"])
+def test_days_outside_2000_to_2099_are_400(api, start, end, kind) -> None:
+    """GIVEN a manager WHEN asking for figures of days at the ends of the calendar
+    THEN 400 invalid_range (the month arithmetic overflowed: a 500)."""
+    manager = api.user("sep", "manager")
+    r = api.get(f"/stats/{kind}?from={start}&to={end}", manager)
+    assert r.status_code == 400, r.json
+    assert r.json["error"]["code"] == "invalid_range"
