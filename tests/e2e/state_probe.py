@@ -32,11 +32,12 @@ APPEND_ONLY: dict[str, Callable[[Row], bool]] = {
     "ticket_events": lambda row: False,
 }
 # Columns that change without any request (or on any request by design): the
-# lockout's counters, a device's last contact, a call the screens never showed, a
-# rating window that closed.
+# lockout's counters, a device's last contact and its latest silence (what the hub
+# heard, kept at every contact to tell a late delivery from a back-dated press), a
+# call the screens never showed, a rating window that closed.
 VOLATILE_COLUMNS = {
     "users": {"failed_logins", "locked_until"},
-    "devices": {"last_seen_at", "address"},
+    "devices": {"last_seen_at", "address", "silent_from", "silent_until"},
     "calls": {"unseen_logged"},
     "counter_state": {"rating_until"},
 }

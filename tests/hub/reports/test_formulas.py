@@ -16,10 +16,14 @@ from tests.hub.reports.support import EVIL, formula_like_names
 def served_and_rated(api, hub, clock, display_name: str) -> date:
     """An officer named ``display_name`` serves a ticket at counter 1, which its pad
     rates; returns the day."""
-    kiosk = api.device("k1", "kiosk")
     hub.users.add_user("canbo1", PASSWORD, "staff", display_name=display_name)
     login = api.client.post("/api/v1/auth/login", json={"username": "canbo1", "password": PASSWORD})
-    staff = {"Authorization": f"Bearer {login.json['token']}"}
+    return serve_and_rate(api, clock, {"Authorization": f"Bearer {login.json['token']}"})
+
+
+def serve_and_rate(api, clock, staff: dict[str, str]) -> date:
+    """``staff`` serves a ticket at counter 1, which its pad rates; returns the day."""
+    kiosk = api.device("k1", "kiosk")
     pad = api.device("pad1", "rating-pad", "1")
     api.issue(kiosk)
     api.post("/counters/1/open", staff)
@@ -35,19 +39,7 @@ def test_formula_like_names_are_inert_in_csv_and_xlsx(app, api, hub, clock) -> N
     """GIVEN a counter named like a formula and an officer whose display name starts with
     '+' WHEN their ratings are reported as CSV and XLSX THEN every such cell is text
     (a leading apostrophe), and no XLSX cell holds a formula."""
-    staff = formula_like_names(api, hub)
-    kiosk = api.device("k1", "kiosk")
-    pad = api.device("pad1", "rating-pad", "1")
-    api.issue(kiosk)
-    api.post("/counters/1/open", staff)
-    api.post("/counters/1/call-next", staff)
-    api.post("/counters/1/complete", staff)
-    clock.advance(5)
-    assert (
-        api.post("/ratings", pad, json={"key": "pad1-0000001", "level": "satisfied"}).status_code
-        == 201
-    )
-    day = clock().date()
+    day = serve_and_rate(api, clock, formula_like_names(api, hub))
     for by in ("counter", "staff"):
         rows = list(csv.reader(io.StringIO(build_csv(hub.stats, "satisfaction", day, day, by)
                                            .decode("utf-8-sig"))))  # fmt: skip
