@@ -32,7 +32,11 @@ def test_demo_agent_writes_each_announcement(live, tmp_path) -> None:
         rig.issue("dat-dai")
         rig.open("1")
         rig.call_next("1")
-        wav = wait_for(lambda: sorted(out.glob("announce-*.wav")), "the WAV")
+        # The file appears before its bytes are written: wait until it holds them.
+        wav = wait_for(
+            lambda: [p for p in sorted(out.glob("announce-*.wav")) if p.stat().st_size],
+            "the WAV",
+        )
         assert [p.read_bytes() for p in wav] == [rig.audio_of(rig.last_seq())]
     finally:
         stop.set()
