@@ -12,8 +12,8 @@ from hub.api.models import HealthOut, HeartbeatIn
 from hub.api.spec import PUBLIC, Access, endpoint
 from hub.context import current_hub, remote_address
 from hub.health import degraded_reasons
-from hub.store.db import DatabaseUnavailable, ping
-from hub.store.faults import storage_health
+from hub.store.db import ping
+from hub.store.faults import DatabaseUnavailable, storage_health
 
 bp = Blueprint("devices", __name__)
 ANY_DEVICE = Access(devices=DEVICE_KINDS)

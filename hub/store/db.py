@@ -29,12 +29,15 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from hub.errors import HubError, StorageReadOnly, Unavailable
+from hub.errors import HubError, StorageReadOnly
 from hub.store.faults import (
     WHAT_TO_DO,
+    DatabaseUnavailable,
     StorageHealth,
     WriteWatch,
+    database_fault,
     driver_message,
+    is_unavailable,
     probe_writes,
     storage_fault,
     storage_health,
@@ -245,38 +248,6 @@ def writable(engine: Engine) -> HubError | None:
     return None
 
 
-class DatabaseUnavailable(Unavailable):
-    """The database does not answer (a restart, the network): try again shortly."""
-
-    code = "database_unavailable"
-    message = "Cơ sở dữ liệu tạm thời không trả lời, vui lòng thử lại sau giây lát"
-
-
-# SQLSTATE classes of PostgreSQL that mean "not now" rather than "wrong": connection
-# exceptions (08) and operator intervention (57: shutting down, starting up).
-_UNAVAILABLE_CLASSES = ("08", "57")
-_TOO_MANY_CONNECTIONS = "53300"
-
-
-def is_unavailable(err: BaseException) -> bool:
-    """True when a database error means the database could not be reached or the
-    connection was lost, rather than something wrong with the statement or the data."""
-    if isinstance(err, DatabaseUnavailable):
-        return True
-    if not isinstance(err, DBAPIError):
-        return False
-    if err.connection_invalidated:
-        return True
-    if not isinstance(err, OperationalError) or not _is_postgres_error(err.orig):
-        return False
-    state = getattr(err.orig, "sqlstate", None)
-    return state is None or state[:2] in _UNAVAILABLE_CLASSES or state == _TOO_MANY_CONNECTIONS
-
-
-def _is_postgres_error(orig: BaseException | None) -> bool:
-    return type(orig).__module__.startswith("psycopg")
-
-
 @contextmanager
 def unavailable_as_error() -> Iterator[None]:
     """Turn a lost or refused database connection into :class:`DatabaseUnavailable`
@@ -284,7 +255,7 @@ def unavailable_as_error() -> Iterator[None]:
     try:
         yield
     except DBAPIError as err:
-        if not is_unavailable(err):
+        if not isinstance(database_fault(err), DatabaseUnavailable):
             raise
         logger.warning("database unavailable: %s", _first_line(err.orig))
         raise DatabaseUnavailable() from err

@@ -7,7 +7,9 @@ readonly database", with its extended codes), PostgreSQL's SQLSTATEs ``53100``
 a hot standby), and the operating system's ``ENOSPC``/``EDQUOT`` and ``EROFS``.
 :func:`storage_fault` turns each into the hub's :class:`~hub.errors.StorageFull` or
 :class:`~hub.errors.StorageReadOnly` (a 503 with its code), so a client learns what is
-wrong instead of a 500, and nothing was saved.
+wrong instead of a 500, and nothing was saved. A database that does not answer (a restart, the
+network) is :class:`DatabaseUnavailable`; :func:`database_fault` tells the three apart
+from every other error in one place.
 
 :class:`StorageHealth` remembers the last such fault of this process until a write
 succeeds again; ``/healthz`` reports it as ``degraded``. It logs one line when the
@@ -22,8 +24,9 @@ import threading
 import weakref
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from hub.errors import HubError, StorageFull, StorageReadOnly
+from hub.errors import HubError, StorageFull, StorageReadOnly, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,52 @@ def storage_fault(err: BaseException) -> HubError | None:
         if orig.errno in _READ_ONLY_ERRNOS:
             return StorageReadOnly()
     return None
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database does not answer (a restart, the network): try again shortly."""
+
+    code = "database_unavailable"
+    message = "Cơ sở dữ liệu tạm thời không trả lời, vui lòng thử lại sau giây lát"
+
+
+# SQLSTATE classes of PostgreSQL that mean "not now" rather than "wrong": connection
+# exceptions (08) and operator intervention (57: shutting down, starting up).
+_UNAVAILABLE_CLASSES = ("08", "57")
+_TOO_MANY_CONNECTIONS = "53300"
+
+
+def database_fault(err: BaseException) -> HubError | None:
+    """The hub's error for a database that cannot do the work now, else None: a full
+    disk or a read-only database (:func:`storage_fault`), or a database that could not
+    be reached or whose connection was lost (:class:`DatabaseUnavailable`). None means
+    something is wrong with the statement or the data, which is a bug to show."""
+    fault = storage_fault(err)
+    if fault is None and _unreachable(err):
+        return DatabaseUnavailable()
+    return fault
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """True when the database could not be reached or the connection was lost."""
+    return isinstance(database_fault(err), DatabaseUnavailable)
+
+
+def _unreachable(err: BaseException) -> bool:
+    if isinstance(err, DatabaseUnavailable):
+        return True
+    if not isinstance(err, DBAPIError):
+        return False
+    if err.connection_invalidated:
+        return True
+    if not isinstance(err, OperationalError) or not _is_postgres_error(err.orig):
+        return False
+    state = getattr(err.orig, "sqlstate", None)
+    return state is None or state[:2] in _UNAVAILABLE_CLASSES or state == _TOO_MANY_CONNECTIONS
+
+
+def _is_postgres_error(orig: BaseException | None) -> bool:
+    return type(orig).__module__.startswith("psycopg")
 
 
 def driver_message(err: BaseException) -> str:

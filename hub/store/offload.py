@@ -107,7 +107,7 @@ class OffloadedCursor:
         process's writers already queue in turn), and wait for it off the loop only
         when another process holds it. One trip to the pool saved per write."""
         raw = self._owner.raw
-        (patience,) = raw.execute("PRAGMA busy_timeout").fetchone()
+        patience = self._owner.busy_timeout_ms()
         raw.execute("PRAGMA busy_timeout=0")
         try:
             self._cursor.execute(sql, *args)
@@ -116,7 +116,7 @@ class OffloadedCursor:
             if "locked" not in str(err):
                 raise
         finally:
-            raw.execute(f"PRAGMA busy_timeout={int(patience)}")
+            raw.execute(f"PRAGMA busy_timeout={patience}")
         blocking(self._cursor.execute, sql, *args)
 
     def executemany(self, *args: Any) -> OffloadedCursor:
@@ -149,11 +149,20 @@ class OffloadedSqlite:
     def __init__(self, connection: sqlite3.Connection) -> None:
         object.__setattr__(self, "_connection", connection)
         object.__setattr__(self, "scanning", False)
+        object.__setattr__(self, "_busy_timeout_ms", None)
 
     @property
     def raw(self) -> sqlite3.Connection:
         """The wrapped connection."""
         return self._connection
+
+    def busy_timeout_ms(self) -> int:
+        """The connection's ``busy_timeout``, read once: it is set when the connection
+        opens and never changed after, so each write need not ask SQLite again."""
+        if self._busy_timeout_ms is None:
+            (patience,) = self._connection.execute("PRAGMA busy_timeout").fetchone()
+            object.__setattr__(self, "_busy_timeout_ms", int(patience))
+        return self._busy_timeout_ms
 
     def cursor(self, *args: Any) -> OffloadedCursor:
         return OffloadedCursor(self._connection.cursor(*args), self)

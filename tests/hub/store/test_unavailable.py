@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from config.schema import Config
-from hub.store.db import DatabaseUnavailable, is_unavailable
+from hub.store.faults import DatabaseUnavailable, is_unavailable
 from tests.conftest import Api, Database, FakeClock, build_app, close_app
 from tests.support.tcp_proxy import TcpProxy, target_of
 
