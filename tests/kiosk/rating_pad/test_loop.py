@@ -38,6 +38,19 @@ def pins() -> Iterator[MockFactory]:
     factory.reset()
 
 
+def pad_settings(app: Any, live: Any, tmp_path: Any, **options: Any) -> RatingPadSettings:
+    """Settings of a pad at counter 1 on the mock pins, with a token of its own."""
+    token = app.extensions["motcua"].devices.add_device("pad-1", "rating-pad", "1")
+    return RatingPadSettings(
+        hub_url=live.url,
+        device="pad-test",
+        outbox=str(tmp_path / "pad.sqlite"),
+        counters=(PadCounter(counter="1", token=token, buttons=LEVEL_PINS, leds=LED_PINS),),
+        retry_max_s=0.5,
+        **options,
+    )
+
+
 def press(pins: MockFactory, level: str) -> None:
     pin = pins.pin(LEVEL_PINS[level])
     pin.drive_low()
@@ -56,16 +69,8 @@ def test_pins_to_pad_to_hub(hub_live, pins, tmp_path) -> None:
     hài lòng" and then the first other button THEN the rating carries the first reason."""
     app, live = hub_live
     api = Api(app)
-    token = app.extensions["motcua"].devices.add_device("pad-1", "rating-pad", "1")
     kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
-    settings = RatingPadSettings(
-        hub_url=live.url,
-        device="pad-test",
-        outbox=str(tmp_path / "pad.sqlite"),
-        counters=(PadCounter(counter="1", token=token, buttons=LEVEL_PINS, leds=LED_PINS),),
-        retry_max_s=0.5,
-        reason_s=3,
-    )
+    settings = pad_settings(app, live, tmp_path, reason_s=3)
     pad = build_pad(settings, pin_factory=pins)
     pad.start()
     try:
@@ -101,14 +106,7 @@ def test_a_press_outside_the_window_is_kept_as_refused(hub_live, pins, tmp_path)
     """GIVEN no ticket completed at the counter WHEN the pad's button is pressed anyway
     THEN the press reaches the hub and is kept as a raw press refused with ``no_ticket``."""
     app, live = hub_live
-    token = app.extensions["motcua"].devices.add_device("pad-1", "rating-pad", "1")
-    settings = RatingPadSettings(
-        hub_url=live.url,
-        device="pad-test",
-        outbox=str(tmp_path / "pad.sqlite"),
-        counters=(PadCounter(counter="1", token=token, buttons=LEVEL_PINS, leds=LED_PINS),),
-        retry_max_s=0.5,
-    )
+    settings = pad_settings(app, live, tmp_path)
     pad = build_pad(settings, pin_factory=pins, connect_sockets=False)
     pad.start()
     try:
@@ -131,17 +129,9 @@ def test_every_reason_is_reachable_by_turning_pages(hub_live, pins, tmp_path) ->
     THEN the rating carries the sixth reason, "Phải đi lại nhiều lần"."""
     app, live = hub_live
     api = Api(app)
-    token = app.extensions["motcua"].devices.add_device("pad-1", "rating-pad", "1")
     kiosk, staff = api.device("k1", "kiosk"), api.user("canbo1")
-    settings = RatingPadSettings(
-        hub_url=live.url,
-        device="pad-test",
-        outbox=str(tmp_path / "pad.sqlite"),
-        counters=(PadCounter(counter="1", token=token, buttons=LEVEL_PINS, leds=LED_PINS),),
-        retry_max_s=0.5,
-        reason_s=20,
-        debounce_ms=0,  # the same button is pressed again at once
-    )
+    # debounce 0: the same button is pressed again at once
+    settings = pad_settings(app, live, tmp_path, reason_s=20, debounce_ms=0)
     assert len(settings.reasons) == 6
     pad = build_pad(settings, pin_factory=pins)
     pad.start()

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from config.rating_pad import PadCounter, RatingPadSettings
@@ -43,12 +47,18 @@ def start_pad(settings: RatingPadSettings, token: str) -> tuple[RatingPad, FakeB
     return pad, panel
 
 
-def test_hub_down_pad_restarted_exactly_once(
-    demo_config, sqlite_database, tmp_path, live_server
-) -> None:
-    """GIVEN a served ticket and then a stopped hub WHEN 50 presses are made, the pad agent is
-    restarted, 50 more are made and the hub comes back THEN the hub holds exactly 100 presses
-    with 100 distinct keys (one rating, 99 refused as already rated) and the outbox is empty."""
+@dataclass
+class DownHub:
+    """A hub with a ticket served at counter 1 and a pad token, whose server is stopped."""
+
+    hub: Any
+    live: Any
+    token: str
+    ticket: str
+
+
+@pytest.fixture
+def down_hub(demo_config, sqlite_database, tmp_path, live_server) -> Iterator[DownHub]:
     app = build_app(demo_config, sqlite_database, tmp_path)
     hub = app.extensions["motcua"]
     live = live_server(app)
@@ -56,6 +66,15 @@ def test_hub_down_pad_restarted_exactly_once(
     token = hub.devices.add_device("pad-1", "rating-pad", "1")
     ticket = serve_ticket(api, api.device("k1", "kiosk"), api.user("canbo1"))
     live.stop()
+    yield DownHub(hub, live, token, ticket)
+    close_app(app)
+
+
+def test_hub_down_pad_restarted_exactly_once(down_hub: DownHub, tmp_path) -> None:
+    """GIVEN a served ticket and then a stopped hub WHEN 50 presses are made, the pad agent is
+    restarted, 50 more are made and the hub comes back THEN the hub holds exactly 100 presses
+    with 100 distinct keys (one rating, 99 refused as already rated) and the outbox is empty."""
+    hub, live, token, ticket = down_hub.hub, down_hub.live, down_hub.token, down_hub.ticket
     settings = RatingPadSettings(
         hub_url=live.url,
         device="pad-proof",
@@ -94,24 +113,15 @@ def test_hub_down_pad_restarted_exactly_once(
     assert Counter((p.outcome, p.code) for p in presses) == {
         ("created", None): 1, ("rejected", "already_rated"): 99}  # fmt: skip
     assert [s.ticket_id for s in stored] == [ticket]
-    close_app(app)
 
 
-def test_the_first_press_wins_when_the_hub_comes_back(
-    demo_config, sqlite_database, tmp_path, live_server
-) -> None:
+def test_the_first_press_wins_when_the_hub_comes_back(down_hub: DownHub, tmp_path) -> None:
     """GIVEN a served ticket and a hub that is down; a first press ("unsatisfied") whose
     sends failed until it backs off for seconds, then a second one ("very_satisfied")
     WHEN the hub is back right after the second press
     THEN the ticket holds the first press's rating and the second is refused as already
     rated: the later press does not overtake the earlier one waiting to be retried."""
-    app = build_app(demo_config, sqlite_database, tmp_path)
-    hub = app.extensions["motcua"]
-    live = live_server(app)
-    api = Api(app)
-    token = hub.devices.add_device("pad-1", "rating-pad", "1")
-    ticket = serve_ticket(api, api.device("k1", "kiosk"), api.user("canbo1"))
-    live.stop()
+    hub, live, token, ticket = down_hub.hub, down_hub.live, down_hub.token, down_hub.ticket
     settings = RatingPadSettings(
         hub_url=live.url,
         device="pad-order",
@@ -140,4 +150,3 @@ def test_the_first_press_wins_when_the_hub_comes_back(
         ).all()
     assert [(s.ticket_id, s.level) for s in stored] == [(ticket, "unsatisfied")]
     assert [r.level for r in refused] == ["very_satisfied"]
-    close_app(app)
