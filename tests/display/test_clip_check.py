@@ -11,32 +11,7 @@ import pytest
 
 from display.announcer.clips import DEFAULT_CLIP_DIR
 from hub.cli import build_parser
-
-CONFIG = """\
-[site]
-id = "que-son"
-name = "Trung tâm Phục vụ hành chính công huyện Quế Sơn"
-
-[[services]]
-id = "dat-dai"
-name = "Đất đai"
-prefix = "A"
-digits = 3
-
-[[counters]]
-id = "3A"
-name = "Quầy 3A"
-services = ["dat-dai"]
-
-[[counters]]
-id = "mot-cua"
-name = "Một cửa"
-services = ["dat-dai"]
-
-[display]
-region = "south"
-four = "bon"
-"""
+from tests.display.voice_centre import CENTRE_TOML as CONFIG
 
 
 def check(folder: Path, *options: str, config: Path | None = None) -> int:

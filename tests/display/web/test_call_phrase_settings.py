@@ -6,31 +6,7 @@ from pathlib import Path
 
 from config.schema import load_config
 from display.web import Announcements
-
-CONFIG = """\
-[site]
-id = "que-son"
-name = "Trung tâm Phục vụ hành chính công"
-
-[[services]]
-id = "dat-dai"
-name = "Đất đai"
-prefix = "A"
-
-[[counters]]
-id = "3A"
-name = "Quầy 3A"
-services = ["dat-dai"]
-
-[[counters]]
-id = "mot-cua"
-name = "Một cửa"
-services = ["dat-dai"]
-
-[display]
-region = "south"
-four = "bon"
-"""
+from tests.display.voice_centre import CENTRE_TOML as CONFIG
 
 
 def test_the_hub_says_codes_names_and_bon(tmp_path: Path) -> None:
