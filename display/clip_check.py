@@ -205,13 +205,18 @@ def reading_of(config: Config | None, region: str | None, four: str | None) -> R
 
 
 def _print(report: Report, reading: Reading) -> None:
-    counters = len(reading.counters) or 1
     print(f"Bộ bản ghi {report.folder} (cần {_describe(report.format)})")
     print(
         f"Đọc theo: miền {'Bắc' if reading.region == 'north' else 'Nam'}, "
         f'24 là "hai mươi {"tư" if reading.four == "tu" else "bốn"}", '
-        f"số đến {reading.largest}, {counters} quầy"
+        f"số đến {reading.largest}, "
+        + (f"{len(reading.counters)} quầy" if reading.counters else "quầy số 1")
     )
+    if not reading.counters:
+        print(
+            "  (không có tệp cấu hình: mẫu câu mặc định; thêm --config trước lệnh để kiểm tra "
+            "theo các quầy và lĩnh vực của trung tâm)"
+        )
     for problem in report.manifest:
         print(f"✗ {problem}")
     if report.missing:

@@ -52,10 +52,12 @@ def own_set(tmp_path: Path) -> Path:
 
 
 def test_the_built_in_set_is_complete(capsys: pytest.CaptureFixture[str]) -> None:
-    """GIVEN the built-in set and no configuration WHEN checked THEN exit 0 and "Đủ"."""
+    """GIVEN the built-in set and no configuration WHEN checked THEN exit 0, "Đủ", and
+    a word on what was checked without a configuration."""
     assert check(DEFAULT_CLIP_DIR) == 0
     out = capsys.readouterr().out
     assert "✓ Đủ" in out and "✗" not in out
+    assert "không có tệp cấu hình: mẫu câu mặc định" in out
 
 
 def test_each_kind_of_lack_is_named_with_its_file(
