@@ -75,8 +75,8 @@ def sample_numbers(largest: int) -> list[int]:
 
 
 def lines_to_say(reading: Reading) -> list[Line]:
-    """Every line to cover: each counter's call (template and counter), and each ticket
-    number of :func:`sample_numbers` with each prefix.
+    """Every line to cover: each counter's call (template and counter), each ticket
+    number of :func:`sample_numbers` after the first prefix, and each other prefix once.
 
     Raises:
         InvalidNumberError: a bad template, region, mode, four or counter.
@@ -88,8 +88,10 @@ def lines_to_say(reading: Reading) -> list[Line]:
     numbers = [str(n) for n in sample_numbers(reading.largest)]
     if reading.number_mode == "digits":
         numbers = ["0123456789"]
-    for prefix in reading.prefixes:
-        for number in numbers:
+    # Every number once, after the first prefix; the other prefixes' letters once each
+    # (a number's words do not depend on the letters before it).
+    for index, prefix in enumerate(reading.prefixes):
+        for number in numbers if index == 0 else numbers[:1]:
             words = ticket_number_words(
                 prefix + number, reading.region, reading.number_mode, reading.four
             )
