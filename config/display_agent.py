@@ -10,7 +10,7 @@ calls from the hub's ``/display`` namespace. Example::
     screen = "sanh-pi"                          # the name its acknowledgements carry
     audio = "aplay"             # "aplay" (ALSA default), "none" (the TV's browser speaks),
                                 # or an ALSA device such as "plughw:1,0"
-    repeat = 2                  # say each call twice
+    repeat = 2                  # say each call twice (the default; 1-3)
     recent_s = 60               # after a reconnect, say missed calls at most this old
 
     [[display_agent.boards]]    # one serial line (USB-RS485 adapter) with its boards
@@ -98,7 +98,7 @@ class DisplayAgentSettings:
     audio: str = "aplay"
     audio_source: Literal["hub", "local"] = "hub"
     audio_timeout_s: Annotated[float, Field(ge=1, le=300)] = 30.0
-    repeat: Annotated[int, Field(ge=1, le=3)] = 1
+    repeat: Annotated[int, Field(ge=1, le=3)] = 2
     repeat_gap_s: Annotated[float, Field(ge=0, le=10)] = 1.0
     recent_s: Annotated[int, Field(ge=0, le=3600)] = 60
     counters: tuple[CounterId, ...] = ()
@@ -110,6 +110,7 @@ class DisplayAgentSettings:
     hub_timeout_s: Annotated[float, Field(ge=0.5, le=60)] = 5.0
     template: Annotated[str, Field(min_length=1, max_length=300)] = DEFAULT_TEMPLATE
     region: Literal["north", "south"] = "north"
+    four: Literal["tu", "bon"] = "tu"
     number_mode: Literal["whole", "digits"] = "whole"
     clip_dir: str | None = None
     chime: bool = True

@@ -175,8 +175,9 @@ class Display:
 
     template: Annotated[str, Field(min_length=1, max_length=300)] = DEFAULT_TEMPLATE
     region: Literal["north", "south"] = "north"
+    four: Literal["tu", "bon"] = "tu"
     number_mode: Literal["whole", "digits"] = "whole"
-    repeat: Annotated[int, Field(ge=1, le=3)] = 1
+    repeat: Annotated[int, Field(ge=1, le=3)] = 2
     recent_s: Annotated[int, Field(ge=0, le=3600)] = 60
     ack_timeout_s: Annotated[float, Field(gt=0, le=60)] = 3.0
     notice: str = ""

@@ -59,7 +59,7 @@ from display.announcer import (
     AnnouncementCache,
     AnnouncerError,
     ClipSet,
-    call_phrase,
+    spoken_call,
 )
 from display.feed import MAX_SEQ, ScreenFeed
 
@@ -114,9 +114,10 @@ class Announcements:
             return self._clip_sets[folder]
 
     def phrase(self, config: Config, number: str, counter_id: str) -> str:
-        """The words spoken for ``number`` called to ``counter_id``."""
-        shown = config.display
-        return call_phrase(number, counter_id, shown.template, shown.region, shown.number_mode)
+        """The words spoken for ``number`` called to ``counter_id`` (a counter whose id is
+        not a code, e.g. ``mot-cua``, is said by its name)."""
+        name = next((c.name for c in config.counters if c.id == counter_id), None)
+        return spoken_call(config.display, number, counter_id, name)
 
     def wav(self, config: Config, number: str, counter_id: str) -> Path:
         """The WAV file announcing ``number`` at ``counter_id``, rendered if needed.

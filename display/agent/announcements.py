@@ -16,8 +16,8 @@ from display.announcer import (
     DEFAULT_CLIP_DIR,
     AnnouncerError,
     ClipSet,
-    call_phrase,
     render_announcement,
+    spoken_call,
 )
 from kiosk.kit.hub_client import HubClient, HubUnreachable
 
@@ -67,8 +67,9 @@ class AnnouncementSource:
                 folder = Path(settings.clip_dir) if settings.clip_dir else DEFAULT_CLIP_DIR
                 self._clips = ClipSet.load(folder)
             number, counter_id = str(call["number"]), str(call["counter"]["id"])
-            words = call_phrase(
-                number, counter_id, settings.template, settings.region, settings.number_mode
+            name = call["counter"].get("name")
+            words = spoken_call(
+                settings, number, counter_id, name if isinstance(name, str) else None
             )
             return render_announcement(words, self._clips, chime=settings.chime)
         except (AnnouncerError, ValueError, OSError, KeyError, TypeError) as err:

@@ -14,19 +14,31 @@ from display.announcer.errors import (
     SynthesisError,
 )
 from display.announcer.letters import LETTER_NAMES, letter_words
-from display.announcer.numbers import MAX_NUMBER, VOCABULARY, Region, digit_words, number_words
+from display.announcer.numbers import (
+    FOURS,
+    MAX_NUMBER,
+    VOCABULARY,
+    Four,
+    Region,
+    digit_words,
+    number_words,
+)
 from display.announcer.phrases import (
     DEFAULT_TEMPLATE,
+    CounterReading,
     Mode,
     call_phrase,
     check_template,
+    counter_reading,
     counter_words,
+    spoken_call,
     ticket_number_words,
 )
 
 __all__ = [
     "DEFAULT_CLIP_DIR",
     "DEFAULT_TEMPLATE",
+    "FOURS",
     "LETTER_NAMES",
     "MAX_NUMBER",
     "VOCABULARY",
@@ -34,6 +46,8 @@ __all__ = [
     "AnnouncerError",
     "ClipSet",
     "ClipSetError",
+    "CounterReading",
+    "Four",
     "InvalidNumberError",
     "Mode",
     "Piece",
@@ -41,12 +55,14 @@ __all__ = [
     "SynthesisError",
     "call_phrase",
     "check_template",
+    "counter_reading",
     "counter_words",
     "digit_words",
     "letter_words",
     "normalise_words",
     "number_words",
     "render_announcement",
+    "spoken_call",
     "synthesise",
     "ticket_number_words",
 ]

@@ -7,7 +7,8 @@ Pure functions, no I/O. The rules, as a Vietnamese speaker reads a queue number:
   say "một mươi", which is not used in speech. Tens digits 2-9 are "<digit> mươi".
 * After "mươi" (tens 2-9) a units 1 is **mốt** (21 "hai mươi mốt"; 11 stays "mười một")
   and a units 4 is **tư** (24 "hai mươi tư"; 14 stays "mười bốn"). Both regions accept
-  "tư" there, so the setting does not change it.
+  "tư" there, so the region does not change it; a centre whose people say "bốn" there
+  (many in the south: 24 "hai mươi bốn") chooses ``four="bon"``.
 * After "mười" or "mươi" a units 5 is **lăm** (15 "mười lăm", 25 "hai mươi lăm"); after
   "linh"/"lẻ" it stays "năm" (105 "một trăm linh năm").
 * A zero tens digit between hundreds and a non-zero units digit is **linh** in the north
@@ -25,25 +26,36 @@ Pure functions, no I/O. The rules, as a Vietnamese speaker reads a queue number:
 
 from __future__ import annotations
 
-from typing import Final, Literal, cast
+from typing import Final, Literal, TypeVar, cast
 
 from display.announcer.errors import InvalidNumberError
 
 __all__ = [
     "DIGITS",
+    "FOURS",
     "MAX_NUMBER",
     "REGIONS",
     "VOCABULARY",
+    "Four",
     "Region",
+    "check_four",
     "check_region",
     "digit_words",
     "number_words",
 ]
 
+_Choice = TypeVar("_Choice", bound=str)
+
 Region = Literal["north", "south"]
 """Regional reading: north says "linh" and "nghìn", south says "lẻ" and "ngàn"."""
 
 REGIONS: Final[tuple[Region, ...]] = ("north", "south")
+
+Four = Literal["tu", "bon"]
+"""A units 4 after "mươi": ``"tu"`` says "tư" (24 "hai mươi tư", the default everywhere),
+``"bon"`` says "bốn" (24 "hai mươi bốn", as many in the south say it)."""
+
+FOURS: Final[tuple[Four, ...]] = ("tu", "bon")
 
 MAX_NUMBER: Final[int] = 999_999_999_999
 """Largest number :func:`number_words` reads (just under one thousand "tỷ")."""
@@ -84,6 +96,14 @@ VOCABULARY: Final[frozenset[str]] = frozenset(
 """Every word :func:`number_words` and :func:`digit_words` can produce, both regions."""
 
 
+def _one_of(value: str, choices: tuple[_Choice, ...], message: str) -> _Choice:
+    """Return ``value`` as one of ``choices``, or raise ``InvalidNumberError(message)``."""
+    for choice in choices:
+        if value == choice:
+            return choice
+    raise InvalidNumberError(message)
+
+
 def check_region(region: str) -> Region:
     """Return ``region`` as a :data:`Region`, or raise.
 
@@ -93,31 +113,40 @@ def check_region(region: str) -> Region:
     Raises:
         InvalidNumberError: for any other value (a ``ValueError``).
     """
-    if region == "north":
-        return "north"
-    if region == "south":
-        return "south"
-    raise InvalidNumberError(f"vùng không hợp lệ: {region!r} (chọn north hoặc south)")
+    return _one_of(region, REGIONS, f"vùng không hợp lệ: {region!r} (chọn north hoặc south)")
 
 
-def _units_after_tens(units: int, tens: int) -> str:
+def check_four(four: str) -> Four:
+    """Return ``four`` as a :data:`Four`, or raise.
+
+    Args:
+        four: ``"tu"`` or ``"bon"``.
+
+    Raises:
+        InvalidNumberError: for any other value (a ``ValueError``).
+    """
+    return _one_of(four, FOURS, f"cách đọc số 4 không hợp lệ: {four!r} (chọn tu hoặc bon)")
+
+
+def _units_after_tens(units: int, tens: int, four: Four) -> str:
     """Word for a non-zero units digit that follows "mười"/"mươi"."""
     if units == 5:
         return "lăm"
     if tens >= 2 and units == 1:
         return "mốt"
-    if tens >= 2 and units == 4:
+    if tens >= 2 and units == 4 and four == "tu":
         return "tư"
     return DIGITS[units]
 
 
-def _group_words(value: int, *, full: bool, region: Region) -> list[str]:
+def _group_words(value: int, *, full: bool, region: Region, four: Four) -> list[str]:
     """Read a group of three digits (1..999, or 0 in full mode).
 
     Args:
         value: the group, 0..999.
         full: True for a group after a higher group, which keeps "không trăm".
         region: decides "linh" or "lẻ".
+        four: decides "tư" or "bốn" after "mươi".
     """
     hundreds, rest = divmod(value, 100)
     tens, units = divmod(rest, 10)
@@ -132,25 +161,28 @@ def _group_words(value: int, *, full: bool, region: Region) -> list[str]:
     else:
         words += ["mười"] if tens == 1 else [DIGITS[tens], "mươi"]
         if units:
-            words.append(_units_after_tens(units, tens))
+            words.append(_units_after_tens(units, tens, four))
     return words
 
 
-def number_words(n: int, region: Region = "north") -> list[str]:
+def number_words(n: int, region: Region = "north", four: Four = "tu") -> list[str]:
     """Read a whole number in Vietnamese, one word per syllable.
 
     Args:
         n: 0..:data:`MAX_NUMBER`.
         region: ``"north"`` (linh, nghìn) or ``"south"`` (lẻ, ngàn).
+        four: ``"tu"`` (24 "hai mươi tư") or ``"bon"`` (24 "hai mươi bốn").
 
     Returns:
         The words, e.g. ``number_words(1023)`` is
         ``["một", "nghìn", "không", "trăm", "hai", "mươi", "ba"]``.
 
     Raises:
-        InvalidNumberError: ``n`` is not an int in range, or ``region`` is unknown.
+        InvalidNumberError: ``n`` is not an int in range, or ``region`` or ``four`` is
+            unknown.
     """
     region = check_region(region)
+    four = check_four(four)
     value = cast(object, n)  # checked at run time too: callers may be untyped
     # bool is an int subclass; True is not a queue number.
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_NUMBER:
@@ -169,7 +201,7 @@ def number_words(n: int, region: Region = "north") -> list[str]:
             # A zero group between two read groups is said, not skipped.
             words.append(DIGITS[0])
         else:
-            words += _group_words(group, full=started, region=region)
+            words += _group_words(group, full=started, region=region, four=four)
         if scale:
             words.append(scale)
     return words

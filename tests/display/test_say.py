@@ -31,11 +31,30 @@ NO_ESPEAK = "/nonexistent/espeak-ng"
             {"counter": "3", "template": "Số {number}, quầy {counter}"},
             "Số một nghìn không trăm hai mươi ba, quầy ba",
         ),
+        (
+            {"counter": "3A"},
+            "Xin mời công dân có số một nghìn không trăm hai mươi ba đến quầy số ba a",
+        ),
+        (
+            {"counter": "Một cửa"},
+            "Xin mời công dân có số một nghìn không trăm hai mươi ba đến quầy Một cửa",
+        ),
+        (
+            {"counter": "mot-cua", "counter_name": "Một cửa"},
+            "Xin mời công dân có số một nghìn không trăm hai mươi ba đến quầy Một cửa",
+        ),
     ],
 )
 def test_say_line(kwargs: dict[str, object], expected: str) -> None:
     """GIVEN 1023 and options WHEN said THEN the one line of words."""
     assert say("1023", **kwargs) == expected  # type: ignore[arg-type]
+
+
+def test_say_four_as_bon() -> None:
+    """GIVEN four="bon" WHEN 1024 is said in the south THEN "hai mươi bốn"; by default
+    "hai mươi tư" in both regions."""
+    assert say("1024", region="south", four="bon") == "một ngàn không trăm hai mươi bốn"
+    assert say("1024", region="south") == "một ngàn không trăm hai mươi tư"
 
 
 def test_say_prefix_and_default_template() -> None:
@@ -52,6 +71,7 @@ def test_say_prefix_and_default_template() -> None:
         ("", {}, "số không hợp lệ: ''"),
         ("12", {"region": "central"}, "vùng không hợp lệ: 'central' (chọn north hoặc south)"),
         ("12", {"counter": ""}, "quầy không hợp lệ: ''"),
+        ("24", {"four": "bốn"}, "cách đọc số 4 không hợp lệ: 'bốn' (chọn tu hoặc bon)"),
     ],
 )
 def test_say_rejects_bad_input(number: str, kwargs: dict[str, object], message: str) -> None:

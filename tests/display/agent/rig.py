@@ -167,6 +167,12 @@ class Rig:
         assert response.status_code == 200, response.json
         return dict(response.json)
 
+    def recall(self, counter: str) -> None:
+        """Recall (*gọi lại*) the number being served at ``counter``, over the network."""
+        path = f"{self.url}/api/v1/counters/{counter}/recall"
+        r = self.http.post(path, headers=self.staff[counter], timeout=5)
+        assert r.status_code == 200, r.text
+
     def last_seq(self) -> int:
         return int(self.hub.views.snapshot()["last_seq"])
 
@@ -202,6 +208,7 @@ def agent_settings(url: str, token: str, **overrides: Any) -> DisplayAgentSettin
         "reconnect_delay_s": 0.2,
         "reconnect_max_s": 1.0,
         "repeat_gap_s": 0.05,
+        "repeat": 1,  # the tests count plays; a test of the default repeat passes its own
     }
     values.update(overrides)
     return DisplayAgentSettings(**values)

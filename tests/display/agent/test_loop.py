@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.display_agent import BoardSettings
+from config.display_agent import BoardSettings, DisplayAgentSettings
 from display.agent.devices import BoardLine
 from hardware.fakes import FakeAudioOutput, FakeCounterDisplay
 from tests.display.agent.rig import Rig, TimedAudio, agent_settings, wait_for
@@ -189,3 +189,26 @@ def test_hub_hanging_up_is_followed_by_a_new_connection(live, agents) -> None:
     rig.open("1")
     rig.call_next("1")
     wait_for(lambda: len(audio.played) == 1, "the call said after the new connection")
+
+
+def test_each_call_and_recall_is_said_twice_by_default(live, agents) -> None:
+    """GIVEN an agent whose file does not set ``repeat``
+    WHEN counter 1 calls a number, then recalls it
+    THEN the loudspeaker says the call twice, then the recall twice (a recall is a call),
+    and each is acknowledged spoken once."""
+    default_repeat = DisplayAgentSettings(hub_url=live.url, token="t").repeat
+    rig = Rig(live.app, live.url)
+    audio = FakeAudioOutput()
+    agent = agents(agent_settings(live.url, rig.screen_token, repeat=default_repeat), audio)
+    wait_for(lambda: agent.status["socket"] == "connected", "the agent to connect")
+    rig.issue("dat-dai")
+    rig.open("1")
+    rig.call_next("1")
+    call = rig.last_seq()
+    wait_for(lambda: len(audio.played) == 2, "the call said twice")
+    rig.recall("1")
+    recall = rig.last_seq()
+    wait_for(lambda: len(audio.played) == 4, "the recall said twice")
+    assert recall > call
+    assert audio.played == [rig.audio_of(call)] * 2 + [rig.audio_of(recall)] * 2
+    wait_for(lambda: {(call, "spoken"), (recall, "spoken")} <= rig.acks(), "spoken acks")

@@ -78,6 +78,7 @@ BAD = [
     ('audio = "plug hw"\n', "display_agent.audio: "),
     ('template = "Mời số"\n', 'display_agent.template: must contain "{number}"'),
     ("repeat = 5\n", "display_agent.repeat: "),
+    ('four = "bốn"\n', "display_agent.four: "),
     ('screen = "sảnh"\n', "display_agent.screen: "),
     (
         '[[display_agent.boards]]\nport = "/dev/ttyUSB0"\nframing = "modbus"\n'
@@ -138,3 +139,11 @@ def test_a_file_without_the_section(tmp_path) -> None:
     path = write(tmp_path, '[kiosk]\nhub_url = "http://10.0.0.2:8080"\n')
     with pytest.raises(ConfigError, match=r"section \[display_agent\] is missing"):
         load_display_agent_settings(path)
+
+
+def test_a_call_is_said_twice_and_four_is_tu_unless_set(tmp_path) -> None:
+    """GIVEN a section that sets neither repeat nor four, then one that sets four = "bon"
+    WHEN loaded THEN each call is said twice, 24 is "hai mươi tư" unless "bon" is chosen."""
+    plain = load_display_agent_settings(write(tmp_path, HEAD))
+    assert (plain.repeat, plain.four) == (2, "tu")
+    assert load_display_agent_settings(write(tmp_path, HEAD + 'four = "bon"\n')).four == "bon"

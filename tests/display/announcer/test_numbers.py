@@ -340,3 +340,41 @@ def test_digit_mode_reads_one_word_per_digit(s: str) -> None:
     words = digit_words(s)
     assert len(words) == len(s)
     assert [DIGITS.index(w) for w in words] == [int(ch) for ch in s]
+
+
+@pytest.mark.parametrize(
+    ("number", "region", "expected"),
+    [
+        (24, "south", "hai mươi bốn"),
+        (24, "north", "hai mươi bốn"),
+        (14, "south", "mười bốn"),
+        (1024, "south", "một ngàn không trăm hai mươi bốn"),
+        (94_034, "south", "chín mươi bốn ngàn không trăm ba mươi bốn"),
+        (21, "south", "hai mươi mốt"),
+    ],
+)
+def test_four_can_be_bon(number: int, region: str, expected: str) -> None:
+    """GIVEN a centre that says "bốn" WHEN a units 4 follows "mươi" THEN "bốn", not "tư";
+    everything else (mốt, mười bốn) as before."""
+    assert " ".join(number_words(number, region, "bon")) == expected  # type: ignore[arg-type]
+
+
+def test_four_is_tu_by_default() -> None:
+    """GIVEN no choice WHEN 24 is read in either region THEN "tư", as before."""
+    assert number_words(24, "south") == number_words(24, "south", "tu") == ["hai", "mươi", "tư"]
+
+
+def test_unknown_four_is_rejected() -> None:
+    """GIVEN a four other than tu/bon WHEN reading THEN a Vietnamese ValueError."""
+    with pytest.raises(InvalidNumberError, match="cách đọc số 4 không hợp lệ: 'bốn'"):
+        number_words(24, "south", "bốn")  # type: ignore[arg-type]
+
+
+@given(numbers, regions)
+def test_bon_differs_from_tu_only_after_muoi(n: int, region: str) -> None:
+    """GIVEN any number WHEN read with both choices THEN they differ only where "tư"
+    stood, and "bon" never says "tư"."""
+    tu = number_words(n, region, "tu")  # type: ignore[arg-type]
+    bon = number_words(n, region, "bon")  # type: ignore[arg-type]
+    assert [("bốn" if w == "tư" else w) for w in tu] == bon
+    assert "tư" not in bon

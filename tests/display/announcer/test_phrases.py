@@ -12,6 +12,7 @@ from display.announcer.phrases import (
     DEFAULT_TEMPLATE,
     call_phrase,
     check_template,
+    counter_reading,
     counter_words,
     split_ticket_number,
     ticket_number_words,
@@ -172,3 +173,78 @@ def test_phrase_contains_number_and_counter(n: int, counter: int) -> None:
     spoken_counter = " ".join(number_words(counter))
     assert line == f"Xin mời công dân có số {number} đến quầy số {spoken_counter}"
     assert not any(ch.isdigit() for ch in line)
+
+
+@pytest.mark.parametrize(
+    ("counter", "expected"),
+    [
+        ("3A", "ba a"),
+        ("3a", "ba a"),
+        ("12B", "mười hai bê"),
+        ("A1", "a một"),
+        ("3-A", "ba a"),
+        ("3 A", "ba a"),
+        ("B_12", "bê mười hai"),
+        ("AB24", "a bê hai mươi tư"),
+        ("A", "a"),
+        ("L2", "e-lờ hai"),
+    ],
+)
+def test_counter_ids_with_letters_are_spelt(counter: str, expected: str) -> None:
+    """GIVEN a counter id mixing digits and letters WHEN read THEN numbers in words and
+    each letter by its Vietnamese name, never the raw id; the template keeps "quầy số"."""
+    reading = counter_reading(counter)
+    assert " ".join(reading.words) == expected
+    assert not reading.named
+    assert call_phrase("7", counter) == f"Xin mời công dân có số bảy đến quầy số {expected}"
+
+
+@pytest.mark.parametrize(
+    ("counter", "name", "expected"),
+    [
+        ("Một cửa", None, "Một cửa"),
+        ("Tiếp nhận", None, "Tiếp nhận"),
+        ("mot-cua", "Một cửa", "Một cửa"),
+        ("mot-cua", "Quầy Một cửa", "Một cửa"),
+        ("tiep-nhan-2", "Tiếp nhận 2", "Tiếp nhận hai"),
+        ("tra-ket-qua", None, "tra ket qua"),
+    ],
+)
+def test_named_counters_are_read_without_so(counter: str, name: str | None, expected: str) -> None:
+    """GIVEN a counter known by a name WHEN the default phrase is built THEN "đến quầy
+    <name>": no "số" before a name, no "quầy" said twice."""
+    assert counter_reading(counter, name=name).named
+    assert call_phrase("12", counter, counter_name=name) == (
+        f"Xin mời công dân có số mười hai đến quầy {expected}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("counter", "name", "expected"),
+    [
+        ("3", "Quầy 3", "quầy số ba"),
+        ("3", "Một cửa", "quầy số ba"),
+        ("x", "Quầy 3A", "quầy số ích-xì"),
+    ],
+)
+def test_a_code_id_is_read_even_with_a_name(counter: str, name: str, expected: str) -> None:
+    """GIVEN a counter whose id is a code WHEN read THEN the id, whatever its name says."""
+    assert call_phrase("1", counter, counter_name=name).endswith(expected)
+
+
+def test_named_counter_keeps_a_template_without_so() -> None:
+    """GIVEN a template with no "số" before {counter} WHEN a named counter is called THEN
+    the template's words stay as written; a "Số" elsewhere stays too."""
+    assert call_phrase("5", "Một cửa", "Số {number} mời đến {counter}") == (
+        "Số năm mời đến Một cửa"
+    )
+    assert call_phrase("5", "Một cửa", "Số {number}, quầy Số {counter}") == "Số năm, quầy Một cửa"
+
+
+def test_four_reaches_the_number_and_the_counter() -> None:
+    """GIVEN four="bon" WHEN the phrase of 1024 at counter 24 is built in the south THEN
+    both say "bốn"; the default keeps "tư"."""
+    assert call_phrase("1024", "24", region="south", four="bon") == (
+        "Xin mời công dân có số một ngàn không trăm hai mươi bốn đến quầy số hai mươi bốn"
+    )
+    assert call_phrase("24", "24").count("hai mươi tư") == 2

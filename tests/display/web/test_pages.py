@@ -72,7 +72,7 @@ def test_whole_site_page_shows_everything_without_inline_script(app: Any) -> Non
     assert [s["id"] for s in view["services"]] == ["dat-dai", "tu-phap", "kinh-doanh"]
     assert view["calls"] == {"counters": [], "services": []}
     assert view["notice"].startswith("Công dân vui lòng giữ phiếu")
-    assert (view["recent_s"], view["repeat"]) == (60, 1)
+    assert (view["recent_s"], view["repeat"]) == (60, 2)
 
 
 def test_screen_page_shows_only_its_counters_and_fields(app: Any) -> None:
