@@ -74,8 +74,8 @@
     $("cancel-panel").hidden = status !== "waiting";
     if (status === "waiting") {
       $("ahead").textContent = ticket.waiting_ahead > 0
-        ? "Trước bạn còn " + groupInt(ticket.waiting_ahead) + " người"
-        : "Bạn là người tiếp theo";
+        ? "Trước quý vị còn " + groupInt(ticket.waiting_ahead) + " người"
+        : "Quý vị là người tiếp theo";
       $("eta").textContent = "Thời gian chờ dự kiến: " + formatWait(ticket.estimated_wait_s);
     }
     $("called-panel").hidden = status !== "called";

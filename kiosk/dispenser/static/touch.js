@@ -46,8 +46,8 @@
   }
 
   function aheadLine(n) {
-    if (!n) { return "Bạn là người tiếp theo"; }
-    return "Trước bạn còn " + groupInt(n, ".") + " người";
+    if (!n) { return "Quý vị là người tiếp theo"; }
+    return "Trước quý vị còn " + groupInt(n, ".") + " người";
   }
 
   function priorityLabel(id) {
@@ -180,8 +180,8 @@
     $("overlay").hidden = false;
     var labels = {
       issuing: "Đang lấy số… · Getting your number…",
-      printing: "Số thứ tự của bạn · Your number",
-      printed: "Số thứ tự của bạn · Your number",
+      printing: "Số thứ tự của quý vị · Your number",
+      printed: "Số thứ tự của quý vị · Your number",
       failed: "Không lấy được số · No number issued"
     };
     $("card-label").textContent = labels[phase];
