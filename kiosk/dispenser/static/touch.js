@@ -42,7 +42,7 @@
   }
 
   function shortWait(seconds) {
-    return formatWait(seconds, "vi").replace(/^khoảng /, "~ ");
+    return formatWait(seconds, "vi");
   }
 
   function aheadLine(n) {
