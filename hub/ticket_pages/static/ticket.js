@@ -83,7 +83,7 @@
       $("counter-name").textContent = ticket.counter ? ticket.counter.name : "";
     }
     var finals = {
-      no_show: "Số của quý vị đã được gọi nhưng không có mặt. Vui lòng lấy số mới tại máy lấy số.",
+      no_show: "Quý vị đã được gọi nhưng không có mặt. Vui lòng lấy số mới tại máy lấy số.",
       cancelled: "Số thứ tự này đã được hủy."
     };
     $("final-panel").hidden = !finals[status];
