@@ -68,7 +68,7 @@ TICKET_STATUS_LABELS: dict[str, Any] = {
 DEVICE_KIND_LABELS: dict[str, Any] = {
     "kiosk": lazy_pgettext("dashboard", "Ticket kiosk"),
     "rating-pad": _l("Rating pad"),
-    "display": _l("Screen"),
+    "display": _l("Call screen"),
     "counter-keypad": _l("Counter keypad"),
     "hub": _l("Hub link"),
 }

@@ -15,7 +15,7 @@ ROLE_LABELS: dict[str, Any] = {
 DEVICE_KIND_LABELS: dict[str, Any] = {
     "kiosk": _l("Ticket kiosk"),
     "rating-pad": _l("Rating pad"),
-    "display": _l("Display agent"),
+    "display": _l("Call screen"),
     "counter-keypad": _l("Counter keypad"),
 }
 
