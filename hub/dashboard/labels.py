@@ -87,7 +87,7 @@ def script_strings() -> dict[str, str]:
         "flagged_in": _("included in the rates"),
         "name": _("Name"),
         "total": _("Total"),
-        "waiting": _("Waiting"),
+        "waiting": _("People waiting"),
         "open_counters": _("Open counters"),
         "avg_wait": _("Avg wait today"),
         "longest_wait": _("Longest wait"),

@@ -81,7 +81,7 @@
     var stats = el("span", "stats");
     var waiting = el("span", "stat");
     waiting.appendChild(el("b", "waiting"));
-    waiting.appendChild(el("small", "", "đang chờ · waiting"));
+    waiting.appendChild(el("small", "", "số người đang chờ · people waiting"));
     var wait = el("span", "stat");
     wait.appendChild(el("b", "wait"));
     wait.appendChild(el("small", "", "chờ dự kiến · est. wait"));
