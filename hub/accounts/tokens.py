@@ -270,6 +270,6 @@ class TokenService:
 
 def _locked() -> errors.TooManyAttempts:
     return errors.TooManyAttempts(
-        "Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần; vui lòng thử lại sau",
+        "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; vui lòng thử lại sau",
         code="account_locked",
     )

@@ -69,7 +69,7 @@ def set_user_active(hub: Hub, by: Actor, address: str, user_id: int, active: boo
     """Disable (logging the user out) or enable an account; nobody disables themselves."""
     user = hub.users.get_user(user_id)
     if not active and by.kind == "user" and by.id == user_id:
-        raise errors.Conflict("Không thể tự khoá tài khoản của mình", code="cannot_disable_self")
+        raise errors.Conflict("Không thể tự khóa tài khoản của mình", code="cannot_disable_self")
     hub.users.set_active(user_id, active)
     hub.audit.record(
         "user_enable" if active else "user_disable",

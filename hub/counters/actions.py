@@ -222,7 +222,7 @@ class CounterService:
             other = conn.execute(st.STATE_OF_USER, {"uid": actor.id}).first()
             if other is not None:
                 raise errors.Conflict(
-                    f"Bạn đang mở quầy {other[0]}; hãy đóng quầy đó trước",
+                    f"Anh/chị đang mở quầy {other[0]}; hãy đóng quầy đó trước",
                     code="already_at_counter",
                 )
             self._set_state(

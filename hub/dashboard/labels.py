@@ -68,7 +68,7 @@ TICKET_STATUS_LABELS: dict[str, Any] = {
 DEVICE_KIND_LABELS: dict[str, Any] = {
     "kiosk": lazy_pgettext("dashboard", "Ticket kiosk"),
     "rating-pad": _l("Rating pad"),
-    "display": _l("Screen"),
+    "display": _l("Call screen"),
     "counter-keypad": _l("Counter keypad"),
     "hub": _l("Hub link"),
 }
@@ -87,7 +87,7 @@ def script_strings() -> dict[str, str]:
         "flagged_in": _("included in the rates"),
         "name": _("Name"),
         "total": _("Total"),
-        "waiting": _("Waiting"),
+        "waiting": _("People waiting"),
         "open_counters": _("Open counters"),
         "avg_wait": _("Avg wait today"),
         "longest_wait": _("Longest wait"),

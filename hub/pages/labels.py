@@ -15,7 +15,7 @@ ROLE_LABELS: dict[str, Any] = {
 DEVICE_KIND_LABELS: dict[str, Any] = {
     "kiosk": _l("Ticket kiosk"),
     "rating-pad": _l("Rating pad"),
-    "display": _l("Display agent"),
+    "display": _l("Call screen"),
     "counter-keypad": _l("Counter keypad"),
 }
 
@@ -38,6 +38,17 @@ STATUS_LABELS: dict[tuple[str, str], Any] = {
     ("led_board", "ok"): _l("LED board OK"),
     ("led_board", "timeout"): _l("LED board not answering"),
     ("led_board", "offline"): _l("LED board offline"),
+    ("audio", "ok"): _l("Loudspeaker OK"),
+    ("audio", "error"): _l("Loudspeaker error"),
+    ("audio", "off"): _l("No loudspeaker"),
+    ("socket", "connected"): _l("Connected to the hub"),
+    ("socket", "disconnected"): _l("Not connected to the hub"),
+}
+# Reported values that are no problem (the others get a warning chip).
+FINE_STATUS_VALUES = frozenset({"ok", "connected", "off"})
+# A reported key whose value is free text, shown after its label.
+STATUS_TEXT_LABELS: dict[str, Any] = {
+    "last_error": _l("Last printer error"),
 }
 
 ACTION_LABELS: dict[str, Any] = {
@@ -72,11 +83,25 @@ def label(table: dict[Any, Any], key: Any) -> str:
 
 
 def status_labels(status: dict[str, Any]) -> list[tuple[str, bool]]:
-    """A device's reported status as (label, is_problem) pairs, known keys first."""
+    """A device's reported status as (label, is_problem) pairs, in words, never raw keys.
+
+    The display agent's ``boards`` (``{line: state}``) give one LED board label per line.
+    """
     out: list[tuple[str, bool]] = []
     for key, value in sorted(status.items()):
-        if not isinstance(value, str):
-            continue
-        text = STATUS_LABELS.get((key, value))
-        out.append((str(text) if text is not None else f"{key}: {value}", value != "ok"))
+        if key == "boards" and isinstance(value, dict):
+            out.extend(
+                (f"{_status_text('led_board', state)} ({line})", state not in FINE_STATUS_VALUES)
+                for line, state in sorted(value.items())
+                if isinstance(state, str)
+            )
+        elif key in STATUS_TEXT_LABELS and isinstance(value, str):
+            out.append((f"{STATUS_TEXT_LABELS[key]}: {value}", True))
+        elif isinstance(value, str):
+            out.append((_status_text(key, value), value not in FINE_STATUS_VALUES))
     return out
+
+
+def _status_text(key: str, value: str) -> str:
+    text = STATUS_LABELS.get((key, value))
+    return str(text) if text is not None else f"{key}: {value}"

@@ -1,7 +1,7 @@
 """Vietnamese (and English) wording for what a citizen reads on a ticket.
 
 Pure functions only: no I/O, no clock. Every string follows
-``shared/design/glossary.md`` ("phiếu số thứ tự", "trước bạn còn 5 người",
+``shared/design/glossary.md`` ("phiếu số thứ tự", "trước quý vị còn 5 người",
 "thời gian chờ dự kiến: khoảng 15 phút"); dates are ``27/11/2026 14:05`` in the
 site's timezone and Vietnamese numbers use ``.`` for thousands.
 """
@@ -50,8 +50,8 @@ TICKET_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "field": "Lĩnh vực: {field}",
                 "priority": "Ưu tiên: {label}",
                 "priority_generic": "Ưu tiên",
-                "ahead": "Trước bạn còn {n} người",
-                "next": "Bạn là người tiếp theo",
+                "ahead": "Trước quý vị còn {n} người",
+                "next": "Quý vị là người tiếp theo",
                 "wait": "Thời gian chờ dự kiến: {wait}",
                 "wait_unknown": "chưa xác định",
                 "wait_under_minute": "dưới 1 phút",
@@ -59,7 +59,7 @@ TICKET_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "wait_hours": "khoảng {h} giờ",
                 "wait_hours_minutes": "khoảng {h} giờ {m} phút",
                 "issued": "Thời gian lấy số: {time}",
-                "qr_caption": "Quét mã QR để theo dõi số thứ tự của bạn",
+                "qr_caption": "Quét mã QR để theo dõi số thứ tự của quý vị",
                 "footer": "Cảm ơn quý vị đã sử dụng dịch vụ",
             }
         ),
@@ -208,7 +208,7 @@ def format_datetime_local(dt_utc: datetime, tz: str) -> str:
 
 
 def format_people_ahead(n: int, lang: str = "vi") -> str:
-    """Say how many people are ahead: ``"Trước bạn còn 5 người"``, or that you are next.
+    """Say how many people are ahead: ``"Trước quý vị còn 5 người"``, or that you are next.
 
     Args:
         n: Tickets waiting ahead of this one (0 = next).

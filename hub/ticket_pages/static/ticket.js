@@ -74,8 +74,8 @@
     $("cancel-panel").hidden = status !== "waiting";
     if (status === "waiting") {
       $("ahead").textContent = ticket.waiting_ahead > 0
-        ? "Trước bạn còn " + groupInt(ticket.waiting_ahead) + " người"
-        : "Bạn là người tiếp theo";
+        ? "Trước quý vị còn " + groupInt(ticket.waiting_ahead) + " người"
+        : "Quý vị là người tiếp theo";
       $("eta").textContent = "Thời gian chờ dự kiến: " + formatWait(ticket.estimated_wait_s);
     }
     $("called-panel").hidden = status !== "called";
@@ -83,7 +83,7 @@
       $("counter-name").textContent = ticket.counter ? ticket.counter.name : "";
     }
     var finals = {
-      no_show: "Số của quý vị đã được gọi nhưng không có mặt. Vui lòng lấy số mới tại máy lấy số.",
+      no_show: "Quý vị đã được gọi nhưng không có mặt. Vui lòng lấy số mới tại máy lấy số.",
       cancelled: "Số thứ tự này đã được hủy."
     };
     $("final-panel").hidden = !finals[status];

@@ -42,12 +42,12 @@
   }
 
   function shortWait(seconds) {
-    return formatWait(seconds, "vi").replace(/^khoảng /, "~ ");
+    return formatWait(seconds, "vi");
   }
 
   function aheadLine(n) {
-    if (!n) { return "Bạn là người tiếp theo"; }
-    return "Trước bạn còn " + groupInt(n, ".") + " người";
+    if (!n) { return "Quý vị là người tiếp theo"; }
+    return "Trước quý vị còn " + groupInt(n, ".") + " người";
   }
 
   function priorityLabel(id) {
@@ -81,7 +81,7 @@
     var stats = el("span", "stats");
     var waiting = el("span", "stat");
     waiting.appendChild(el("b", "waiting"));
-    waiting.appendChild(el("small", "", "đang chờ · waiting"));
+    waiting.appendChild(el("small", "", "số người đang chờ · people waiting"));
     var wait = el("span", "stat");
     wait.appendChild(el("b", "wait"));
     wait.appendChild(el("small", "", "chờ dự kiến · est. wait"));
@@ -180,8 +180,8 @@
     $("overlay").hidden = false;
     var labels = {
       issuing: "Đang lấy số… · Getting your number…",
-      printing: "Số thứ tự của bạn · Your number",
-      printed: "Số thứ tự của bạn · Your number",
+      printing: "Số thứ tự của quý vị · Your number",
+      printed: "Số thứ tự của quý vị · Your number",
       failed: "Không lấy được số · No number issued"
     };
     $("card-label").textContent = labels[phase];

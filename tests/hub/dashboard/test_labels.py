@@ -59,7 +59,7 @@ EXPECTED = {
         {
             "kiosk": ("Máy lấy số", "Ticket kiosk"),
             "rating-pad": ("Thiết bị đánh giá", "Rating pad"),
-            "display": ("Màn hình", "Screen"),
+            "display": ("Màn hình gọi số", "Call screen"),
             "counter-keypad": ("Bàn phím quầy", "Counter keypad"),
             "hub": ("Liên kết hub", "Hub link"),
         },

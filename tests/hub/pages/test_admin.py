@@ -60,7 +60,7 @@ def test_add_reset_disable_enable_a_user(app, hub, browser) -> None:
     assert added.headers["Location"] == "/admin/users"
     assert hub.users.get_user(uid)["display_name"] == "Lê Văn Chín"
     assert reset.status_code == 302 and old_password.status_code == 401
-    assert "Đã khoá tài khoản canbo9" in disabled.get_data(as_text=True)
+    assert "Đã khóa tài khoản canbo9" in disabled.get_data(as_text=True)
     assert while_disabled.status_code == 401 and enabled.status_code == 302
     assert [r.action for r in audit(hub, "user_add")] == ["user_add"]
     assert audit(hub, "user_disable")[0].before == {"active": True}
@@ -104,7 +104,7 @@ def test_an_admin_cannot_disable_themselves(app, hub, browser) -> None:
 
     answer = admin.post(f"/admin/users/{user_id(hub, 'quantri')}/disable", follow_redirects=True)
 
-    assert "Không thể tự khoá tài khoản của mình." in answer.get_data(as_text=True)
+    assert "Không thể tự khóa tài khoản của mình." in answer.get_data(as_text=True)
     assert hub.users.get_user(user_id(hub, "quantri"))["active"] is True
 
 

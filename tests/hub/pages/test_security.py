@@ -108,7 +108,7 @@ def test_page_login_lockout_and_recovery(app, hub, clock) -> None:
     assert all(a.status_code == 401 for a in wrong)
     assert "Sai tên đăng nhập hoặc mật khẩu" in wrong[0].get_data(as_text=True)
     assert locked.status_code == 429
-    assert "Tài khoản tạm khoá" in locked.get_data(as_text=True)
+    assert "Tài khoản tạm khóa" in locked.get_data(as_text=True)
     reasons = [r.after["reason"] for r in audit_rows(hub, "login_failed")]
     assert reasons == ["bad_credentials"] * 5 + ["account_locked"]
     clock.advance(hub.config.security.lockout_s + 1)

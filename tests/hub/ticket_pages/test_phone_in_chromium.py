@@ -54,12 +54,12 @@ def test_status_page_follows_the_queue_live_then_rates(site, phone) -> None:
     phone.goto(f"{url}/t/{mine['id']}")
     phone.wait_for_selector("#live-dot.live")
     assert phone.inner_text("#number") == mine["number"]
-    assert phone.inner_text("#ahead") == "Trước bạn còn 1 người"
+    assert phone.inner_text("#ahead") == "Trước quý vị còn 1 người"
 
     assert api.post("/counters/1/open", staff).status_code == 200
     assert api.post("/counters/1/call-next", staff).status_code == 200
     # The page's CSP forbids eval, so waits use selectors, not JS predicates.
-    phone.wait_for_selector("#ahead:text-is('Bạn là người tiếp theo')")
+    phone.wait_for_selector("#ahead:text-is('Quý vị là người tiếp theo')")
     assert api.post("/counters/1/call-next", staff).json["number"] == mine["number"]
     phone.wait_for_selector("body[data-status=called] #called-panel:not([hidden])")
     assert phone.inner_text("#counter-name") == "Quầy 1"

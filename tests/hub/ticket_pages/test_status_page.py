@@ -35,7 +35,7 @@ def test_status_page_shows_the_ticket(api, client, kiosk) -> None:
     html = r.get_data(as_text=True)
     assert r.status_code == 200
     assert ticket["number"] in html and "Lĩnh vực: Đất đai" in html
-    assert "Đang chờ" in html and "Trước bạn còn 1 người" in html
+    assert "Đang chờ" in html and "Trước quý vị còn 1 người" in html
     assert r.headers["Cache-Control"] == "no-store"
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"

@@ -111,10 +111,10 @@ def test_format_datetime_local_rejects_naive() -> None:
 @pytest.mark.parametrize(
     ("n", "lang", "expected"),
     [
-        (0, "vi", "Bạn là người tiếp theo"),
-        (1, "vi", "Trước bạn còn 1 người"),
-        (5, "vi", "Trước bạn còn 5 người"),
-        (1234, "vi", "Trước bạn còn 1.234 người"),
+        (0, "vi", "Quý vị là người tiếp theo"),
+        (1, "vi", "Trước quý vị còn 1 người"),
+        (5, "vi", "Trước quý vị còn 5 người"),
+        (1234, "vi", "Trước quý vị còn 1.234 người"),
         (0, "en", "You are next"),
         (1, "en", "1 person ahead of you"),
         (1234, "en", "1,234 people ahead of you"),
