@@ -35,7 +35,7 @@ from hub.fonts import font_response
 from hub.ticket_pages.api import booking_token
 from hub.ticket_pages.api import bp as api_bp
 
-__all__ = ["CSP", "bp", "page_headers", "register", "socket_script", "weekdays_text"]
+__all__ = ["CSP", "TICKET_ID", "bp", "page_headers", "register", "socket_script", "weekdays_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-_TICKET_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+TICKET_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+"""What a ticket's id may look like (a page or a follow that does not match is refused)."""
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 _FONT_WEIGHTS = ("Medium", "SemiBold", "Bold", "ExtraBold")
 #: Glossary wording of the hub's priority categories (as on the printed ticket).
@@ -114,7 +115,7 @@ def _missing(title: str, text: str, status: int = 404) -> Response:
 def ticket_status(ticket_id: str) -> Response:
     """The status page of one ticket."""
     hub = _hub()
-    if not _TICKET_ID.match(ticket_id):
+    if not TICKET_ID.match(ticket_id):
         return _missing("Không tìm thấy phiếu", "Mã phiếu không hợp lệ. Vui lòng quét lại mã QR.")
     try:
         ticket = hub.tickets.ticket(ticket_id)
