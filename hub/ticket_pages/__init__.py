@@ -6,15 +6,19 @@ once served, the rating form (levels, then reasons after a negative level), and
 once rated, an optional short comment (``[ratings] comment_chars``).
 Knowing the ticket's long random id is the permission (a capability URL).
 
-How it stays live without polling: the page joins the read-only Socket.IO
-namespace ``/display`` (the same public events the hall screens get; they never
-carry a ticket id) and, when an event concerns it — a ``queue`` change of its
-field, a ``call`` of its field, number or counter, or a reconnect — it fetches
-``GET /api/v1/tickets/<id>`` once (debounced). Marking a ticket done emits no
-public event, so only while the ticket is being served the page also asks every
-15 s. Without the display package (no Socket.IO client to load) it asks every
-20 s. The page is plain JavaScript; the Socket.IO client is the one the display
-package vendors.
+How it stays live without polling: the page joins the Socket.IO namespace
+``/ticket`` and sends ``follow {ticket: id}``; the hub then pushes ``ticket
+{change, status}`` to that ticket's room after each committed change of it
+(called, recalled, done, no-show, transferred, cancelled, expired, rated), and the
+page shows the new status at once (the rating prompt on ``done``) and fetches
+``GET /api/v1/tickets/<id>`` for the rest. Only the holder of the id can follow
+it; no public event carries it. For the queue in front of it the page also
+joins ``/display`` (the public events of the hall screens) and, when an event
+concerns it — a ``queue`` change of its field, a ``call`` of its field, number or
+counter — fetches the ticket once (debounced). While its channel is down the page
+asks every 60 s until it is back; without the display package (no Socket.IO
+client to load) every 20 s. The page is plain JavaScript; the Socket.IO client is
+the one the display package vendors.
 
 ``/book`` exists when ``[booking] enabled = true`` (see :mod:`hub.booking`): pick a
 field, type a mobile number and, when ``[booking.sender]`` is configured, the
