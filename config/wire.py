@@ -15,6 +15,8 @@ NS_DEVICES = "/devices"
 """Namespace of the agents; a device token is required."""
 NS_COUNTER = "/counter"
 """Namespace of the staff consoles; a user token or the page session is required."""
+NS_TICKET = "/ticket"
+"""Namespace of the ticket status pages: a client follows one ticket by its secret id."""
 
 EV_SNAPSHOT = "snapshot"
 EV_CALL = "call"
@@ -22,10 +24,19 @@ EV_QUEUE = "queue"
 EV_COUNTER = "counter"
 EV_RATING_OPEN = "rating_open"
 EV_RATING_CLOSE = "rating_close"
+EV_TICKET = "ticket"
+"""On ``/ticket``: the followed ticket changed (``{change, status}``)."""
 # Events a client sends.
 EV_SINCE = "since"
 EV_ACK = "ack"
 EV_WATCH = "watch"
+EV_FOLLOW = "follow"
+"""On ``/ticket``: follow the ticket ``{ticket: id}`` (its secret id, as in ``/t/<id>``)."""
+TICKET_CHANGES = (
+    "called", "recalled", "done", "no_show", "transferred", "cancelled", "expired", "rated",
+)  # fmt: skip
+"""The ``change`` of a ``ticket`` event: the kind of the ticket's event-log row, or
+``rated`` once a rating of the ticket is stored (from either channel)."""
 
 ACK_SHOWN = "shown"
 """A screen (or a board) showed the call."""

@@ -7,6 +7,7 @@ shows a call that a crash could still undo.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -18,9 +19,11 @@ from config.wire import (
     EV_RATING_CLOSE,
     EV_RATING_OPEN,
     EV_SNAPSHOT,
+    EV_TICKET,
     NS_COUNTER,
     NS_DEVICES,
     NS_DISPLAY,
+    NS_TICKET,
 )
 
 logger = logging.getLogger(__name__)
@@ -32,13 +35,17 @@ __all__ = [
     "EV_RATING_CLOSE",
     "EV_RATING_OPEN",
     "EV_SNAPSHOT",
+    "EV_TICKET",
     "NS_COUNTER",
     "NS_DEVICES",
     "NS_DISPLAY",
+    "NS_TICKET",
     "Event",
     "EventSink",
     "MemorySink",
     "counter_room",
+    "ticket_event",
+    "ticket_room",
 ]
 
 
@@ -71,3 +78,18 @@ class MemorySink:
 def counter_room(counter_id: str) -> str:
     """The ``/devices`` and ``/counter`` room of one counter."""
     return f"counter:{counter_id}"
+
+
+def ticket_room(ticket_id: str) -> str:
+    """The ``/ticket`` room of one ticket's holders.
+
+    Named by a digest of the id, not the id: room names travel between the hub's
+    processes (Redis) and may be logged, and the id is the holder's secret.
+    """
+    return "ticket:" + hashlib.sha256(ticket_id.encode()).hexdigest()[:32]
+
+
+def ticket_event(ticket_id: str, change: str, status: str) -> Event:
+    """The ``ticket`` event to the holders of ``ticket_id``: what changed (``called``,
+    ``done``, ``rated``…, see :data:`config.wire.TICKET_CHANGES`) and its status now."""
+    return Event(EV_TICKET, {"change": change, "status": status}, NS_TICKET, ticket_room(ticket_id))

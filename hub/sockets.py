@@ -1,4 +1,5 @@
-"""Socket.IO namespaces: ``/display`` (screens), ``/devices`` (agents), ``/counter`` (staff).
+"""Socket.IO namespaces: ``/display`` (screens), ``/devices`` (agents), ``/counter`` (staff),
+``/ticket`` (ticket status pages).
 
 Handlers are thin: they check the input, call a service and answer. Bad
 input gets an ``{"error": {"code", "message"}}`` answer, never an exception.
@@ -17,6 +18,12 @@ Who may do what (``tests/hub/pages/test_socket_matrix.py`` proves it):
   token is checked again on every event, so a revoked or expired token stops
   working at once. ``watch`` {counter}: managers and admins any counter; staff
   their own open counter, or a closed one (while picking).
+- ``/ticket``: anyone may connect; ``follow`` {ticket} with a ticket's secret id
+  (the one in ``/t/<id>``) joins that ticket's room, one ticket per connection, and
+  the hub pushes ``ticket`` {change, status} there after each committed change of
+  it. The id is the permission, as for ``GET /tickets/{id}``; it never goes out on
+  any channel, and the room is named by its digest (:func:`hub.events.ticket_room`).
+  Follows are limited per client address (:data:`FOLLOW_LIMIT`).
 """
 
 from __future__ import annotations
@@ -28,19 +35,29 @@ from urllib.parse import urlsplit
 from flask import request, session
 from flask_socketio import SocketIO, disconnect, emit, join_room, leave_room, rooms
 
-from config.wire import Role, error_body
+from config.wire import NS_TICKET, Role, error_body
 from display.namespace import BoundedNamespace, DisplayNamespace
+from hub import errors
+from hub.booking.ratelimit import RateLimiter
 from hub.clock import iso
+from hub.context import remote_address
 from hub.events import (
     EV_QUEUE,
     EV_RATING_OPEN,
     NS_COUNTER,
     NS_DEVICES,
     counter_room,
+    ticket_room,
 )
 from hub.screens.feed import HubScreenFeed
+from hub.ticket_pages import TICKET_ID
 
 logger = logging.getLogger(__name__)
+
+FOLLOW_LIMIT = 30
+"""``follow`` events one client address may send in :data:`FOLLOW_WINDOW_S` (a page
+sends one per connect; ids are unguessable, this only bounds the lookups)."""
+FOLLOW_WINDOW_S = 60.0
 
 
 class DevicesNamespace(BoundedNamespace):
@@ -128,6 +145,33 @@ class CounterNamespace(BoundedNamespace):
         return {"ok": True}
 
 
+class TicketNamespace(BoundedNamespace):
+    """Ticket status pages: the changes of the one ticket a connection follows."""
+
+    def __init__(self, hub: Any) -> None:
+        super().__init__(NS_TICKET)
+        self.hub = hub
+        self._follows = RateLimiter()
+
+    def on_follow(self, data: Any = None) -> Any:
+        """Follow ``{"ticket": id}`` (instead of any ticket followed before)."""
+        ticket_id = data.get("ticket") if isinstance(data, dict) else None
+        if not isinstance(ticket_id, str) or not TICKET_ID.match(ticket_id):
+            return error_body("invalid_ticket", "Mã phiếu không hợp lệ")
+        now = self.hub.clock().timestamp()
+        if not self._follows.allow(remote_address(), now, FOLLOW_LIMIT, FOLLOW_WINDOW_S):
+            return error_body(errors.TooManyAttempts.code, errors.TooManyAttempts.message)
+        try:
+            status = self.hub.tickets.ticket(ticket_id)["status"]
+        except errors.HubError as err:  # unknown_ticket, or the database away (503's code)
+            return error_body(err.code, err.message)
+        for room in rooms():
+            if room.startswith("ticket:"):
+                leave_room(room)
+        join_room(ticket_room(ticket_id))
+        return {"ok": True, "status": status}
+
+
 def _token(auth: Any) -> str:
     if isinstance(auth, dict) and isinstance(auth.get("token"), str):
         return auth["token"]
@@ -138,3 +182,4 @@ def register(socketio: SocketIO, hub: Any) -> None:
     socketio.on_namespace(DisplayNamespace(HubScreenFeed(hub)))
     socketio.on_namespace(DevicesNamespace(hub))
     socketio.on_namespace(CounterNamespace(hub))
+    socketio.on_namespace(TicketNamespace(hub))

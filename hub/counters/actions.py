@@ -132,10 +132,10 @@ class CounterService:
             {"tid": row.id, "status": wanted.value, "completed_at": now,
              "completed_day": site_day(now, self.config.site.timezone), "service_s": service_s},
         )  # fmt: skip
-        record_event(
+        events.append(record_event(
             conn, row.id, "done" if done else "no_show", actor, at=now, before=CALLED,
             after=wanted.value, counter_id=state.counter_id,
-        )  # fmt: skip
+        ))  # fmt: skip
         updates: dict[str, Any] = {"current_ticket_id": None}
         if done:
             attach_dossiers(conn, row.id, dossiers, now)
@@ -298,10 +298,10 @@ class CounterService:
                 ).rowcount  # fmt: skip
                 if changed != 1:  # cannot happen under the locks; refuse rather than double-call
                     raise errors.Conflict("Phiếu vừa được quầy khác gọi", code="race_lost")
-                record_event(
+                events.append(record_event(
                     conn, row.id, "called", actor, at=now, before=WAITING, after=CALLED,
                     counter_id=counter_id,
-                )  # fmt: skip
+                ))  # fmt: skip
                 self._set_state(
                     conn, counter_id, current_ticket_id=row.id, regular_streak=pick.regular_streak
                 )
@@ -320,12 +320,12 @@ class CounterService:
             state = self._acting_state(conn, counter_id, actor)
             row = self._current(conn, state)
             conn.execute(st.TICKET_RECALL, {"tid": row.id})
-            record_event(
+            recalled = record_event(
                 conn, row.id, "recalled", actor, at=self.clock(), before=CALLED, after=CALLED,
                 counter_id=counter_id,
             )  # fmt: skip
             self._audit(conn, "recall", actor, state, {"number": row.number}, row.number)
-            events = [self._call_event(conn, row, counter_id, recall=True)]
+            events = [self._call_event(conn, row, counter_id, recall=True), recalled]
             view = self._called_view(row, counter_id, row.called_at)
         self.sink.publish(events)
         return view
@@ -363,7 +363,7 @@ class CounterService:
                 {"tid": row.id, "status": WAITING, "service_id": target.id, "counter_id": None,
                  "staff_id": None, "called_at": None},
             )  # fmt: skip
-            record_event(
+            transferred = record_event(
                 conn, row.id, "transferred", actor, at=self.clock(), before=CALLED, after=WAITING,
                 counter_id=counter_id, detail={"from": row.service_id, "to": target.id},
             )  # fmt: skip
@@ -375,6 +375,7 @@ class CounterService:
                 waiting_event(conn, {row.service_id, target.id}),
                 counter_event,
                 self._screen_event(counter_event),
+                transferred,
             ]
             view = self._counter_ticket_view(conn, row.id)
         self.sink.publish(events)

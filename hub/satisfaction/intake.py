@@ -24,7 +24,7 @@ from config.wire import EV_RATING_CLOSE, NS_DEVICES
 from hub import errors
 from hub.accounts import Actor, Silence, note_contact
 from hub.clock import Clock
-from hub.events import Event, EventSink, counter_room
+from hub.events import Event, EventSink, counter_room, ticket_event
 from hub.queue import TicketStatus, site_day
 from hub.ratings import flags as fl
 from hub.satisfaction.linking import last_completed
@@ -231,6 +231,7 @@ class RatingService:
                 device_id=actor.id,
                 flags=found,
             )
+            events.append(_rated(ticket.id))
             events.extend(self._close_window(conn, actor.counter_id or ""))
         if burst:
             counter = actor.counter_id or ""
@@ -353,6 +354,7 @@ class RatingService:
                     channel="qr",
                     device_id=None,
                 )
+                events.append(_rated(ticket_id))
                 if ticket.counter_id:
                     events.extend(self._close_window(conn, ticket.counter_id))
         except IntegrityError:
@@ -381,6 +383,11 @@ class RatingService:
                 events.extend(self._close_window(conn, counter_id))
         if events:
             self.sink.publish(events)
+
+
+def _rated(ticket_id: str) -> Event:
+    """The ``ticket`` event telling the ticket's holders that it is rated."""
+    return ticket_event(ticket_id, "rated", TicketStatus.DONE.value)
 
 
 def _reject_message(code: str | None, config: Config | None = None) -> str:

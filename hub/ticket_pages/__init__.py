@@ -6,15 +6,19 @@ once served, the rating form (levels, then reasons after a negative level), and
 once rated, an optional short comment (``[ratings] comment_chars``).
 Knowing the ticket's long random id is the permission (a capability URL).
 
-How it stays live without polling: the page joins the read-only Socket.IO
-namespace ``/display`` (the same public events the hall screens get; they never
-carry a ticket id) and, when an event concerns it — a ``queue`` change of its
-field, a ``call`` of its field, number or counter, or a reconnect — it fetches
-``GET /api/v1/tickets/<id>`` once (debounced). Marking a ticket done emits no
-public event, so only while the ticket is being served the page also asks every
-15 s. Without the display package (no Socket.IO client to load) it asks every
-20 s. The page is plain JavaScript; the Socket.IO client is the one the display
-package vendors.
+How it stays live without polling: the page joins the Socket.IO namespace
+``/ticket`` and sends ``follow {ticket: id}``; the hub then pushes ``ticket
+{change, status}`` to that ticket's room after each committed change of it
+(called, recalled, done, no-show, transferred, cancelled, expired, rated), and the
+page shows the new status at once (the rating prompt on ``done``) and fetches
+``GET /api/v1/tickets/<id>`` for the rest. Only the holder of the id can follow
+it; no public event carries it. For the queue in front of it the page also
+joins ``/display`` (the public events of the hall screens) and, when an event
+concerns it — a ``queue`` change of its field, a ``call`` of its field, number or
+counter — fetches the ticket once (debounced). While its channel is down the page
+asks every 60 s until it is back; without the display package (no Socket.IO
+client to load) every 20 s. The page is plain JavaScript; the Socket.IO client is
+the one the display package vendors.
 
 ``/book`` exists when ``[booking] enabled = true`` (see :mod:`hub.booking`): pick a
 field, type a mobile number and, when ``[booking.sender]`` is configured, the
@@ -35,7 +39,7 @@ from hub.fonts import font_response
 from hub.ticket_pages.api import booking_token
 from hub.ticket_pages.api import bp as api_bp
 
-__all__ = ["CSP", "bp", "page_headers", "register", "socket_script", "weekdays_text"]
+__all__ = ["CSP", "TICKET_ID", "bp", "page_headers", "register", "socket_script", "weekdays_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +55,8 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-_TICKET_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+TICKET_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+"""What a ticket's id may look like (a page or a follow that does not match is refused)."""
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 _FONT_WEIGHTS = ("Medium", "SemiBold", "Bold", "ExtraBold")
 #: Glossary wording of the hub's priority categories (as on the printed ticket).
@@ -114,7 +119,7 @@ def _missing(title: str, text: str, status: int = 404) -> Response:
 def ticket_status(ticket_id: str) -> Response:
     """The status page of one ticket."""
     hub = _hub()
-    if not _TICKET_ID.match(ticket_id):
+    if not TICKET_ID.match(ticket_id):
         return _missing("Không tìm thấy phiếu", "Mã phiếu không hợp lệ. Vui lòng quét lại mã QR.")
     try:
         ticket = hub.tickets.ticket(ticket_id)

@@ -16,7 +16,7 @@ from config.wire import EV_QUEUE, NS_DISPLAY, ErrorCode
 from hub import errors
 from hub.accounts import Actor
 from hub.clock import iso
-from hub.events import Event
+from hub.events import Event, ticket_event
 from hub.queue import InvalidTransition, TicketStatus, check_transition
 from hub.store import queries, statements
 from hub.store.tables import tickets
@@ -69,13 +69,15 @@ def record_event(
     after: str | None,
     counter_id: str | None = None,
     detail: dict[str, Any] | None = None,
-) -> None:
-    """Append one row to the ticket's event log (``ticket_events``)."""
+) -> Event:
+    """Append one row to the ticket's event log (``ticket_events``); returns the
+    ``ticket`` event that tells the ticket's holders, to publish once committed."""
     conn.execute(
         statements.EVENT_INSERT,
         {"ticket_id": ticket_id, "at": at, "kind": kind, "from_status": before,
          "to_status": after, "actor": actor.label, "counter_id": counter_id, "detail": detail},
     )  # fmt: skip
+    return ticket_event(ticket_id, kind, after or before or "")
 
 
 def waiting_event(conn: Connection, service_ids: set[str]) -> Event:

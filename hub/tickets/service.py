@@ -176,12 +176,12 @@ class TicketService:
                 .where(tickets.c.id == ticket_id, tickets.c.status == row.status)
                 .values(status=TicketStatus.CANCELLED.value, completed_at=self.clock())
             )
-            record_event(
+            cancelled = record_event(
                 conn, ticket_id, "cancelled", actor, at=self.clock(), before=row.status,
                 after="cancelled",
             )  # fmt: skip
             view = ticket_view(conn, load_ticket(conn, ticket_id), self.config, self.estimates)
-            events = [waiting_event(conn, {row.service_id})]
+            events = [waiting_event(conn, {row.service_id}), cancelled]
         self.sink.publish(events)
         return view
 
@@ -193,6 +193,7 @@ class TicketService:
         """
         today = site_day(self.clock(), self.config.site.timezone)
         system = Actor("system", name="day-end")
+        events: list[Event] = []
         with write(self.engine) as conn:
             rows = conn.execute(
                 select(tickets.c.id, tickets.c.service_id).where(
@@ -205,11 +206,12 @@ class TicketService:
                     .where(tickets.c.id == row.id, tickets.c.status == TicketStatus.WAITING.value)
                     .values(status=TicketStatus.CANCELLED.value, completed_at=self.clock())
                 )
-                record_event(
+                events.append(record_event(
                     conn, row.id, "expired", system, at=self.clock(), before="waiting",
                     after="cancelled",
-                )  # fmt: skip
-            events = [waiting_event(conn, {r.service_id for r in rows})] if rows else []
+                ))  # fmt: skip
+            if rows:
+                events.insert(0, waiting_event(conn, {r.service_id for r in rows}))
         self.sink.publish(events)
         return len(rows)
 

@@ -1,7 +1,7 @@
 """The fuzzing gate's Socket.IO part: garbage to every namespace and event of a live hub.
 
-Every namespace the hub serves (``/display`` for anyone, ``/devices`` with a device
-token, ``/counter`` with a user token, and ones it does not) is joined with and
+Every namespace the hub serves (``/display`` and ``/ticket`` for anyone, ``/devices``
+with a device token, ``/counter`` with a user token, and ones it does not) is joined with and
 without a token and with auth payloads that are no token; then every event a
 handler takes, the reserved ``connect`` and ``disconnect``, the events the hub
 itself sends and names no handler has get arguments of the wrong type, missing
@@ -39,11 +39,12 @@ NAMESPACES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "/display": (None, ("since", "snapshot", "ack")),
     "/devices": ("kiosk", ()),
     "/counter": ("staff", ("watch",)),
+    "/ticket": (None, ("follow",)),
 }
 UNSERVED = ("/", "/nope", "/display/x", "/" + "x" * 300)
 OTHER_EVENTS = ("connect", "disconnect", "call", "queue", "counter", "rating_open", "since",
-                "snapshot", "ack", "watch", "", "x" * 300, "on_connect", "\\u0000",
-                "Đ")  # fmt: skip
+                "snapshot", "ack", "watch", "follow", "ticket", "", "x" * 300, "on_connect",
+                "\\u0000", "Đ")  # fmt: skip
 HUGE = "99999999999999999999999"
 # The arguments after the event's name, as the JSON text of the packet's array.
 ARGS: list[str] = [
@@ -59,6 +60,9 @@ ARGS: list[str] = [
     ', {"counter": "\\u0000"}', ', {"counter": ["1"]}', ', {"counter": "1"}',
     f', {{"counter": {HUGE}}}', ', {"counter": "' + "x" * 5000 + '"}',
     ', {"token": "\\u0000"}', ', {"token": 5}', ', "\\ud800"', ', {"\\ud800": 1}',
+    ', {"ticket": "\\u0000"}', ', {"ticket": "x\\u0000"}', ', {"ticket": 5}', ', {"ticket": null}',
+    ', {"ticket": ["x"]}', ', {"ticket": "khong-co-phieu"}', ', {"ticket": "../t"}',
+    ', {"ticket": "' + "x" * 65 + '"}', ', {"ticket": "' + "x" * 5000 + '"}',
     ', {"seq": 1}, {"seq": 2}, {"seq": 3}',
     ", " + nested(900).text, ", " + nested(5000).text, ", " + nested(3000, "object").text,
 ]  # fmt: skip

@@ -157,6 +157,49 @@ def test_workers_share_one_queue_and_every_screen_hears_every_call(
         hub.kill()
 
 
+def test_the_holder_hears_a_completion_made_by_the_other_process(
+    postgres_site: Site, two_hubs: list[HubProcess]
+) -> None:
+    """GIVEN a ticket's page following it on /ticket of process a (websocket-only)
+    WHEN an officer calls and completes it on process b
+    THEN the page hears ``called`` then ``done`` through Redis, ``done`` within a second
+    of b's answer."""
+    import queue
+
+    import socketio
+
+    a, b = two_hubs
+    heard: queue.Queue[tuple[float, dict[str, str]]] = queue.Queue()
+    page = socketio.Client(reconnection=False)
+    page.on("ticket", lambda data: heard.put((time.monotonic(), data)), namespace="/ticket")
+    try:
+        with ApiClient(a.url, postgres_site.kiosk_token) as kiosk:
+            mine = kiosk.issue("dat-dai")
+        page.connect(a.url, namespaces=["/ticket"], transports=["websocket"], wait_timeout=10)
+        assert page.call("follow", {"ticket": mine["id"]}, namespace="/ticket", timeout=10)["ok"]
+        user = STAFF[0]
+        with ApiClient(b.url, login_token(b.url, user, postgres_site.passwords[user])) as staff:
+            staff.open_counter("1")
+            while (called := staff.call_next("1")) is not None:
+                if called["number"] == mine["number"]:
+                    break
+                staff.expect("POST", "/counters/1/complete", 200)
+            assert called is not None, "my ticket was never called"
+            staff.expect("POST", "/counters/1/complete", 200)
+            answered = time.monotonic()
+        changes = []
+        while not changes or changes[-1][1]["change"] != "done":
+            try:
+                changes.append(heard.get(timeout=10))
+            except queue.Empty:
+                raise AssertionError(f"no done on /ticket within 10 s: {changes}") from None
+        assert [c["change"] for _, c in changes] == ["called", "done"]
+        assert changes[-1][0] - answered < 1.0
+    finally:
+        if page.connected:
+            page.disconnect()
+
+
 def test_workers_are_refused_on_sqlite(sqlite_site: Site, tmp_path) -> None:
     """GIVEN a SQLite site WHEN ``motcua serve --workers 2`` starts THEN it exits 2 with
     one line naming what is needed, and no traceback."""

@@ -1,11 +1,19 @@
-/* Ticket status page (/t/<id>): live through /display events, one GET per change.
- * See hub/ticket_pages/__init__.py for why. No framework, no inline script. */
+/* Ticket status page (/t/<id>): its own changes pushed on /ticket, the queue through
+ * /display events, one GET per change. See hub/ticket_pages/__init__.py for why.
+ * No framework, no inline script. */
 (function () {
   "use strict";
 
   var DEBOUNCE_MS = 400;
-  var SERVED_POLL_MS = 15000;   // "done" emits no public event: ask while being served
+  var SAFETY_POLL_MS = 60000;   // the ticket's channel is down: ask now and then
   var FALLBACK_POLL_MS = 20000; // no Socket.IO client at all
+  var SOCKET_OPTIONS = {
+    // WebSocket only: no long-polling session to keep on one server process.
+    transports: ["websocket"],
+    reconnection: true,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10000
+  };
 
   var body = document.body;
   var page = JSON.parse(body.getAttribute("data-page"));
@@ -21,9 +29,11 @@
   };
   var refreshTimer = null;
   var pollTimer = null;
-  var socketLive = false;
+  var socketLive = false;       // the hub pushes this ticket's changes (/ticket follows it)
   var chosenLevel = null;
   var lastUpdate = new Date();
+  var fetches = 0;              // GETs of the ticket started
+  var staleBefore = 0;          // answers to GETs started before this one predate a push
 
   // ---------------------------------------------------------------- wording
   function groupInt(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
@@ -99,10 +109,11 @@
 
   // ---------------------------------------------------------------- fetching
   function refresh() {
+    var asked = ++fetches;
     return fetch(page.api, { cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (data && data.id) {
+        if (data && data.id && asked > staleBefore) {
           ticket = data;
           lastUpdate = new Date();
           render();
@@ -120,9 +131,21 @@
     clearTimeout(pollTimer);
     var finished = ticket.status === "cancelled" || ticket.status === "no_show" ||
       (ticket.status === "done");
-    if (finished) { return; }
-    var every = !socketLive ? FALLBACK_POLL_MS : (ticket.status === "called" ? SERVED_POLL_MS : 0);
-    if (every) { pollTimer = setTimeout(refresh, every); }
+    if (finished || socketLive) { return; }
+    var every = typeof window.io === "function" ? SAFETY_POLL_MS : FALLBACK_POLL_MS;
+    pollTimer = setTimeout(refresh, every);
+  }
+
+  // A change pushed on /ticket: show it at once (the rating prompt on "done"), then
+  // fetch the whole ticket (counter, people ahead, times).
+  function applyChange(change) {
+    if (!change || typeof change.status !== "string") { return; }
+    if (change.change === "rated") { rated = true; }
+    staleBefore = fetches; // a GET still under way was answered before this change
+    ticket.status = change.status;
+    lastUpdate = new Date();
+    render();
+    refresh();
   }
 
   function concernsMe(call) {
@@ -134,19 +157,22 @@
 
   function connect() {
     if (typeof window.io !== "function") { return; }
-    // WebSocket only: no long-polling session to keep on one server process.
-    var socket = window.io("/display", {
-      transports: ["websocket"],
-      reconnection: true,
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 10000
+    // This ticket's own changes, on a channel only the holder of its id can join.
+    var own = window.io("/ticket", SOCKET_OPTIONS);
+    own.on("connect", function () {
+      own.emit("follow", { ticket: ticket.id }, function (answer) {
+        socketLive = !!(answer && answer.ok);
+        refresh(); // what changed while the page was not following
+      });
     });
-    socket.on("connect", function () { socketLive = true; refreshSoon(); });
-    socket.on("disconnect", function (reason) {
+    own.on("disconnect", function (reason) {
       socketLive = false;
       render();
-      if (reason === "io server disconnect") { setTimeout(function () { socket.connect(); }, 2000); }
+      if (reason === "io server disconnect") { setTimeout(function () { own.connect(); }, 2000); }
     });
+    own.on("ticket", applyChange);
+    // The queue in front of it: the public events of the hall screens (no ticket id).
+    var socket = window.io("/display", SOCKET_OPTIONS);
     socket.on("queue", function (data) {
       var waiting = data && data.waiting;
       if (waiting && Object.prototype.hasOwnProperty.call(waiting, ticket.service.id)) { refreshSoon(); }

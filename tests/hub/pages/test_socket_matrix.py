@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from display.namespace import MAX_EVENT_BYTES
-from hub.events import NS_COUNTER, NS_DEVICES, NS_DISPLAY
+from hub.events import NS_COUNTER, NS_DEVICES, NS_DISPLAY, NS_TICKET
 from tests.hub.pages.conftest import Browser
 
 USERS = ("staff", "manager", "admin")
@@ -21,6 +21,7 @@ CONNECT = {
     NS_DISPLAY: set(ROLES),  # the screens of the LAN: read-only, public by design
     NS_DEVICES: {f"device:{d}" for d in DEVICES},
     NS_COUNTER: set(USERS),
+    NS_TICKET: set(ROLES),  # the ticket pages: the ticket's id is the permission, not a role
 }
 # Every client event, with a valid payload and who gets an answer without an error.
 EVENTS = {
@@ -29,6 +30,8 @@ EVENTS = {
     # Only a registered screen acknowledges calls (issue 15, item 5).
     (NS_DISPLAY, "ack"): ({"seq": 1, "kind": "shown", "screen": "sanh"}, {"device:display"}),
     (NS_COUNTER, "watch"): ({"counter": "2"}, set(USERS)),
+    # No role follows an id it does not hold (tests/hub/ticket_pages/test_ticket_channel.py).
+    (NS_TICKET, "follow"): ({"ticket": "khong-co-phieu-nay"}, set()),
 }
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
 from collections.abc import Iterator
 from typing import Any
@@ -119,6 +120,38 @@ def _has_display(url: str) -> bool:
     import requests
 
     return requests.get(f"{url}/display/static/socket.io.min.js", timeout=5).status_code == 200
+
+
+PROMPT_TIMEOUT_MS = 10_000
+"""Generous for a loaded machine, yet shorter than any poll the page could make (none
+while its channel is up; 60 s while it is down; the 15 s it used to poll at)."""
+
+
+def test_the_rating_prompt_is_pushed_on_completion(site, phone) -> None:
+    """GIVEN my ticket being served, its page open on a phone and following it on /ticket
+    WHEN the officer completes it (no reload)
+    THEN the rating prompt appears within seconds, brought by the ``ticket`` push the
+    page received on its websocket (not by a poll)."""
+    url, hub, api = site
+    if not _has_display(url):
+        pytest.skip("the display package (Socket.IO client) is not installed")
+    kiosk, staff = api.device("kiosk-1", "kiosk"), api.user("canbo1")
+    mine = api.issue(kiosk, "dat-dai")
+    api.post("/counters/1/open", staff)
+    api.post("/counters/1/call-next", staff)
+    frames: list[str] = []
+    phone.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    phone.goto(f"{url}/t/{mine['id']}")
+    phone.wait_for_selector("body[data-status=called] #live-dot.live")
+    assert phone.is_hidden("#rating-panel")
+
+    started = time.monotonic()
+    assert api.post("/counters/1/complete", staff).status_code == 200
+    phone.wait_for_selector("#rating-panel:not([hidden])", timeout=PROMPT_TIMEOUT_MS)
+    took = time.monotonic() - started
+    assert any('"ticket"' in f and '"done"' in f for f in frames), frames
+    assert phone.inner_text("#badge") == "Đã phục vụ xong"
+    print(f"rating prompt {took:.3f} s after the completion")
 
 
 def test_cancel_from_the_phone(site, phone) -> None:

@@ -5,19 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
-
-@pytest.fixture
-def database(sqlite_database):
-    """Pages are not about storage: SQLite only."""
-    return sqlite_database
-
-
-@pytest.fixture
-def kiosk(api):
-    return api.device("kiosk-1", "kiosk")
-
 
 def _page_data(html: str) -> dict:
     match = re.search(r"data-page='([^']*)'", html)
