@@ -24,6 +24,7 @@ from werkzeug.wrappers import Request, Response
 from config.rating_pad import LEVELS
 from config.schema import Config
 from config.wire import ErrorCode
+from kiosk.kit import favicon
 from kiosk.rating_pad.loop import RatingPad
 
 __all__ = ["NOTHING_SERVED", "PadPage"]
@@ -74,6 +75,8 @@ class PadPage:
             return Response(SCRIPT, mimetype="text/javascript")
         if request.path == "/pad.css":
             return Response(STYLE, mimetype="text/css")
+        if request.path in ("/favicon.svg", "/favicon.ico"):
+            return self._icon(request.path)
         if request.path == "/state":
             return self._json(self.state())
         if request.path == "/press" and request.method == "POST":
@@ -88,6 +91,14 @@ class PadPage:
             counter = body.get("counter") if isinstance(body, dict) else None
             return self._json(self.serve(str(counter)))
         return self._json({"error": "not found"}, 404)
+
+    @staticmethod
+    def _icon(path: str) -> Response:
+        svg = path.endswith(".svg")
+        data = (favicon.ICON_DIR / (favicon.SVG if svg else favicon.PNG)).read_bytes()
+        response = Response(data, mimetype="image/svg+xml" if svg else "image/png")
+        response.cache_control.max_age = favicon.MAX_AGE_S
+        return response
 
     @staticmethod
     def _json(data: Any, status: int = 200) -> Response:
@@ -163,7 +174,8 @@ class PadPage:
 PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Nút đánh giá (demo)</title><link rel="stylesheet" href="/pad.css">
+<title>Nút đánh giá (demo)</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/pad.css">
 <script src="/pad.js" defer></script></head>
 <body><h1>Đánh giá mức độ hài lòng <small>thiết bị giả lập · demo</small></h1>
 <p class="hint">1. Gọi một số ở bàn làm việc cán bộ (/counter), rồi bấm «Phục vụ xong» để hoàn thành số đang phục vụ tại quầy (đèn nhấp nháy mời đánh giá).
