@@ -19,7 +19,11 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("errors", __name__)
 
-_PLAIN_PAGE = "<!doctype html><meta charset=utf-8><title>{{ m }}</title><h1>{{ m }}</h1>"
+_PLAIN_PAGE = (
+    "<!doctype html><meta charset=utf-8><title>{{ m }}</title>"
+    "<link rel=icon href=\"{{ url_for('static', filename='favicon.svg') }}\" type=image/svg+xml>"
+    "<h1>{{ m }}</h1>"
+)
 
 
 @bp.app_errorhandler(HubError)

@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -142,9 +143,38 @@ def banner(config: Config, base: str, data_dir: Path) -> list[str]:
         "  Demo accounts (DEMO ONLY — never use these passwords for real):",
         *(f"    {u:<8} {p:<18} {r}" for u, p, r, _ in DEMO_USERS),
         "",
+        "  Báo cáo trên dữ liệu demo (report on the demo's data, while it runs):",
+        f"    {report_command(data_dir)}",
+        "",
         "  Ctrl+C to stop.",
         "",
     ]
+
+
+def report_command(data_dir: Path) -> str:
+    """The exact ``motcua report`` command line that reads the demo's data folder.
+
+    The data folder goes in ``MOTCUA_DATA`` and the demo's configuration in
+    ``--config``; ``MOTCUA_DATABASE_URL`` is emptied, as the demo itself does, so that
+    a database named in the person's shell is not read instead.
+    """
+    return (
+        f"MOTCUA_DATA={shlex.quote(str(data_dir))} MOTCUA_DATABASE_URL= "
+        f"{_motcua()} --config {shlex.quote(str(CONFIG))} "
+        "report satisfaction --period month --out bao-cao-demo.xlsx"
+    )
+
+
+def _motcua() -> str:
+    """How to run ``motcua`` from a shell: by name when that finds this very
+    installation, else the script beside this Python, else ``python -m hub.cli``."""
+    script = Path(sys.executable).with_name("motcua")
+    if not script.exists():
+        return f"{shlex.quote(sys.executable)} -m hub.cli"
+    found = shutil.which("motcua")
+    if found and Path(found).resolve() == script.resolve():
+        return "motcua"
+    return shlex.quote(str(script))
 
 
 class FakeDevices:

@@ -1,5 +1,5 @@
 """The hub's own pages: login, the staff console (``/counter``), ``/admin`` and the
-trust page of its HTTPS certificate (``/tls``).
+trust page of its HTTPS certificate (``/tls``), and ``/favicon.ico``.
 
 :func:`register` is called by :func:`hub.app.create_app`. It installs, for the
 whole app, Flask-Babel (Vietnamese by default, ``?lang=en``), the signed
@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Flask
 
-from hub.pages import admin, auth_pages, console, i18n, security, trust
+from hub.pages import admin, auth_pages, console, favicon, i18n, security, trust
 from hub.pages.security import current_actor, requires
 
 __all__ = ["current_actor", "register", "requires"]
@@ -28,5 +28,5 @@ def register(app: Flask, hub: Any) -> None:
     """Install i18n and web security, and add the login, console and admin pages."""
     i18n.init(app, hub)
     security.init(app)
-    for module in (auth_pages, console, admin, trust):
+    for module in (auth_pages, console, admin, trust, favicon):
         app.register_blueprint(module.bp)

@@ -42,6 +42,10 @@ COUNTER = "/counter/<string(maxlength=32):counter_id>"
 #: A second "call next" this soon after a call is refused: a double press would
 #: otherwise complete a citizen who has not even reached the counter.
 MIN_CALL_GAP_S = 3.0
+#: "No-show" this soon after the call (by the hub's time of the call) asks the officer
+#: to confirm first: the citizen is most likely still walking to the counter. Only the
+#: page asks; the API's no-show stays as it is (other vendors' keypads use it).
+NO_SHOW_CONFIRM_S = 10
 ACTIONS = ("call-next", "recall", "no-show", "complete", "transfer", "pause", "resume")
 
 
@@ -159,6 +163,7 @@ def console(counter_id: str) -> Any:
             "scan_gap_ms": settings.scan_gap_ms,
         },
         action_urls=action_urls,
+        no_show_confirm_s=NO_SHOW_CONFIRM_S,
         has_socket="display" in current_app.blueprints,
     )
 

@@ -6,6 +6,7 @@ kiosk mode on the same Pi. Routes:
 - ``GET /`` — the touch page: a big button per field with its waiting count and
   estimated wait, a priority choice, and the number on screen while it prints.
 - ``GET /status`` — the agent's state (:meth:`kiosk.dispenser.loop.Dispenser.snapshot`).
+- ``GET /favicon.svg``, ``/favicon.ico`` — the motcua icon (:mod:`kiosk.kit.favicon`).
 - ``GET /services`` — the fields with ``waiting``, ``estimated_wait_s``, ``available``.
 - ``POST /take {service, priority?}`` — 201 with the hub's ticket once printed;
   503 ``{"error": {"code": "printer_error" | "hub_unreachable", …}}`` when it could
@@ -23,10 +24,20 @@ import logging
 import re
 import threading
 
-from flask import Flask, Response, abort, jsonify, render_template, request, send_file
+from flask import (
+    Flask,
+    Response,
+    abort,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+)
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from kiosk.dispenser.loop import Dispenser
+from kiosk.kit import favicon
 from kiosk.ticket.layout import FONT_WEIGHTS, font_path
 
 __all__ = ["TouchServer", "create_touch_app"]
@@ -86,6 +97,16 @@ def create_touch_app(agent: Dispenser) -> Flask:
         if weight not in FONT_WEIGHTS:
             abort(404)
         return send_file(font_path(weight), mimetype="font/ttf", max_age=86400)
+
+    @app.get("/favicon.svg")
+    def favicon_svg() -> Response:
+        return send_from_directory(favicon.ICON_DIR, favicon.SVG, max_age=favicon.MAX_AGE_S)
+
+    @app.get("/favicon.ico")
+    def favicon_ico() -> Response:
+        return send_from_directory(
+            favicon.ICON_DIR, favicon.PNG, mimetype="image/png", max_age=favicon.MAX_AGE_S
+        )
 
     @app.after_request
     def headers(response: Response) -> Response:

@@ -3,9 +3,9 @@
 One agent serves every counter of the demo (a device token per counter, as
 on a real multi-counter Pi). A small page on 127.0.0.1:8091 shows each
 counter's buttons and LEDs: press a level there and the agent stores it in
-its outbox and sends it, exactly as it would from GPIO. A "served" button per
-counter completes a demo ticket at that counter first (kiosk issues, the
-demo officer calls and completes), so the rating has a ticket to belong to
+its outbox and sends it, exactly as it would from GPIO. A «Phục vụ xong» button
+per counter completes the number being served there, as the officer's console
+would, so the rating has that ticket to belong to; it never issues a number
 (the page: :mod:`kiosk.rating_pad.demo_page`).
 """
 
@@ -49,7 +49,7 @@ def start(
     """Start the demo pads and their page; returns the lines ``motcua demo`` prints.
 
     ``accounts`` are the demo's ``(username, password, role, name)``: the page's
-    "served" button logs in as a demo officer to serve a ticket at a counter.
+    «Phục vụ xong» completes as the demo account that opened the counter.
     """
     base_url = hub_url
     counters = [c for c in config.counters if f"pad-demo-{c.id}" in tokens]
@@ -74,8 +74,9 @@ def start(
     ]
     agent = RatingPad(settings, pads, Outbox(settings.outbox, settings.device_name))
     agent.start()
-    staff = [(user, password) for user, password, role, _ in accounts if role == "staff"]
-    page = PadPage(config, agent, base_url, tokens, staff)
+    officers = [(user, password, name) for user, password, role, name in accounts
+                if role in ("staff", "admin")]  # fmt: skip
+    page = PadPage(config, agent, base_url, officers)
     try:
         server = make_server("127.0.0.1", DEMO_PORT, page, threaded=True)
     except (OSError, SystemExit):  # Werkzeug exits on a taken port; the demo must not

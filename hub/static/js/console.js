@@ -10,6 +10,8 @@
  *   Numpad - / V              no-show          Numpad * / H   complete
  *   Numpad / / C              transfer field   Numpad 0 / P   pause / resume
  * In the transfer chooser: 1–9 pick a field, Esc or Numpad . cancels.
+ * "No-show" within cfg.no_show_confirm_s of the call (the hub's time) asks first:
+ * Numpad - / V again confirms, Esc or Numpad . keeps waiting.
  * Held keys (auto-repeat) and presses while a request is in flight are ignored.
  *
  * The dossier codes listed (dossiers.js: typed, or scanned by a keyboard-wedge
@@ -96,6 +98,7 @@
     $("timer-label").textContent = T.served_for;
     renderTimer();
     dossiers.sync(current ? current.number : null);
+    if (noShowDialog.open && (!current || current.number !== noShowFor)) noShowDialog.close();
 
     const pause = $("pause-btn");
     pause.dataset.action = c.paused ? "resume" : "pause";
@@ -251,6 +254,53 @@
     }
   }
 
+  // -------------------------------------------------------------- no-show
+  // Right after a call the citizen is still walking to the counter: a no-show then is
+  // most likely a slip of the finger, so the page asks (the API itself does not).
+  const noShowDialog = $("noshow-dialog");
+  let noShowFor = null;
+
+  function secondsSinceCall(current) {
+    const at = Date.parse(current.called_at);
+    return Number.isNaN(at) ? Infinity : (Date.now() + clockOffset - at) / 1000;
+  }
+
+  function noShow() {
+    const current = state.counter.current;
+    if (!current || busy) return;
+    const since = secondsSinceCall(current);
+    if (since >= cfg.no_show_confirm_s) return act("no-show");
+    noShowFor = current.number;
+    $("noshow-title").textContent = T.no_show_soon
+      .replace("%(number)s", current.number)
+      .replace("%(seconds)s", String(Math.max(0, Math.floor(since))));
+    noShowDialog.showModal();
+    $("noshow-cancel").focus();
+  }
+
+  function confirmNoShow() {
+    const current = state.counter.current;
+    const same = current && current.number === noShowFor;
+    noShowDialog.close();
+    if (same) act("no-show");
+  }
+
+  noShowDialog.addEventListener("close", () => {
+    noShowFor = null;
+  });
+  $("noshow-confirm").addEventListener("click", confirmNoShow);
+  $("noshow-cancel").addEventListener("click", () => noShowDialog.close());
+
+  function onNoShowKey(event) {
+    if (KEYS["no-show"].codes.includes(event.code) || KEYS["no-show"].keys.includes(event.key)) {
+      event.preventDefault();
+      if (!event.repeat) confirmNoShow();
+    } else if (event.code === "NumpadDecimal" || event.code === "Backspace") {
+      event.preventDefault();
+      noShowDialog.close();
+    }
+  }
+
   // ------------------------------------------------------------- keyboard
   function actionFor(event) {
     for (const [action, spec] of Object.entries(KEYS)) {
@@ -264,12 +314,14 @@
     if (action === "toggle-pause") return act(state.counter.paused ? "resume" : "pause");
     const btn = document.querySelector(`.act[data-action="${action}"]`);
     if (btn && btn.disabled) return;
+    if (action === "no-show") return noShow();
     return act(action);
   }
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey) return; // browser shortcuts stay
     if (dialog.open) return onDialogKey(event);
+    if (noShowDialog.open) return onNoShowKey(event);
     if (event.target === dossiers.input) return; // typed into the field: no shortcuts
     if (dossiers.scanned(event)) return;
     const action = actionFor(event);

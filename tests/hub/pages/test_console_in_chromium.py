@@ -39,6 +39,18 @@ def log_in(page: Any, live: str, username: str) -> None:
     page.click("button[type=submit]")
 
 
+def serve_first_number(page: Any, live: str, username: str = "canbo1") -> None:
+    """Log ``username`` in, open counter 1 and call next with the keyboard: 1001."""
+    log_in(page, live, username)
+    page.wait_for_url(f"{live}/counter")
+    page.click("li[data-counter='1'] button[type=submit]")
+    page.wait_for_url(f"{live}/counter/1")
+    page.wait_for_selector("#conn[data-state='online']")
+    page.keyboard.press("NumpadEnter")
+    page.wait_for_selector("#console[data-current='1001']")
+    page.wait_for_selector("#toast:has-text('Đang mời số 1001.')")
+
+
 def test_staff_call_next_with_the_keyboard_reaches_the_screen(app, hub, live, api, kiosk, pages):
     """GIVEN two waiting tickets and the call screen open WHEN an officer logs in, opens
     counter 1 and presses Enter on the numeric keypad THEN the console shows 1001 being
