@@ -25,9 +25,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from hub.ratings.report_periods import period_from_key
+from hub.ratings.report_periods import period_from_key, period_spanning
 from hub.reports.cells import text_cell
-from hub.reports.form import build_form, vn_day
+from hub.reports.form import build_form, days_text, vn_day
 from hub.reports.form_sheet import write_form_sheet
 
 logger = logging.getLogger(__name__)
@@ -114,12 +114,28 @@ def satisfaction_row(
     ]
 
 
-def period_row_label(by: str, key: str, label: str, cutoff: int) -> str:
-    """A reporting period's label with its days when they are not a calendar period's."""
-    if by not in PERIOD_GROUPS or cutoff == 1:
+def period_row_label(by: str, key: str, label: str, cutoff: int, start: date, end: date) -> str:
+    """A reporting period's label with its days when they are not a calendar period's;
+    a period the report's range ``[start, end]`` cuts is named by the days it holds
+    (``Ngày 04/12/2026``), never by the whole period's name."""
+    if by not in PERIOD_GROUPS:
         return label
     found = period_from_key(by, key, cutoff)
+    first, last = max(found.start, start), min(found.end, end)
+    if (first, last) != (found.start, found.end):
+        return days_text(first, last)
+    if cutoff == 1:
+        return label
     return f"{label} ({vn_day(found.start)} – {vn_day(found.end)})"
+
+
+def report_period(start: date, end: date, cutoff: int) -> str:
+    """The period a report's subtitle names: a reporting period with its days
+    (``Tháng 12/2026 (15/11/2026 – 14/12/2026)``), else the days (``Ngày 04/12/2026``)."""
+    found = period_spanning(start, end, cutoff)
+    if found is None:
+        return days_text(start, end)
+    return f"{found.label()} ({vn_day(start)} – {vn_day(end)})"
 
 
 def queue_headers(by: str) -> list[str]:
@@ -146,17 +162,20 @@ def table(
         cutoff: the reporting periods' cut-off day (for the labels of periods).
     """
     by = result["by"]
+    start, end = date.fromisoformat(result["from"]), date.fromisoformat(result["to"])
+    found = [
+        r | {"label": period_row_label(by, r["key"], r["label"], cutoff, start, end)}
+        for r in result["rows"]
+    ]
     if kind == "satisfaction":
         levels, per_group = result["levels"], flagged or {}
-        rows = []
-        for i, r in enumerate(result["rows"], 1):
-            label = period_row_label(by, r["key"], r["label"], cutoff)
-            rows.append(
-                satisfaction_row(i, r | {"label": label}, levels, per_group.get(r["key"], 0))
-            )
+        rows = [
+            satisfaction_row(i, r, levels, per_group.get(r["key"], 0))
+            for i, r in enumerate(found, 1)
+        ]
         rows.append(satisfaction_row("", result["total"], levels, result["flagged"]["total"]))
         return satisfaction_headers(levels, by, result["include_flagged"]), rows
-    rows = [queue_row(i, r) for i, r in enumerate(result["rows"], 1)]
+    rows = [queue_row(i, r) for i, r in enumerate(found, 1)]
     rows.append(queue_row("", result["total"]))
     return queue_headers(by), rows
 
@@ -203,7 +222,7 @@ def run_query(
     if kind == "satisfaction":
         result = stats.satisfaction(start, end, by, include_flagged=include_flagged)
         return table(kind, result, stats.flagged_by(start, end, by), stats.cutoff)
-    return table(kind, stats.queue(start, end, by))
+    return table(kind, stats.queue(start, end, by), cutoff=stats.cutoff)
 
 
 def build_xlsx(
@@ -246,7 +265,7 @@ def build_xlsx(
         if kind == "satisfaction"
         else "BÁO CÁO HOẠT ĐỘNG XẾP HÀNG"
     )
-    subtitle = text_cell(f"{site_name} — Kỳ báo cáo: {vn_day(start)} – {vn_day(end)}")
+    subtitle = text_cell(f"{site_name} — Kỳ báo cáo: {report_period(start, end, stats.cutoff)}")
     if kind == "satisfaction" and include_flagged:
         subtitle += " (gồm cả đánh giá bị gắn cờ)"
     for by in groupings:

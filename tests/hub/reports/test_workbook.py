@@ -60,7 +60,7 @@ def test_xlsx_cell_by_cell(hub, rated) -> None:
     assert wb.sheetnames == ["Theo quầy", "Theo cán bộ", "Theo tháng", FORM_SHEET]
     ws = wb["Theo quầy"]
     assert ws["A1"].value == "BÁO CÁO MỨC ĐỘ HÀI LÒNG TẠI QUẦY"
-    assert ws["A2"].value == f"{hub.config.site.name} — Kỳ báo cáo: 01/11/2026 – 31/12/2026"
+    assert ws["A2"].value == f"{hub.config.site.name} — Kỳ báo cáo: Từ 01/11/2026 đến 31/12/2026"
     assert [c.value for c in ws[4]] == [
         "STT", "Quầy", "Rất hài lòng (lượt)", "Hài lòng (lượt)", "Không hài lòng (lượt)",
         "Tổng lượt đánh giá", "Tỷ lệ hài lòng tại quầy", "Bị gắn cờ nghi vấn (không tính)",
@@ -88,6 +88,42 @@ def test_xlsx_cell_by_cell(hub, rated) -> None:
     ]
     assert form["F12"].number_format == "0.0%" and form["E12"].number_format == "#,##0"
     assert steps[-1][0] == steps[-1][1]  # the progress reached its end
+
+
+def workbook_texts(data: bytes) -> list[str]:
+    """Every text cell of a workbook, sheet by sheet."""
+    wb = load_workbook(io.BytesIO(data))
+    return [c for ws in wb for row in ws.iter_rows(values_only=True) for c in row
+            if isinstance(c, str)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period", "month_rows"),
+    [
+        (date(2026, 12, 1), date(2026, 12, 1), "Ngày 01/12/2026", ["Ngày 01/12/2026"]),
+        (date(2026, 11, 30), date(2026, 12, 6), "Từ 30/11/2026 đến 06/12/2026",
+         ["Ngày 30/11/2026", "Từ 01/12/2026 đến 06/12/2026"]),
+        (date(2026, 12, 1), date(2026, 12, 31), "Tháng 12/2026 (01/12/2026 – 31/12/2026)",
+         ["Tháng 12/2026"]),
+    ],
+)  # fmt: skip
+def test_a_report_is_named_by_its_days_unless_it_is_a_whole_period(
+    hub, rated, start, end, period, month_rows
+) -> None:
+    """GIVEN ratings on 30 Nov and 1 Dec (local) WHEN a satisfaction workbook is built for
+    one day, for a week across two months and for the whole of December THEN its title says
+    ``Ngày 01/12/2026``, ``Từ … đến …`` or ``Tháng 12/2026``, the month sheet names a month
+    it holds only part of by those days, and a one-day workbook never says
+    ``Tháng 12/2026``."""
+    data = build_xlsx(hub.stats, "satisfaction", start, end, ["counter", "month"],
+                      site_name=hub.config.site.name)  # fmt: skip
+    wb = load_workbook(io.BytesIO(data))
+    assert wb["Theo quầy"]["A2"].value == f"{hub.config.site.name} — Kỳ báo cáo: {period}"
+    months = [r[1].value for r in wb["Theo tháng"].iter_rows(min_row=5)][:-1]
+    assert months == month_rows
+    if start == end:
+        assert not any("Tháng 12/2026" in text for text in workbook_texts(data))
+        assert "(Ngày 01/12/2026)" in workbook_texts(data)
 
 
 def test_csv_has_a_bom_and_vietnamese_headers(hub, rated) -> None:
