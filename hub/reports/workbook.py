@@ -79,6 +79,8 @@ HEAD_FONT = Font(bold=True, color="FFFFFF")
 THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PERCENT = "0.00%"
+CSV_SEPARATORS = (",", ";")
+"""The CSV separators: the comma of RFC 4180 (the default) or the semicolon."""
 
 
 def satisfaction_headers(
@@ -285,16 +287,42 @@ def build_xlsx(
 
 
 def build_csv(
-    stats: Any, kind: str, start: date, end: date, by: str, *, include_flagged: bool = False
+    stats: Any,
+    kind: str,
+    start: date,
+    end: date,
+    by: str,
+    *,
+    include_flagged: bool = False,
+    sep: str = ",",
 ) -> bytes:
-    """One grouping as CSV (UTF-8 with a BOM, so spreadsheet programs read the diacritics)."""
+    """One grouping as CSV, in UTF-8 with a BOM (so Excel reads the diacritics).
+
+    Args:
+        sep: ``,`` (the default, RFC 4180: numbers with a decimal point, as programs
+            read them) or ``;`` (for an Excel whose Windows list separator is ``;``, set to
+            a decimal comma: numbers with a decimal comma, so it reads them as numbers).
+            docs/reports.md says which to choose.
+
+    Raises:
+        ValueError: another separator.
+    """
+    if sep not in CSV_SEPARATORS:
+        raise ValueError(f"CSV separator must be one of {' '.join(CSV_SEPARATORS)}, not {sep!r}")
     headers, rows = run_query(stats, kind, start, end, by, include_flagged)
     rows[-1][1] = "Tổng cộng"
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=sep)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([_csv_number(cell, sep) for cell in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_number(cell: Any, sep: str) -> Any:
+    """A float with the decimal comma of a ``;`` file; anything else as it is."""
+    if sep == ";" and isinstance(cell, float):
+        return repr(cell).replace(".", ",")
+    return cell
 
 
 def filename(kind: str, start: date, end: date, fmt: str) -> str:

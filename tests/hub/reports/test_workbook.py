@@ -135,6 +135,21 @@ def test_csv_has_a_bom_and_vietnamese_headers(hub, rated) -> None:
     assert rows[1][8] == "5.0"  # mean service time: 300 s = 5.0 minutes
 
 
+def test_csv_with_semicolons_has_decimal_commas(hub, rated) -> None:
+    """GIVEN the hand-made ratings WHEN the CSV is asked with ``;`` (for an Excel whose
+    list separator is ``;``) THEN it keeps the BOM, splits at ``;`` and writes numbers
+    with a decimal comma, as that Excel reads them; another separator is refused."""
+    data = build_csv(hub.stats, "satisfaction", date(2026, 11, 1), date(2026, 12, 31),
+                     "counter", sep=";")  # fmt: skip
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["STT", "Quầy", "Rất hài lòng (lượt)"]
+    assert rows[-1] == ["", "Tổng cộng", "1", "1", "1", "3", "0,6667", "0", "1,0", "4", "0,75"]
+    with pytest.raises(ValueError, match="separator"):
+        build_csv(hub.stats, "queue", date(2026, 11, 1), date(2026, 12, 31), "counter", sep="|")
+
+
 def test_cli_report(tmp_path, monkeypatch, capsys) -> None:
     """GIVEN a configured hub WHEN `motcua report satisfaction --format xlsx` runs THEN it
     writes a workbook; a CSV with two groupings is refused with exit status 2."""
