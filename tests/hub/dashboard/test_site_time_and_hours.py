@@ -1,0 +1,96 @@
+"""The dashboard in the site's time: its "Cập nhật" time, the heatmap over the opening
+hours, one day's trend hour by hour."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from config.hub import Hours
+from tests.conftest import PASSWORD
+
+OPEN_HOURS = list(range(7, 17))  # 07:30–17:00, the default of [site] hours
+WEEKDAYS = [0, 1, 2, 3, 4]  # Monday–Friday
+
+
+def test_the_heatmap_covers_the_default_opening_hours(api, history) -> None:
+    """GIVEN a site without ``[site] hours`` (07:30–17:00, Monday–Friday) and its history
+    WHEN the month's data is asked THEN the heatmap's columns are the hours 7–16 and its
+    rows Monday–Friday, and its cells there add up to every rating of the month."""
+    d = api.client.get("/dashboard/data?period=month", headers=history).json
+    assert d["heatmap_hours"] == OPEN_HOURS and d["heatmap_weekdays"] == WEEKDAYS
+    shown = sum(d["heatmap"][wd][h]["total"] for wd in d["heatmap_weekdays"]
+                for h in d["heatmap_hours"])  # fmt: skip
+    assert shown == d["total"]["total"] > 300
+
+
+def test_the_heatmap_follows_the_configured_hours_and_shows_ratings_outside(
+    hub, api, history, clock
+) -> None:
+    """GIVEN ``[site] hours`` 08:00–11:30 on Monday–Saturday WHEN the data is asked THEN
+    the columns are 8–11 widened to every hour that has ratings (a rating at 19:xx on
+    Sunday is shown, never hidden: the columns run to 19 and Sunday is a row)."""
+    site = dataclasses.replace(hub.config.site, hours=Hours("08:00", "11:30", (1, 2, 3, 4, 5, 6)))
+    hub.reconfigure(dataclasses.replace(hub.config, site=site))
+    quiet = api.client.get("/dashboard/data?from=2026-11-27&to=2026-11-27", headers=history).json
+    assert quiet["heatmap_hours"] == [8, 9, 10, 11]
+    assert quiet["heatmap_weekdays"] == [0, 1, 2, 3, 4, 5]
+    clock.set(datetime(2026, 11, 29, 12, 10, tzinfo=UTC))  # Sunday 19:10 in Hà Nội
+    kiosk, pad = api.device("k9", "kiosk"), api.device("pad-9", "rating-pad", "1")
+    staff = {"Authorization": f"Bearer {hub.tokens.login('canbo1', PASSWORD, '::1')['token']}"}
+    api.issue(kiosk)
+    api.post("/counters/1/call-next", staff)
+    api.post("/counters/1/complete", staff)
+    assert api.post("/ratings", pad, json={"key": "late-00001", "level": "satisfied"}
+                    ).status_code == 201  # fmt: skip
+    late = api.client.get("/dashboard/data?from=2026-11-29&to=2026-11-29", headers=history).json
+    assert late["heatmap_hours"] == list(range(8, 20))
+    assert late["heatmap_weekdays"] == [0, 1, 2, 3, 4, 5, 6]
+    assert late["heatmap"][6][19]["total"] == 1
+
+
+def test_one_day_trend_is_hour_by_hour(api, history) -> None:
+    """GIVEN one day WHEN its data is asked THEN the trend is per hour of the opening hours
+    (not one bar for the day), with the day's ratings; two days stay per day."""
+    d = api.client.get("/dashboard/data?from=2026-11-25&to=2026-11-25", headers=history).json
+    assert d["trend"]["by"] == "hour"
+    assert [r["label"] for r in d["trend"]["rows"]] == [f"{h:02d}:00" for h in OPEN_HOURS]
+    assert sum(r["total"] for r in d["trend"]["rows"]) == d["total"]["total"] > 0
+    two = api.client.get("/dashboard/data?from=2026-11-24&to=2026-11-25", headers=history).json
+    assert two["trend"]["by"] == "day" and len(two["trend"]["rows"]) == 2
+
+
+@pytest.mark.browser
+def test_in_chromium_updated_time_heatmap_and_trend(hub, api, history, live,
+                                                     new_page) -> None:  # fmt: skip
+    """GIVEN Chromium in New York's timezone WHEN a manager opens one day's dashboard THEN
+    "Cập nhật" gives the site's time (09:00 in Hà Nội, not 21:00), the heatmap has the
+    hours 7–16 and Monday–Friday, the trend has a narrow bar per hour, not one bar across
+    the chart."""
+    from playwright.sync_api import expect
+
+    token = hub.tokens.login("sep", PASSWORD, "127.0.0.1")["token"]
+    page = new_page(1440, 900, locale="vi-VN", timezone_id="America/New_York")
+    page.set_extra_http_headers({"Authorization": f"Bearer {token}"})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live.url}/dashboard?from=2026-11-27&to=2026-11-27")
+    expect(page.locator("#updated")).to_have_text("Cập nhật: 27/11/2026 09:00:00")
+    assert page.evaluate("new Date().getTimezoneOffset()") == 300  # the browser is elsewhere
+    head = page.locator("#heatmap tr").first.locator("th")
+    expect(head).to_have_count(1 + len(OPEN_HOURS))
+    assert head.all_text_contents()[1:] == [str(h) for h in OPEN_HOURS]
+    expect(page.locator("#heatmap tr")).to_have_count(1 + len(WEEKDAYS))
+    page.wait_for_function("() => Chart.getChart(document.getElementById('trend-chart'))")
+    bars = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.getElementById('trend-chart'));
+            const bars = chart.getDatasetMeta(1).data.map((b) => b.width);
+            return {labels: chart.data.labels, bars: bars, width: chart.chartArea.width};
+        }"""
+    )
+    assert bars["labels"] == [f"{h:02d}:00" for h in OPEN_HOURS]
+    assert max(bars["bars"]) <= 48 and bars["width"] > 400
+    assert errors == []
