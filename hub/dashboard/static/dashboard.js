@@ -50,6 +50,7 @@
   function updateLinks() {
     document.getElementById("dl-xlsx").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "xlsx" });
     document.getElementById("dl-csv").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "csv", by: state.group });
+    document.getElementById("dl-csv-semicolon").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "csv", by: state.group, sep: ";" });
     document.getElementById("dl-queue").href = "/dashboard/report?" + query({ kind: "queue", format: "xlsx" });
     document.getElementById("dl-pdf").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "pdf" });
     var url = "/dashboard?" + query(state.period !== "custom" ? {} : {});

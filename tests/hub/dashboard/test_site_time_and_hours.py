@@ -1,15 +1,17 @@
 """The dashboard in the site's time: its "Cập nhật" time, the heatmap over the opening
-hours, one day's trend hour by hour."""
+hours, one day's trend hour by hour; and a staff member's 403 as the styled page."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 
 import pytest
 
 from config.hub import Hours
 from tests.conftest import PASSWORD
+from tests.hub.dashboard.conftest import page_login
 
 OPEN_HOURS = list(range(7, 17))  # 07:30–17:00, the default of [site] hours
 WEEKDAYS = [0, 1, 2, 3, 4]  # Monday–Friday
@@ -62,13 +64,42 @@ def test_one_day_trend_is_hour_by_hour(api, history) -> None:
     assert two["trend"]["by"] == "day" and len(two["trend"]["rows"]) == 2
 
 
+def test_a_staff_member_opening_the_page_gets_the_styled_403_page(app, api) -> None:
+    """GIVEN an officer logged in through the login page WHEN the browser opens /dashboard
+    THEN it gets 403 as the pages' styled error page in its language (the layout, the
+    stylesheet, who may see the page), not JSON; a fetch asking for JSON, the data and
+    a bearer client get the JSON error as before."""
+    api.user("canbo1")
+    client = app.test_client()
+    page_login(client, "canbo1")
+    html = client.get("/dashboard", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert html.status_code == 403 and html.mimetype == "text/html"
+    body = html.get_data(as_text=True)
+    assert "Chỉ lãnh đạo và quản trị viên xem được trang này" in body
+    assert 'class="topbar"' in body and "/static/css/app.css" in body and "Canbo1" in body
+    en = client.get("/dashboard?lang=en", headers={"Accept": "text/html"})
+    assert "Only managers and administrators can see this page" in en.get_data(as_text=True)
+    wanted = client.get("/dashboard", headers={"Accept": "application/json"})
+    assert wanted.status_code == 403 and wanted.json["error"]["code"] == "forbidden"
+    data = client.get("/dashboard/data", headers={"Accept": "text/html"})
+    assert data.status_code == 403 and data.json["error"]["code"] == "forbidden"
+
+
+def _log_in(page, url: str, username: str) -> None:
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+
+
 @pytest.mark.browser
-def test_in_chromium_updated_time_heatmap_and_trend(hub, api, history, live,
-                                                     new_page) -> None:  # fmt: skip
+def test_in_chromium_updated_time_heatmap_trend_and_403(hub, api, history, live,
+                                                        new_page) -> None:  # fmt: skip
     """GIVEN Chromium in New York's timezone WHEN a manager opens one day's dashboard THEN
     "Cập nhật" gives the site's time (09:00 in Hà Nội, not 21:00), the heatmap has the
     hours 7–16 and Monday–Friday, the trend has a narrow bar per hour, not one bar across
-    the chart."""
+    the chart; WHEN an officer opens /dashboard THEN the styled 403 page is shown."""
     from playwright.sync_api import expect
 
     token = hub.tokens.login("sep", PASSWORD, "127.0.0.1")["token"]
@@ -93,4 +124,16 @@ def test_in_chromium_updated_time_heatmap_and_trend(hub, api, history, live,
     )
     assert bars["labels"] == [f"{h:02d}:00" for h in OPEN_HOURS]
     assert max(bars["bars"]) <= 48 and bars["width"] > 400
+    assert "sep=%3B" in (page.get_attribute("#dl-csv-semicolon", "href") or "")
+    expect(page.locator("#csv-help")).to_contain_text("dấu chấm phẩy")
     assert errors == []
+
+    api.user("canbo1")
+    staff = new_page(1280, 800, locale="vi-VN")
+    _log_in(staff, live.url, "canbo1")
+    answer = staff.goto(f"{live.url}/dashboard")
+    assert answer is not None and answer.status == 403
+    expect(staff.locator("h1")).to_have_text("Chỉ lãnh đạo và quản trị viên xem được trang này")
+    card = staff.locator(".error-card")
+    assert card.evaluate("e => getComputedStyle(e).textAlign") == "center"  # app.css applies
+    assert "{" not in (staff.text_content("body") or "")
