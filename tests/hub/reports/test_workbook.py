@@ -171,6 +171,26 @@ def test_cli_report(tmp_path, monkeypatch, capsys) -> None:
     assert code == 2 and "one grouping" in capsys.readouterr().err
 
 
+def test_cli_report_csv_separator(tmp_path, monkeypatch, capsys) -> None:
+    """GIVEN a configured hub WHEN `motcua report queue --format csv --sep ';'` runs THEN the
+    file is UTF-8 with a BOM split at ';'; another separator exits 2."""
+    from config.paths import EXAMPLES
+    from hub.cli import main
+
+    monkeypatch.setenv("MOTCUA_DATA", str(tmp_path))
+    monkeypatch.delenv("MOTCUA_DATABASE_URL", raising=False)
+    base = ["--config", str(EXAMPLES / "demo.toml"), "report", "queue", "--from", "2026-01-01",
+            "--to", "2026-01-31", "--by", "counter", "--format", "csv"]  # fmt: skip
+    out = tmp_path / "q.csv"
+    assert main([*base, "--sep", ";", "--out", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines()[0].startswith("STT;Quầy;Số phiếu đã cấp;")
+    with pytest.raises(SystemExit) as exit_:
+        main([*base, "--sep", "|", "--out", str(tmp_path / "x.csv")])
+    assert exit_.value.code == 2 and "--sep" in capsys.readouterr().err
+
+
 def test_cli_report_periods(tmp_path, monkeypatch, capsys) -> None:
     """GIVEN the demo's configuration (the cut-off on the 15th) WHEN `motcua report` is asked
     for `--period month --of 2026-12` THEN it covers 15/11–14/12/2026, as XLSX and as the
