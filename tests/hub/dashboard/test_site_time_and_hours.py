@@ -15,6 +15,7 @@ from tests.hub.dashboard.conftest import page_login
 
 OPEN_HOURS = list(range(7, 17))  # 07:30–17:00, the default of [site] hours
 WEEKDAYS = [0, 1, 2, 3, 4]  # Monday–Friday
+WAIT_MS = 30_000  # generous: the machine may be loaded
 
 
 def test_the_heatmap_covers_the_default_opening_hours(api, history) -> None:
@@ -104,17 +105,19 @@ def test_in_chromium_updated_time_heatmap_trend_and_403(hub, api, history, live,
 
     token = hub.tokens.login("sep", PASSWORD, "127.0.0.1")["token"]
     page = new_page(1440, 900, locale="vi-VN", timezone_id="America/New_York")
+    page.set_default_timeout(WAIT_MS)
     page.set_extra_http_headers({"Authorization": f"Bearer {token}"})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{live.url}/dashboard?from=2026-11-27&to=2026-11-27")
-    expect(page.locator("#updated")).to_have_text("Cập nhật: 27/11/2026 09:00:00")
+    expect(page.locator("#updated")).to_have_text("Cập nhật: 27/11/2026 09:00:00", timeout=WAIT_MS)
     assert page.evaluate("new Date().getTimezoneOffset()") == 300  # the browser is elsewhere
     head = page.locator("#heatmap tr").first.locator("th")
-    expect(head).to_have_count(1 + len(OPEN_HOURS))
+    expect(head).to_have_count(1 + len(OPEN_HOURS), timeout=WAIT_MS)
     assert head.all_text_contents()[1:] == [str(h) for h in OPEN_HOURS]
-    expect(page.locator("#heatmap tr")).to_have_count(1 + len(WEEKDAYS))
-    page.wait_for_function("() => Chart.getChart(document.getElementById('trend-chart'))")
+    expect(page.locator("#heatmap tr")).to_have_count(1 + len(WEEKDAYS), timeout=WAIT_MS)
+    chart = "Chart.getChart(document.getElementById('trend-chart'))"
+    page.wait_for_function(f"() => typeof Chart !== 'undefined' && {chart}")
     bars = page.evaluate(
         """() => {
             const chart = Chart.getChart(document.getElementById('trend-chart'));
@@ -125,15 +128,18 @@ def test_in_chromium_updated_time_heatmap_trend_and_403(hub, api, history, live,
     assert bars["labels"] == [f"{h:02d}:00" for h in OPEN_HOURS]
     assert max(bars["bars"]) <= 48 and bars["width"] > 400
     assert "sep=%3B" in (page.get_attribute("#dl-csv-semicolon", "href") or "")
-    expect(page.locator("#csv-help")).to_contain_text("dấu chấm phẩy")
+    expect(page.locator("#csv-help")).to_contain_text("dấu chấm phẩy", timeout=WAIT_MS)
     assert errors == []
 
     api.user("canbo1")
     staff = new_page(1280, 800, locale="vi-VN")
+    staff.set_default_timeout(WAIT_MS)
     _log_in(staff, live.url, "canbo1")
     answer = staff.goto(f"{live.url}/dashboard")
     assert answer is not None and answer.status == 403
-    expect(staff.locator("h1")).to_have_text("Chỉ lãnh đạo và quản trị viên xem được trang này")
+    expect(staff.locator("h1")).to_have_text(
+        "Chỉ lãnh đạo và quản trị viên xem được trang này", timeout=WAIT_MS
+    )
     card = staff.locator(".error-card")
     assert card.evaluate("e => getComputedStyle(e).textAlign") == "center"  # app.css applies
     assert "{" not in (staff.text_content("body") or "")
