@@ -22,6 +22,7 @@ from hub.queue import site_day
 from hub.ratings.report_periods import KINDS as PERIOD_KINDS
 from hub.ratings.report_periods import parse_month, period, period_of
 from hub.reports import (
+    CSV_SEPARATORS,
     DEFAULT_BY,
     KINDS,
     build_csv,
@@ -134,7 +135,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     today = site_day(hub.clock(), hub.config.site.timezone)
     if args.format == "csv":
         data = build_csv(
-            hub.stats, args.kind, start, end, groupings[0], include_flagged=args.include_flagged
+            hub.stats,
+            args.kind,
+            start,
+            end,
+            groupings[0],
+            include_flagged=args.include_flagged,
+            sep=args.sep,
         )
     elif args.format == "pdf":
         progress(1, 3, "số liệu")
@@ -188,6 +195,13 @@ def add_command(sub: Any) -> None:
         help=f"grouping(s), comma-separated or repeated: {', '.join(GROUPINGS)}",
     )
     report.add_argument("--format", choices=("xlsx", "csv", "pdf"), default="xlsx")
+    report.add_argument(
+        "--sep",
+        choices=CSV_SEPARATORS,
+        default=",",
+        help="CSV separator: ',' (default; decimal point) or ';' (decimal comma, for an Excel "
+        "whose list separator is ';'; see docs/reports.md)",
+    )
     report.add_argument("--out", required=True, help="the file to write")
     report.add_argument(
         "--include-flagged", action="store_true", help="count ratings flagged as suspicious"

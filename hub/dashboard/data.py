@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, cast, func, select
 
-from config.hub import Level
+from config.hub import Hours, Level, Site
 from hub.alerts import recent_alerts
 from hub.booking.limits import remote_tickets
 from hub.dashboard.labels import (
@@ -26,7 +26,7 @@ from hub.dashboard.labels import (
 )
 from hub.pages.labels import label
 from hub.queue import site_day
-from hub.ratings.periods import fold_heatmap
+from hub.ratings.periods import fold_heatmap, heatmap_axes, hourly_rows
 from hub.screens import unseen_calls
 from hub.store import queries
 from hub.store.db import read
@@ -57,8 +57,8 @@ def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str)
         by: stats.satisfaction(start, end, by, include_flagged=include_flagged)
         for by in ("counter", "staff", "service", "site")
     }
-    trend_by = "day" if (end - start).days <= 100 else "month"
-    trend = stats.satisfaction(start, end, trend_by, include_flagged=include_flagged)
+    grid = heatmap(hub, start, end, include_flagged)
+    hours, weekdays = heatmap_axes(grid, *opening_hours(hub.config.site))
     now = hub.clock()
     return {
         "from": start.isoformat(),
@@ -76,8 +76,10 @@ def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str)
         "total": groups["site"]["total"],
         "flagged_total": groups["site"]["flagged"],
         "groups": {by: result["rows"] for by, result in groups.items()},
-        "trend": {"by": trend_by, "rows": trend["rows"]},
-        "heatmap": heatmap(hub, start, end, include_flagged),
+        "trend": trend(hub, start, end, include_flagged, grid, hours),
+        "heatmap": grid,
+        "heatmap_hours": hours,
+        "heatmap_weekdays": weekdays,
         "flagged": flagged_ratings(hub, start, end, lang),
         "refused": refused_presses(hub, start, end),
         "live": live_queue(hub, now),
@@ -85,15 +87,44 @@ def overview(hub: Any, start: date, end: date, include_flagged: bool, lang: str)
         "bookings": bookings(hub, start, end),
         "devices": device_health(hub, now),
         "alerts": [
-            {**a, "rule_label": label(RULE_LABELS, a["rule"])}
+            {
+                **a,
+                "rule_label": label(RULE_LABELS, a["rule"]),
+                "at_local": _local(hub, datetime.fromisoformat(a["at"])),
+            }
             for a in recent_alerts(hub.engine, local_bounds(start, end, _tz(hub))[0], 20)
         ],
         "generated_at": now.isoformat(),
+        "generated_at_local": _local(hub, now),
     }
 
 
 def _tz(hub: Any) -> str:
     return hub.config.site.timezone
+
+
+def opening_hours(site: Site) -> tuple[time, time, tuple[int, ...]]:
+    """The site's opening time, closing time and open ISO weekdays (``[site] hours``;
+    without them, the defaults of :class:`config.hub.Hours`, as the alerts take)."""
+    hours = site.hours or Hours()
+    return time.fromisoformat(hours.open), time.fromisoformat(hours.close), hours.weekdays
+
+
+def trend(
+    hub: Any,
+    start: date,
+    end: date,
+    include_flagged: bool,
+    grid: list[list[dict[str, int]]],
+    hours: list[int],
+) -> dict[str, Any]:
+    """The trend chart's rows: per hour for one day (one bar would fill the chart), per
+    day up to 100 days, else per month."""
+    if start == end:
+        return {"by": "hour", "rows": hourly_rows(grid, start, hours)}
+    by = "day" if (end - start).days <= 100 else "month"
+    found = hub.stats.satisfaction(start, end, by, include_flagged=include_flagged)
+    return {"by": by, "rows": found["rows"]}
 
 
 def heatmap(hub: Any, start: date, end: date, include_flagged: bool) -> list[list[dict[str, int]]]:

@@ -74,6 +74,11 @@ DEVICE_KIND_LABELS: dict[str, Any] = {
 }
 
 
+def refused_text() -> str:
+    """What the dashboard's 403 page says (the JSON error says it in Vietnamese)."""
+    return _("Only managers and administrators can see this page")
+
+
 def script_strings() -> dict[str, str]:
     """The words ``dashboard.js`` shows (``T.<key>``), in the request's language."""
     return {

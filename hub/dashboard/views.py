@@ -17,14 +17,23 @@ from config.wire import Role
 from hub import errors
 from hub.context import current_hub
 from hub.dashboard import data
-from hub.dashboard.labels import PRESET_LABELS, script_strings
+from hub.dashboard.labels import PRESET_LABELS, refused_text, script_strings
 from hub.fonts import font_response
+from hub.pages.common import page_context
 from hub.pages.i18n import current_locale
 from hub.pages.security import current_actor, requires
 from hub.queue import site_day
 from hub.ratings.periods import PRESETS, preset_range
-from hub.reports import DEFAULT_BY, build_csv, build_form, build_pdf, build_xlsx, filename
-from hub.responses import error_json
+from hub.reports import (
+    CSV_SEPARATORS,
+    DEFAULT_BY,
+    build_csv,
+    build_form,
+    build_pdf,
+    build_xlsx,
+    filename,
+)
+from hub.responses import error_json, wants_json
 from hub.stats import check_range
 
 logger = logging.getLogger(__name__)
@@ -86,9 +95,20 @@ def _headers(response: Response) -> Response:
 
 
 @bp.errorhandler(errors.Forbidden)
-def _refused(err: errors.Forbidden) -> Response:
-    """A wrong role: the dashboard says who may see it (as JSON, like every error here)."""
-    return error_json(errors.Forbidden(REFUSED))
+def _refused(err: errors.Forbidden) -> Any:
+    """A wrong role: the dashboard says who may see it. A browser opening the page gets
+    the pages' styled error page, in its language; its data, its reports and any client
+    asking for JSON (:func:`hub.responses.wants_json`) get the JSON error."""
+    if request.endpoint != "dashboard.page" or wants_json():
+        return error_json(errors.Forbidden(REFUSED))
+    html = render_template(
+        "error.html",
+        status=errors.Forbidden.status,
+        code=errors.Forbidden.code,
+        message=refused_text(),
+        **page_context(),
+    )
+    return html, errors.Forbidden.status
 
 
 @bp.get("", strict_slashes=False)
@@ -132,15 +152,20 @@ def report() -> Any:
     start, end, _ = _range(hub)
     kind = request.args.get("kind", "satisfaction")
     fmt = request.args.get("format", "xlsx")
+    sep = request.args.get("sep", ",")
     if kind not in DEFAULT_BY or fmt not in FORMATS or (fmt == "pdf" and kind != "satisfaction"):
         raise errors.BadRequest("Loại báo cáo không hợp lệ", code="invalid_report")
+    if sep not in CSV_SEPARATORS:
+        raise errors.BadRequest("Dấu phân cách CSV chỉ có thể là , hoặc ;", code="invalid_report")
     groupings = [g for g in request.args.get("by", "").split(",") if g] or list(DEFAULT_BY[kind])
     for by in groupings:
         check_range(start, end, by)
     flagged = _flag_toggle()
     today = site_day(hub.clock(), hub.config.site.timezone)
     if fmt == "csv":
-        body = build_csv(hub.stats, kind, start, end, groupings[0], include_flagged=flagged)
+        body = build_csv(
+            hub.stats, kind, start, end, groupings[0], include_flagged=flagged, sep=sep
+        )
     elif fmt == "pdf":
         form = build_form(hub.stats, start, end, made_on=today, include_flagged=flagged)
         body = build_pdf(form)

@@ -10,7 +10,7 @@ daily rollups for the other days.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hub.ratings.report_periods import period_of
@@ -97,3 +97,48 @@ def fold_heatmap(
         cell["total"] += int(total)
         cell["positive"] += int(positive)
     return grid
+
+
+def heatmap_axes(
+    grid: list[list[dict[str, int]]], opens: time, closes: time, weekdays: Iterable[int]
+) -> tuple[list[int], list[int]]:
+    """The hours (columns) and weekdays (rows, 0 = Monday) the heatmap shows.
+
+    The hours are those of the site's opening hours (``opens`` to ``closes``, the hour
+    a half-hour close falls in included); the weekdays, the open ones (ISO: 1 =
+    Monday). Ratings outside them are not hidden: the hours widen to take every hour
+    that has some (so the columns stay one run of hours), and a closed weekday that
+    has some is shown too, so the cells always add up to the period's total.
+    """
+    last = closes.hour if closes.minute == 0 else closes.hour + 1
+    hours = set(range(opens.hour, last))
+    days = {d - 1 for d in weekdays if 1 <= d <= 7}
+    for day, row in enumerate(grid):
+        for hour, cell in enumerate(row):
+            if cell["total"]:
+                hours.add(hour)
+                days.add(day)
+    columns = list(range(min(hours), max(hours) + 1)) if hours else []
+    return columns, sorted(days)
+
+
+def hourly_rows(
+    grid: list[list[dict[str, int]]], day: date, hours: list[int]
+) -> list[dict[str, object]]:
+    """One day's ratings per local hour, as the trend's rows (``key`` ``08``, ``label``
+    ``08:00``), from a heatmap ``grid`` of that day alone."""
+    rows: list[dict[str, object]] = []
+    for hour in hours:
+        cell = grid[day.weekday()][hour]
+        total, positive = cell["total"], cell["positive"]
+        rate = round(positive / total, 4) if total else None
+        rows.append(
+            {
+                "key": f"{hour:02d}",
+                "label": f"{hour:02d}:00",
+                "total": total,
+                "positive": positive,
+                "satisfaction_rate": rate,
+            }
+        )
+    return rows

@@ -5,9 +5,18 @@ dossiers for upload to a provincial system."""
 from hub.reports.dossiers import dossiers_csv, dossiers_xlsx
 from hub.reports.form import Form, build_form
 from hub.reports.form_pdf import build_pdf
-from hub.reports.workbook import DEFAULT_BY, FORM_SHEET, KINDS, build_csv, build_xlsx, filename
+from hub.reports.workbook import (
+    CSV_SEPARATORS,
+    DEFAULT_BY,
+    FORM_SHEET,
+    KINDS,
+    build_csv,
+    build_xlsx,
+    filename,
+)
 
 __all__ = [
+    "CSV_SEPARATORS",
     "DEFAULT_BY",
     "FORM_SHEET",
     "KINDS",

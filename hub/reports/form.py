@@ -95,6 +95,20 @@ def vn_day(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def days_text(start: date, end: date) -> str:
+    """``Ngày 04/12/2026`` for one day, ``Từ 01/12/2026 đến 07/12/2026`` for more."""
+    if start == end:
+        return f"Ngày {vn_day(start)}"
+    return f"Từ {vn_day(start)} đến {vn_day(end)}"
+
+
+def period_line(start: date, end: date) -> str:
+    """The form's line of days: ``(Ngày 04/12/2026)`` or ``(Từ ngày … đến ngày …)``."""
+    if start == end:
+        return f"(Ngày {vn_day(start)})"
+    return f"(Từ ngày {vn_day(start)} đến ngày {vn_day(end)})"
+
+
 def place_date(place: str, day: date) -> str:
     """``Quảng Nam, ngày 05 tháng 01 năm 2027``: a day under 10 and the months 1 and 2
     take a leading zero, as administrative documents write them (NĐ 30/2020/NĐ-CP)."""
@@ -177,7 +191,7 @@ def build_form(
         place_date=place_date(settings.place, made_on),
         title=TITLE,
         period_name=found.label() if found else "",
-        period_line=f"(Từ ngày {vn_day(start)} đến ngày {vn_day(end)})",
+        period_line=period_line(start, end),
         question=f"Câu hỏi: “{settings.question}”",
         levels=tuple(str(lv["label"]) for lv in units["levels"]),
         rows=tuple(rows),

@@ -25,9 +25,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from hub.ratings.report_periods import period_from_key
+from hub.ratings.report_periods import period_from_key, period_spanning
 from hub.reports.cells import text_cell
-from hub.reports.form import build_form, vn_day
+from hub.reports.form import build_form, days_text, vn_day
 from hub.reports.form_sheet import write_form_sheet
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,8 @@ HEAD_FONT = Font(bold=True, color="FFFFFF")
 THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PERCENT = "0.00%"
+CSV_SEPARATORS = (",", ";")
+"""The CSV separators: the comma of RFC 4180 (the default) or the semicolon."""
 
 
 def satisfaction_headers(
@@ -114,12 +116,28 @@ def satisfaction_row(
     ]
 
 
-def period_row_label(by: str, key: str, label: str, cutoff: int) -> str:
-    """A reporting period's label with its days when they are not a calendar period's."""
-    if by not in PERIOD_GROUPS or cutoff == 1:
+def period_row_label(by: str, key: str, label: str, cutoff: int, start: date, end: date) -> str:
+    """A reporting period's label with its days when they are not a calendar period's;
+    a period the report's range ``[start, end]`` cuts is named by the days it holds
+    (``Ngày 04/12/2026``), never by the whole period's name."""
+    if by not in PERIOD_GROUPS:
         return label
     found = period_from_key(by, key, cutoff)
+    first, last = max(found.start, start), min(found.end, end)
+    if (first, last) != (found.start, found.end):
+        return days_text(first, last)
+    if cutoff == 1:
+        return label
     return f"{label} ({vn_day(found.start)} – {vn_day(found.end)})"
+
+
+def report_period(start: date, end: date, cutoff: int) -> str:
+    """The period a report's subtitle names: a reporting period with its days
+    (``Tháng 12/2026 (15/11/2026 – 14/12/2026)``), else the days (``Ngày 04/12/2026``)."""
+    found = period_spanning(start, end, cutoff)
+    if found is None:
+        return days_text(start, end)
+    return f"{found.label()} ({vn_day(start)} – {vn_day(end)})"
 
 
 def queue_headers(by: str) -> list[str]:
@@ -146,17 +164,20 @@ def table(
         cutoff: the reporting periods' cut-off day (for the labels of periods).
     """
     by = result["by"]
+    start, end = date.fromisoformat(result["from"]), date.fromisoformat(result["to"])
+    found = [
+        r | {"label": period_row_label(by, r["key"], r["label"], cutoff, start, end)}
+        for r in result["rows"]
+    ]
     if kind == "satisfaction":
         levels, per_group = result["levels"], flagged or {}
-        rows = []
-        for i, r in enumerate(result["rows"], 1):
-            label = period_row_label(by, r["key"], r["label"], cutoff)
-            rows.append(
-                satisfaction_row(i, r | {"label": label}, levels, per_group.get(r["key"], 0))
-            )
+        rows = [
+            satisfaction_row(i, r, levels, per_group.get(r["key"], 0))
+            for i, r in enumerate(found, 1)
+        ]
         rows.append(satisfaction_row("", result["total"], levels, result["flagged"]["total"]))
         return satisfaction_headers(levels, by, result["include_flagged"]), rows
-    rows = [queue_row(i, r) for i, r in enumerate(result["rows"], 1)]
+    rows = [queue_row(i, r) for i, r in enumerate(found, 1)]
     rows.append(queue_row("", result["total"]))
     return queue_headers(by), rows
 
@@ -203,7 +224,7 @@ def run_query(
     if kind == "satisfaction":
         result = stats.satisfaction(start, end, by, include_flagged=include_flagged)
         return table(kind, result, stats.flagged_by(start, end, by), stats.cutoff)
-    return table(kind, stats.queue(start, end, by))
+    return table(kind, stats.queue(start, end, by), cutoff=stats.cutoff)
 
 
 def build_xlsx(
@@ -246,7 +267,7 @@ def build_xlsx(
         if kind == "satisfaction"
         else "BÁO CÁO HOẠT ĐỘNG XẾP HÀNG"
     )
-    subtitle = text_cell(f"{site_name} — Kỳ báo cáo: {vn_day(start)} – {vn_day(end)}")
+    subtitle = text_cell(f"{site_name} — Kỳ báo cáo: {report_period(start, end, stats.cutoff)}")
     if kind == "satisfaction" and include_flagged:
         subtitle += " (gồm cả đánh giá bị gắn cờ)"
     for by in groupings:
@@ -266,16 +287,42 @@ def build_xlsx(
 
 
 def build_csv(
-    stats: Any, kind: str, start: date, end: date, by: str, *, include_flagged: bool = False
+    stats: Any,
+    kind: str,
+    start: date,
+    end: date,
+    by: str,
+    *,
+    include_flagged: bool = False,
+    sep: str = ",",
 ) -> bytes:
-    """One grouping as CSV (UTF-8 with a BOM, so spreadsheet programs read the diacritics)."""
+    """One grouping as CSV, in UTF-8 with a BOM (so Excel reads the diacritics).
+
+    Args:
+        sep: ``,`` (the default, RFC 4180: numbers with a decimal point, as programs
+            read them) or ``;`` (for an Excel whose Windows list separator is ``;``, set to
+            a decimal comma: numbers with a decimal comma, so it reads them as numbers).
+            docs/reports.md says which to choose.
+
+    Raises:
+        ValueError: another separator.
+    """
+    if sep not in CSV_SEPARATORS:
+        raise ValueError(f"CSV separator must be one of {' '.join(CSV_SEPARATORS)}, not {sep!r}")
     headers, rows = run_query(stats, kind, start, end, by, include_flagged)
     rows[-1][1] = "Tổng cộng"
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=sep)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([_csv_number(cell, sep) for cell in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_number(cell: Any, sep: str) -> Any:
+    """A float with the decimal comma of a ``;`` file; anything else as it is."""
+    if sep == ";" and isinstance(cell, float):
+        return repr(cell).replace(".", ",")
+    return cell
 
 
 def filename(kind: str, start: date, end: date, fmt: str) -> str:

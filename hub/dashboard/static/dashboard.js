@@ -50,6 +50,7 @@
   function updateLinks() {
     document.getElementById("dl-xlsx").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "xlsx" });
     document.getElementById("dl-csv").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "csv", by: state.group });
+    document.getElementById("dl-csv-semicolon").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "csv", by: state.group, sep: ";" });
     document.getElementById("dl-queue").href = "/dashboard/report?" + query({ kind: "queue", format: "xlsx" });
     document.getElementById("dl-pdf").href = "/dashboard/report?" + query({ kind: "satisfaction", format: "pdf" });
     var url = "/dashboard?" + query(state.period !== "custom" ? {} : {});
@@ -72,7 +73,7 @@
     renderTrend(d);
     renderLive(d.live);
     renderGroup(d);
-    renderHeat(d.heatmap);
+    renderHeat(d.heatmap, d.heatmap_hours, d.heatmap_weekdays);
     renderAlerts(d.alerts);
     renderMisuse(d.flagged);
     renderRefused(d.refused);
@@ -80,8 +81,9 @@
     renderUnseen(d.unseen);
     renderBookings(d.bookings);
     renderDevices(d.devices);
-    var at = new Date(d.generated_at);
-    document.getElementById("updated").textContent = T.updated + ": " + at.toLocaleTimeString(lang === "en" ? "en-GB" : "vi-VN");
+    // Times are the site's, formatted by the hub like every other time on the page
+    // (never the browser's own timezone).
+    document.getElementById("updated").textContent = T.updated + ": " + d.generated_at_local;
   }
 
   function renderKpis(d) {
@@ -117,7 +119,8 @@
 
   function renderTrend(d) {
     var rows = d.trend.rows;
-    // Days read "27/11" on the axis (the year is in the period above).
+    // Days read "27/11" on the axis (the year is in the period above); one day is
+    // drawn hour by hour ("08:00").
     var labels = rows.map(function (r) { return d.trend.by === "day" ? r.label.slice(0, 5) : r.label; });
     var rates = rows.map(function (r) { return r.satisfaction_rate === null ? null : +(100 * r.satisfaction_rate).toFixed(2); });
     var counts = rows.map(function (r) { return r.total; });
@@ -127,7 +130,7 @@
         labels: labels,
         datasets: [
           { type: "line", label: T.rate + " (%)", data: rates, yAxisID: "y", borderColor: "#0f8b8d", backgroundColor: "rgba(15,139,141,.12)", fill: true, tension: 0.3, pointRadius: 3, spanGaps: true },
-          { type: "bar", label: T.ratings, data: counts, yAxisID: "y1", backgroundColor: "rgba(29,78,137,.25)", borderRadius: 4 }
+          { type: "bar", label: T.ratings, data: counts, yAxisID: "y1", backgroundColor: "rgba(29,78,137,.25)", borderRadius: 4, maxBarThickness: 48 }
         ]
       },
       options: {
@@ -204,17 +207,21 @@
     table.appendChild(tb);
   }
 
-  function renderHeat(grid) {
+  // The columns are the site's opening hours and the rows its open weekdays, widened
+  // by the hub to any hour or day that has ratings (so nothing is hidden).
+  function renderHeat(grid, hours, weekdays) {
     var table = document.getElementById("heatmap");
     clear(table);
+    var names = T.weekdays.split(",");
     var max = 0;
     grid.forEach(function (row) { row.forEach(function (c) { if (c.total > max) max = c.total; }); });
     var hr = el("tr"); hr.appendChild(el("th"));
-    for (var h = 6; h < 20; h++) hr.appendChild(el("th", null, String(h)));
+    hours.forEach(function (h) { hr.appendChild(el("th", null, String(h))); });
     table.appendChild(hr);
-    T.weekdays.split(",").forEach(function (name, wd) {
+    weekdays.forEach(function (wd) {
+      var name = names[wd];
       var tr = el("tr"); tr.appendChild(el("th", null, name));
-      for (var hour = 6; hour < 20; hour++) {
+      hours.forEach(function (hour) {
         var c = grid[wd][hour]; var td = el("td");
         if (c.total) {
           var share = c.total / max;
@@ -222,7 +229,7 @@
           td.title = name + " " + hour + ":00 — " + c.total + " · " + pct(c.positive / c.total);
         }
         tr.appendChild(td);
-      }
+      });
       table.appendChild(tr);
     });
   }
@@ -233,7 +240,7 @@
     if (!alerts.length) { ul.appendChild(el("li", "empty", T.no_alerts)); ul.lastChild.className = ""; ul.lastChild.style.borderLeftColor = "#2a9d5c"; ul.lastChild.style.background = "#eef8f2"; return; }
     alerts.forEach(function (a) {
       var li = el("li", null, a.message);
-      li.appendChild(el("small", null, a.rule_label + " · " + new Date(a.at).toLocaleString(lang === "en" ? "en-GB" : "vi-VN")));
+      li.appendChild(el("small", null, a.rule_label + " · " + a.at_local));
       ul.appendChild(li);
     });
   }

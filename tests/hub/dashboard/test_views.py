@@ -179,6 +179,23 @@ def test_report_downloads(api, history) -> None:
     assert csv.status_code == 200 and "Lĩnh vực" in csv.data.decode("utf-8-sig").splitlines()[0]
 
 
+def test_csv_download_with_a_chosen_separator(api, history) -> None:
+    """GIVEN a manager WHEN the CSV is downloaded with ``sep=;`` THEN it is UTF-8 with a BOM,
+    split at ``;``, with decimal commas; ``sep=,`` is the default file; another is 400."""
+    base = "/dashboard/report?kind=satisfaction&format=csv&by=counter&period=month"
+    comma = api.client.get(base, headers=history)
+    semi = api.client.get(base + "&sep=%3B", headers=history)
+    assert semi.status_code == 200 and semi.data.startswith(b"\xef\xbb\xbf")
+    assert api.client.get(base + "&sep=%2C", headers=history).data == comma.data
+    head, *_rows, total = semi.data.decode("utf-8-sig").splitlines()
+    assert head.startswith("STT;Quầy;Rất hài lòng (lượt);") and ";Tổng cộng;" in total
+    rate = total.split(";")[6]
+    assert re.fullmatch(r"0,\d+", rate), rate
+    assert rate.replace(",", ".") == comma.data.decode("utf-8-sig").splitlines()[-1].split(",")[6]
+    bad = api.client.get(base + "&sep=%7C", headers=history)
+    assert bad.status_code == 400 and bad.json["error"]["code"] == "invalid_report"
+
+
 @pytest.mark.browser
 def test_dashboard_in_chromium(hub, history, live, new_page, tmp_path) -> None:
     """GIVEN the dashboard in headless Chromium at 1440×900 WHEN it has loaded THEN the rate,

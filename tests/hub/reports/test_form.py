@@ -179,3 +179,14 @@ def test_period_sheets_give_their_days(hub, history) -> None:
     ]
     counters = wb["Theo quầy"]
     assert months[0][5] + months[1][5] == months[2][5] == counters.cell(counters.max_row, 6).value
+
+
+def test_a_one_day_form_names_its_day(hub, history) -> None:
+    """GIVEN one day's form WHEN written as a sheet and as a PDF THEN both say
+    ``(Ngày 27/11/2026)``, neither names a reporting period (``Tháng 12/2026``: the month
+    closing on the 14th that holds the day)."""
+    day = date(2026, 11, 27)
+    form = build_form(hub.stats, day, day, made_on=MADE_ON)
+    assert (form.period_name, form.period_line) == ("", "(Ngày 27/11/2026)")
+    text = pdf_text(build_pdf(form))
+    assert "(Ngày 27/11/2026)" in text and "Tháng" not in text and "Kỳ báo cáo" not in text

@@ -60,7 +60,7 @@ def test_xlsx_cell_by_cell(hub, rated) -> None:
     assert wb.sheetnames == ["Theo quầy", "Theo cán bộ", "Theo tháng", FORM_SHEET]
     ws = wb["Theo quầy"]
     assert ws["A1"].value == "BÁO CÁO MỨC ĐỘ HÀI LÒNG TẠI QUẦY"
-    assert ws["A2"].value == f"{hub.config.site.name} — Kỳ báo cáo: 01/11/2026 – 31/12/2026"
+    assert ws["A2"].value == f"{hub.config.site.name} — Kỳ báo cáo: Từ 01/11/2026 đến 31/12/2026"
     assert [c.value for c in ws[4]] == [
         "STT", "Quầy", "Rất hài lòng (lượt)", "Hài lòng (lượt)", "Không hài lòng (lượt)",
         "Tổng lượt đánh giá", "Tỷ lệ hài lòng tại quầy", "Bị gắn cờ nghi vấn (không tính)",
@@ -90,6 +90,42 @@ def test_xlsx_cell_by_cell(hub, rated) -> None:
     assert steps[-1][0] == steps[-1][1]  # the progress reached its end
 
 
+def workbook_texts(data: bytes) -> list[str]:
+    """Every text cell of a workbook, sheet by sheet."""
+    wb = load_workbook(io.BytesIO(data))
+    return [c for ws in wb for row in ws.iter_rows(values_only=True) for c in row
+            if isinstance(c, str)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period", "month_rows"),
+    [
+        (date(2026, 12, 1), date(2026, 12, 1), "Ngày 01/12/2026", ["Ngày 01/12/2026"]),
+        (date(2026, 11, 30), date(2026, 12, 6), "Từ 30/11/2026 đến 06/12/2026",
+         ["Ngày 30/11/2026", "Từ 01/12/2026 đến 06/12/2026"]),
+        (date(2026, 12, 1), date(2026, 12, 31), "Tháng 12/2026 (01/12/2026 – 31/12/2026)",
+         ["Tháng 12/2026"]),
+    ],
+)  # fmt: skip
+def test_a_report_is_named_by_its_days_unless_it_is_a_whole_period(
+    hub, rated, start, end, period, month_rows
+) -> None:
+    """GIVEN ratings on 30 Nov and 1 Dec (local) WHEN a satisfaction workbook is built for
+    one day, for a week across two months and for the whole of December THEN its title says
+    ``Ngày 01/12/2026``, ``Từ … đến …`` or ``Tháng 12/2026``, the month sheet names a month
+    it holds only part of by those days, and a one-day workbook never says
+    ``Tháng 12/2026``."""
+    data = build_xlsx(hub.stats, "satisfaction", start, end, ["counter", "month"],
+                      site_name=hub.config.site.name)  # fmt: skip
+    wb = load_workbook(io.BytesIO(data))
+    assert wb["Theo quầy"]["A2"].value == f"{hub.config.site.name} — Kỳ báo cáo: {period}"
+    months = [r[1].value for r in wb["Theo tháng"].iter_rows(min_row=5)][:-1]
+    assert months == month_rows
+    if start == end:
+        assert not any("Tháng 12/2026" in text for text in workbook_texts(data))
+        assert "(Ngày 01/12/2026)" in workbook_texts(data)
+
+
 def test_csv_has_a_bom_and_vietnamese_headers(hub, rated) -> None:
     data = build_csv(hub.stats, "queue", date(2026, 11, 1), date(2026, 12, 31), "counter")
     assert data.startswith(b"\xef\xbb\xbf")
@@ -97,6 +133,21 @@ def test_csv_has_a_bom_and_vietnamese_headers(hub, rated) -> None:
     assert rows[0][:4] == ["STT", "Quầy", "Số phiếu đã cấp", "Đã phục vụ"]
     assert rows[1][:4] == ["1", "Quầy 1", "2", "2"] and rows[-1][1] == "Tổng cộng"
     assert rows[1][8] == "5.0"  # mean service time: 300 s = 5.0 minutes
+
+
+def test_csv_with_semicolons_has_decimal_commas(hub, rated) -> None:
+    """GIVEN the hand-made ratings WHEN the CSV is asked with ``;`` (for an Excel whose
+    list separator is ``;``) THEN it keeps the BOM, splits at ``;`` and writes numbers
+    with a decimal comma, as that Excel reads them; another separator is refused."""
+    data = build_csv(hub.stats, "satisfaction", date(2026, 11, 1), date(2026, 12, 31),
+                     "counter", sep=";")  # fmt: skip
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["STT", "Quầy", "Rất hài lòng (lượt)"]
+    assert rows[-1] == ["", "Tổng cộng", "1", "1", "1", "3", "0,6667", "0", "1,0", "4", "0,75"]
+    with pytest.raises(ValueError, match="separator"):
+        build_csv(hub.stats, "queue", date(2026, 11, 1), date(2026, 12, 31), "counter", sep="|")
 
 
 def test_cli_report(tmp_path, monkeypatch, capsys) -> None:
@@ -118,6 +169,26 @@ def test_cli_report(tmp_path, monkeypatch, capsys) -> None:
                  "--from", "2026-01-01", "--to", "2026-03-31", "--by", "counter,month",
                  "--format", "csv", "--out", str(tmp_path / "r.csv")])  # fmt: skip
     assert code == 2 and "one grouping" in capsys.readouterr().err
+
+
+def test_cli_report_csv_separator(tmp_path, monkeypatch, capsys) -> None:
+    """GIVEN a configured hub WHEN `motcua report queue --format csv --sep ';'` runs THEN the
+    file is UTF-8 with a BOM split at ';'; another separator exits 2."""
+    from config.paths import EXAMPLES
+    from hub.cli import main
+
+    monkeypatch.setenv("MOTCUA_DATA", str(tmp_path))
+    monkeypatch.delenv("MOTCUA_DATABASE_URL", raising=False)
+    base = ["--config", str(EXAMPLES / "demo.toml"), "report", "queue", "--from", "2026-01-01",
+            "--to", "2026-01-31", "--by", "counter", "--format", "csv"]  # fmt: skip
+    out = tmp_path / "q.csv"
+    assert main([*base, "--sep", ";", "--out", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines()[0].startswith("STT;Quầy;Số phiếu đã cấp;")
+    with pytest.raises(SystemExit) as exit_:
+        main([*base, "--sep", "|", "--out", str(tmp_path / "x.csv")])
+    assert exit_.value.code == 2 and "--sep" in capsys.readouterr().err
 
 
 def test_cli_report_periods(tmp_path, monkeypatch, capsys) -> None:
