@@ -20,6 +20,8 @@ EV_SNAPSHOT = "snapshot"
 EV_CALL = "call"
 EV_QUEUE = "queue"
 EV_COUNTER = "counter"
+EV_COUNTER_STATUS = "counter_status"
+"""``/display``: a counter opened, closed, paused or resumed (``{id, name, status, paused}``)."""
 EV_RATING_OPEN = "rating_open"
 EV_RATING_CLOSE = "rating_close"
 # Events a client sends.
