@@ -429,6 +429,7 @@
   // own styles (vendored font, tabular digits) in an invisible probe.
   let numberEm = 2.8;
   let labelEm = 3.5;
+  let stateEm = 5.5;
 
   function measure() {
     const probe = document.createElement("div");
@@ -444,6 +445,8 @@
     };
     numberEm = widest("counter-number", cfg.number_samples) || numberEm;
     labelEm = widest("counter-name", cfg.counters.map((c) => c.name)) || labelEm;
+    // "Tạm dừng" on its badge (0.5 em of padding each side) takes a label's place too.
+    stateEm = widest("counter-name", Object.values(STATE_LABELS)) + 1 || stateEm;
     probe.remove();
     body.style.setProperty("--number-em", numberEm.toFixed(3));
   }
@@ -465,12 +468,13 @@
     const vh = window.innerHeight / 100;
     const fits = (s) => {
       const { name, service } = textSizes(s, side);
+      const label = Math.max(name * labelEm, service * stateEm);
       return side
-        ? s * numberEm + name * labelEm + 1.5 * vh <= w &&
+        ? s * numberEm + label + 1.5 * vh <= w &&
             s <= h &&
             name * 1.3 + service * 2.4 + 0.6 * vh <= h
         : s * numberEm <= w * 0.98 &&
-            name * labelEm <= w &&
+            label <= w &&
             s + name * 1.3 + service * 1.2 + 1.2 * vh <= h;
     };
     let low = 0;

@@ -11,6 +11,7 @@ docs/screens.md).
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 import requests
+from PIL import Image
 from playwright.sync_api import Page
 
 from config.schema import Config, load_config
@@ -142,6 +144,8 @@ MEASURE_JS = """() => {
   const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1
     && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
   const view = { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
+  const apart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1
+    || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
   const tiles = [...document.querySelectorAll('.counter')].filter((t) => !t.hidden);
   const problems = [];
   for (const tile of tiles) {
@@ -152,9 +156,7 @@ MEASURE_JS = """() => {
     for (const other of tiles) {
       if (other === tile) continue;
       const o = box(other);
-      const apart = t.right <= o.left + 1 || o.right <= t.left + 1
-        || t.bottom <= o.top + 1 || o.bottom <= t.top + 1;
-      if (!apart) problems.push(`${id}: overlaps ${other.dataset.counter}`);
+      if (!apart(t, o)) problems.push(`${id}: overlaps ${other.dataset.counter}`);
     }
     const number = tile.querySelector('.counter-number');
     const name = tile.querySelector('.counter-name');
@@ -171,6 +173,9 @@ MEASURE_JS = """() => {
     if (tile.dataset.state !== 'open' && !marked)
       problems.push(`${id}: state ${tile.dataset.state} not readable instead of the field`);
     if (tile.dataset.state === 'open' && shown(mark)) problems.push(`${id}: open but marked`);
+    for (const el of [name, service, mark].filter(shown)) {
+      if (!apart(box(el), box(number))) problems.push(`${id}: ${el.className} on the number`);
+    }
   }
   const others = [
     ['.h-number', 40], ['.waiting-count', 40], ['.h-counter', 24], ['.waiting-name', 24],
@@ -207,11 +212,17 @@ MEASURE_JS = """() => {
 }"""
 
 
-def _shot_path(tmp_path: Path, counters: int, orientation: str) -> Path:
+def _save_shot(page: Page, tmp_path: Path, counters: int, orientation: str) -> None:
+    """The screenshot, in the test's folder; with ``MOTCUA_SHOTS=docs`` those of 3, 13
+    and 25 counters go to docs/screenshots/, cut to 64 colours (a fifth of the size)."""
     name = f"hall-{counters}-{orientation}.png"
-    if os.environ.get("MOTCUA_SHOTS") == "docs" and counters in (3, 13, 25):
-        return DOCS_SHOTS / name
-    return tmp_path / name
+    if os.environ.get("MOTCUA_SHOTS") != "docs" or counters not in (3, 13, 25):
+        page.screenshot(path=str(tmp_path / name))
+        return
+    # The docs show the screen at rest, not caught in a call's blink.
+    page.evaluate("document.querySelectorAll('.fresh').forEach((e) => e.classList.remove('fresh'))")
+    shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    shot.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(DOCS_SHOTS / name, optimize=True)
 
 
 @pytest.mark.parametrize("orientation", ["landscape", "portrait"])
@@ -246,9 +257,7 @@ def test_every_screen_is_readable_from_ten_metres(
         seen += found["tiles"]
         states.update(found["states"])
         if index == 0:
-            out = _shot_path(tmp_path, counters, orientation)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(out))
+            _save_shot(page, tmp_path, counters, orientation)
     every = page.eval_on_selector_all(".counter", "(tiles) => tiles.map((t) => t.dataset.counter)")
     assert len(every) == counters and sorted(seen, key=int) == sorted(every, key=int)
     assert {c for c, s in states.items() if s == "paused"} == {c for c in PAUSED if c in states}
