@@ -143,8 +143,10 @@
     const tile = tiles.get(c.id);
     if (!tile || typeof c.status !== "string") return;
     const stateName = c.status !== "open" ? "closed" : c.paused ? "paused" : "open";
+    if (tile.dataset.state === stateName) return;
     tile.dataset.state = stateName;
     tile.querySelector(".counter-state").textContent = STATE_LABELS[stateName] || "";
+    relayout(); // a badge may need a wider label
   }
 
   function applyCounters(counters) {
@@ -429,7 +431,7 @@
   // own styles (vendored font, tabular digits) in an invisible probe.
   let numberEm = 2.8;
   let labelEm = 3.5;
-  let stateEm = 5.5;
+  let stateEm = 0; // the widest badge on a tile now ("Tạm dừng", "Đóng"), if any
 
   function measure() {
     const probe = document.createElement("div");
@@ -445,8 +447,10 @@
     };
     numberEm = widest("counter-number", cfg.number_samples) || numberEm;
     labelEm = widest("counter-name", cfg.counters.map((c) => c.name)) || labelEm;
-    // "Tạm dừng" on its badge (0.5 em of padding each side) takes a label's place too.
-    stateEm = widest("counter-name", Object.values(STATE_LABELS)) + 1 || stateEm;
+    // A badge (0.5 em of padding each side) takes a label's place too.
+    const marks = [...tiles.values()].map((tile) => STATE_LABELS[tile.dataset.state]);
+    const shown = marks.filter(Boolean);
+    stateEm = shown.length ? widest("counter-name", shown) + 1 : 0;
     probe.remove();
     body.style.setProperty("--number-em", numberEm.toFixed(3));
   }
@@ -457,7 +461,7 @@
     const vh = window.innerHeight / 100;
     const u = Math.min(window.innerWidth, window.innerHeight) / 1080;
     return {
-      name: Math.max(MIN_NAME_PX * u, Math.min(5 * vh, (side ? 0.3 : 0.4) * s)),
+      name: Math.max(MIN_NAME_PX * u, Math.min(5 * vh, (side ? 0.26 : 0.4) * s)),
       service: Math.max(MIN_SERVICE_PX * u, Math.min(3 * vh, 0.24 * s)),
     };
   }
@@ -581,6 +585,18 @@
     body.classList.toggle("portrait", portrait);
     body.classList.toggle("landscape", !portrait);
     body.classList.toggle("many", tiles.size > 6);
+  }
+
+  // Several counters change state at once (a snapshot): lay out once, next frame.
+  let relayoutPending = false;
+  function relayout() {
+    if (relayoutPending) return;
+    relayoutPending = true;
+    requestAnimationFrame(() => {
+      relayoutPending = false;
+      measure();
+      layoutCounters();
+    });
   }
 
   function layout() {
