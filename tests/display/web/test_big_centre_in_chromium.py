@@ -126,7 +126,8 @@ def open_screen(centre: Centre, new_page: Callable[..., Page]) -> Callable[[str,
             " && document.getElementById('counters').style.gridTemplateColumns !== ''",
             timeout=10_000,
         )
-        page.wait_for_timeout(200)  # a last layout pass after the fonts' event
+        # A counter's new state lays the grid out again on the next frame: let it run.
+        page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
         assert errors == []
         return page
 
