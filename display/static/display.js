@@ -11,8 +11,16 @@
  * `spoken` when its announcement has played; a call whose audio fails is still
  * shown and still reported shown.
  *
- * Tests read window.motcuaDisplay (state, audioLog, audioQueue) and the body's
- * data-last-seq / data-last-number / data-connected attributes.
+ * Tests read window.motcuaDisplay (state, audioLog, audioQueue, pages) and the
+ * body's data-last-seq / data-last-number / data-connected attributes.
+ *
+ * Layout: the counters' grid picks its column count for the largest numbers, but
+ * never lets a number fall below MIN_NUMBER_PX nor a counter name below
+ * MIN_NAME_PX (at 1080 px on the short side; scaled to the screen): when all tiles
+ * would not fit at those sizes it pages through groups of counters ("Trang 1/3"),
+ * one page every PAGE_MS. The newest call's panel stays the largest text on screen;
+ * it clears once its number is no longer served (completed, no-show, transferred).
+ * A recall refreshes the panel and is announced again, but is not listed twice.
  *
  * A TV plays sound without a tap only when Chromium runs with
  * --autoplay-policy=no-user-gesture-required (see the kiosk-mode notes).
@@ -30,6 +38,14 @@
   const SINCE_OVERLAP = 20; // re-ask a few seen seqs: live calls may arrive out of order
   const SINCE_LIMIT = 200; // the hub answers at most this many calls per `since`
   const SEEN_KEEP = 1000;
+  // Smallest type at 1080 px on the screen's short side (the promise is 40 and 24:
+  // a little margin for rounding and for the fitting's estimates).
+  const MIN_NUMBER_PX = 46;
+  const MIN_NAME_PX = 26;
+  const MIN_SERVICE_PX = 24;
+  const COUNTER_VS_LATEST = 0.9; // a counter's number stays smaller than the newest call's
+  const PAGE_MS = 8000;
+  const STATE_LABELS = { paused: "Tạm dừng", closed: "Đóng" };
 
   // ------------------------------------------------------------------ clock
   // The TV's own clock may be wrong (a Pi has no RTC): use the server's time.
@@ -75,7 +91,12 @@
   const audioLog = [];
   const audioQueue = [];
   const acks = [];
-  const api = { state, audioLog, audioQueue, acks, playing: null, soundBlocked: false };
+  // Counter id -> the number it serves now (every counter of the site, from the
+  // snapshot, the calls and the counter events): the newest call's panel clears
+  // when its counter no longer serves its number.
+  const serving = new Map();
+  const pages = { count: 1, current: 0, perPage: 0, timer: null };
+  const api = { state, audioLog, audioQueue, acks, pages, playing: null, soundBlocked: false };
   window.motcuaDisplay = api;
 
   function publish() {
@@ -116,11 +137,27 @@
     if (fresh) blink(tile);
   }
 
+  // Open, paused or closed (from the snapshot and `counter_status`; a hub that does
+  // not send them leaves every tile open).
+  function setCounterState(c) {
+    const tile = tiles.get(c.id);
+    if (!tile || typeof c.status !== "string") return;
+    const stateName = c.status !== "open" ? "closed" : c.paused ? "paused" : "open";
+    if (tile.dataset.state === stateName) return;
+    tile.dataset.state = stateName;
+    tile.querySelector(".counter-state").textContent = STATE_LABELS[stateName] || "";
+    relayout(); // a badge may need a wider label
+  }
+
   function applyCounters(counters) {
     for (const c of counters || []) {
+      if (!c || typeof c.id !== "string") continue;
       const cur = c.current;
+      serving.set(c.id, cur ? cur.number : "");
       setCounter(c.id, cur ? cur.number : "", cur ? cfg.service_names[cur.service] : "", false);
+      setCounterState(c);
     }
+    renderCalls(null);
   }
 
   function applyWaiting(waiting) {
@@ -144,19 +181,25 @@
     return /^\d+$/.test(counter.id) ? `đến quầy số ${counter.id}` : `đến ${counter.name}`;
   }
 
+  // The newest call stays in the panel while its counter serves it; once done (or a
+  // no-show, or transferred) the panel goes idle and the call joins "Số vừa gọi".
+  function stillServed(call) {
+    return !serving.has(call.counter.id) || serving.get(call.counter.id) === call.number;
+  }
+
   function renderCalls(freshSeq) {
-    const latest = state.history[0];
+    const newest = state.history[0];
+    const latest = newest && stillServed(newest) ? newest : null;
     const card = $("latest");
-    if (latest) {
-      card.classList.remove("idle");
-      card.dataset.seq = String(latest.seq);
-      $("latest-number").textContent = latest.number;
-      $("latest-counter").textContent = counterPhrase(latest.counter);
-      if (latest.seq === freshSeq) blink(card);
-    }
+    card.classList.toggle("idle", !latest);
+    card.dataset.seq = latest ? String(latest.seq) : "";
+    $("latest-number").textContent = latest ? latest.number : "—";
+    $("latest-counter").textContent = latest ? counterPhrase(latest.counter) : "";
+    if (latest && latest.seq === freshSeq) blink(card);
     const list = $("history");
+    const first = latest ? 1 : 0;
     list.replaceChildren(
-      ...state.history.slice(1, cfg.history + 1).map((call) => {
+      ...state.history.slice(first, first + cfg.history).map((call) => {
         const li = document.createElement("li");
         li.dataset.seq = String(call.seq);
         for (const [cls, text] of [
@@ -188,6 +231,12 @@
 
   function remember(call) {
     if (state.history.some((c) => c.seq === call.seq)) return;
+    // A recall calls the same ticket at the same counter again: it replaces the
+    // earlier line instead of adding a second one.
+    const same = (c) => c.number === call.number && c.counter.id === call.counter.id;
+    const earlier = state.history.find(same);
+    if (earlier && earlier.seq > call.seq) return; // an old call arriving late
+    state.history = state.history.filter((c) => !same(c));
     state.history.push(call);
     state.history.sort((a, b) => b.seq - a.seq);
     state.history.length = Math.min(state.history.length, cfg.history + 1);
@@ -236,6 +285,7 @@
       // Calls may arrive out of order: a tile only ever moves forward.
       if (call.seq > (counterSeq.get(call.counter.id) || 0)) {
         counterSeq.set(call.counter.id, call.seq);
+        serving.set(call.counter.id, call.number);
         setCounter(call.counter.id, call.number, call.service.name, fresh);
       }
       renderCalls(fresh ? call.seq : null);
@@ -381,6 +431,7 @@
   // own styles (vendored font, tabular digits) in an invisible probe.
   let numberEm = 2.8;
   let labelEm = 3.5;
+  let stateEm = 0; // the widest badge on a tile now ("Tạm dừng", "Đóng"), if any
 
   function measure() {
     const probe = document.createElement("div");
@@ -396,57 +447,125 @@
     };
     numberEm = widest("counter-number", cfg.number_samples) || numberEm;
     labelEm = widest("counter-name", cfg.counters.map((c) => c.name)) || labelEm;
+    // A badge (0.5 em of padding each side) takes a label's place too.
+    const marks = [...tiles.values()].map((tile) => STATE_LABELS[tile.dataset.state]);
+    const shown = marks.filter(Boolean);
+    stateEm = shown.length ? widest("counter-name", shown) + 1 : 0;
     probe.remove();
     body.style.setProperty("--number-em", numberEm.toFixed(3));
   }
 
-  // The largest number size (px) for which a tile's content fits w × h; the label
-  // sizes follow the number's (see .counter-name / .counter-service in the CSS).
-  function largestFit(w, h, side) {
+  // Sizes (px) of one tile's texts for a number of size s: the names follow the
+  // number but never fall below their minimums.
+  function textSizes(s, side) {
     const vh = window.innerHeight / 100;
-    const name = (s) => Math.min(5 * vh, (side ? 0.3 : 0.4) * s);
-    const service = (s) => Math.min(3 * vh, 0.24 * s);
-    const fits = (s) =>
-      side
-        ? s * numberEm + name(s) * labelEm + 1.5 * vh <= w &&
-          s <= h &&
-          name(s) * 1.1 + service(s) * 2.4 <= h
-        : s * numberEm <= w * 0.98 && s + name(s) * 1.1 + service(s) * 1.2 + 1.2 * vh <= h;
+    const u = Math.min(window.innerWidth, window.innerHeight) / 1080;
+    return {
+      name: Math.max(MIN_NAME_PX * u, Math.min(5 * vh, (side ? 0.26 : 0.4) * s)),
+      service: Math.max(MIN_SERVICE_PX * u, Math.min(3 * vh, 0.24 * s)),
+    };
+  }
+
+  // The largest number size (px, at most `cap`) for which a tile's content fits
+  // w × h: side by side (name left, number right) or stacked.
+  function largestFit(w, h, side, cap) {
+    const vh = window.innerHeight / 100;
+    const fits = (s) => {
+      const { name, service } = textSizes(s, side);
+      const label = Math.max(name * labelEm, service * stateEm);
+      return side
+        ? s * numberEm + label + 1.5 * vh <= w &&
+            s <= h &&
+            name * 1.3 + service * 2.4 + 0.6 * vh <= h
+        : s * numberEm <= w * 0.98 &&
+            label <= w &&
+            s + name * 1.3 + service * 1.2 + 1.2 * vh <= h;
+    };
     let low = 0;
-    let high = Math.max(h, 1);
+    let high = Math.max(Math.min(h, cap), 1);
+    if (fits(high)) return high;
     for (let i = 0; i < 24; i++) {
       const mid = (low + high) / 2;
       if (fits(mid)) low = mid;
       else high = mid;
     }
-    return low;
+    return fits(low) ? low : 0;
   }
 
-  // Pick the grid that gives the counters' numbers the largest type.
-  function layoutCounters() {
-    const grid = $("counters");
-    const n = tiles.size;
-    if (!n || !grid.clientWidth) return;
-    const gap = parseFloat(getComputedStyle(grid).rowGap) || 0;
-    const tile = getComputedStyle(tiles.values().next().value);
-    const px = (name) => parseFloat(tile[name]) || 0;
-    const padX = px("paddingLeft") + px("paddingRight") + px("borderLeftWidth") + px("borderRightWidth");
-    const padY = px("paddingTop") + px("paddingBottom") + px("borderTopWidth") + px("borderBottomWidth");
+  // The grid (columns, rows, side-by-side or stacked) that gives n tiles the largest numbers.
+  function bestGrid(n, box) {
     let best = null;
     for (let cols = 1; cols <= n; cols++) {
       const rows = Math.ceil(n / cols);
-      const w = (grid.clientWidth - gap * (cols - 1)) / cols - padX;
-      const h = (grid.clientHeight - gap * (rows - 1)) / rows - padY;
+      const w = (box.width - box.gap * (cols - 1)) / cols - box.padX;
+      const h = (box.height - box.gap * (rows - 1)) / rows - box.padY;
       for (const side of [true, false]) {
-        const size = largestFit(w, h, side);
+        const size = largestFit(w, h, side, box.cap);
         if (!best || size > best.size + 0.5) best = { cols, rows, size, side };
       }
     }
+    return best;
+  }
+
+  // Pick the grid that gives the counters' numbers the largest type; when even the
+  // best one would be too small, split the counters into pages shown in turn.
+  function layoutCounters() {
+    const grid = $("counters");
+    const all = [...tiles.values()];
+    const n = all.length;
+    if (!n || !grid.clientWidth) return;
+    const tile = getComputedStyle(all[0]);
+    const px = (name) => parseFloat(tile[name]) || 0;
+    const latestSize = parseFloat(getComputedStyle($("latest-number")).fontSize) || Infinity;
+    const box = {
+      width: grid.clientWidth,
+      height: grid.clientHeight,
+      gap: parseFloat(getComputedStyle(grid).rowGap) || 0,
+      padX: px("paddingLeft") + px("paddingRight") + px("borderLeftWidth") + px("borderRightWidth"),
+      padY: px("paddingTop") + px("paddingBottom") + px("borderTopWidth") + px("borderBottomWidth"),
+      cap: latestSize * COUNTER_VS_LATEST,
+    };
+    const u = Math.min(window.innerWidth, window.innerHeight) / 1080;
+    let count = 1;
+    let perPage = n;
+    let best = bestGrid(n, box);
+    while (best.size < MIN_NUMBER_PX * u && perPage > 1) {
+      count += 1;
+      perPage = Math.ceil(n / count);
+      best = bestGrid(perPage, box);
+    }
+    count = Math.ceil(n / perPage);
     grid.style.gridTemplateColumns = `repeat(${best.cols}, minmax(0, 1fr))`;
     grid.style.gridTemplateRows = `repeat(${best.rows}, minmax(0, 1fr))`;
     grid.classList.toggle("side", best.side);
-    grid.style.setProperty("--number-size", `${Math.floor(best.size)}px`);
+    const size = Math.max(Math.floor(best.size), Math.ceil(MIN_NUMBER_PX * u));
+    const texts = textSizes(size, best.side);
+    grid.style.setProperty("--number-size", `${size}px`);
+    grid.style.setProperty("--name-size", `${Math.floor(texts.name)}px`);
+    grid.style.setProperty("--service-size", `${Math.floor(texts.service)}px`);
+    if (count !== pages.count || perPage !== pages.perPage) {
+      pages.count = count;
+      pages.perPage = perPage;
+      pages.current = 0;
+      clearInterval(pages.timer);
+      pages.timer = count > 1 ? setInterval(() => showPage(pages.current + 1), PAGE_MS) : null;
+    }
+    showPage(pages.current);
   }
+
+  // Show page i (wrapping) of the counters; "Trang i/n" says which.
+  function showPage(i) {
+    pages.current = ((i % pages.count) + pages.count) % pages.count;
+    let index = 0;
+    for (const tile of tiles.values()) {
+      tile.hidden = Math.floor(index / pages.perPage) !== pages.current;
+      index += 1;
+    }
+    const indicator = $("counter-page");
+    indicator.hidden = pages.count < 2;
+    indicator.textContent = `Trang ${pages.current + 1}/${pages.count}`;
+  }
+  api.showPage = showPage;
 
   function layoutTicker() {
     const ticker = $("ticker");
@@ -466,6 +585,18 @@
     body.classList.toggle("portrait", portrait);
     body.classList.toggle("landscape", !portrait);
     body.classList.toggle("many", tiles.size > 6);
+  }
+
+  // Several counters change state at once (a snapshot): lay out once, next frame.
+  let relayoutPending = false;
+  function relayout() {
+    if (relayoutPending) return;
+    relayoutPending = true;
+    requestAnimationFrame(() => {
+      relayoutPending = false;
+      measure();
+      layoutCounters();
+    });
   }
 
   function layout() {
@@ -508,6 +639,8 @@
   socket.on("queue", (data) => applyWaiting(data && data.waiting));
   // A counter's state changed (completed, closed…): its tile follows, if the hub sends it.
   socket.on("counter", (data) => data && data.id && applyCounters([data]));
+  // A counter opened, closed, paused or resumed: its tile is marked.
+  socket.on("counter_status", (data) => data && setCounterState(data));
 
   // ------------------------------------------------------------------ start
   tickClock();

@@ -20,6 +20,7 @@ from config.schema import Config
 from config.wire import (
     EV_CALL,
     EV_COUNTER,
+    EV_COUNTER_STATUS,
     EV_RATING_OPEN,
     NS_COUNTER,
     NS_DEVICES,
@@ -177,6 +178,15 @@ class CounterService:
             public["current"] = {k: view["current"][k] for k in ("number", "service")}
         return Event(EV_COUNTER, public, NS_DISPLAY)
 
+    @staticmethod
+    def _status_event(counter_event: Event) -> Event:
+        """The public ``counter_status`` event of ``/display``, sent on open, close, pause
+        and resume: whether the counter is open and paused, so a hall screen marks a
+        closed or paused counter (``counter`` keeps its v1 shape)."""
+        view = counter_event.payload
+        status = {k: view[k] for k in ("id", "name", "status", "paused") if k in view}
+        return Event(EV_COUNTER_STATUS, status, NS_DISPLAY)
+
     def _current(self, conn: Connection, state: Any) -> Any:
         row = None
         if state.current_ticket_id:
@@ -232,7 +242,7 @@ class CounterService:
             self._audit(conn, "counter_open", actor, state, {"status": "open"})
             events = [self._counter_event(conn, counter_id)]
             view = events[0].payload
-            events.append(self._screen_event(events[0]))
+            events += [self._screen_event(events[0]), self._status_event(events[0])]
         self.sink.publish(events)
         return view
 
@@ -259,7 +269,7 @@ class CounterService:
             )  # fmt: skip
             events.append(self._counter_event(conn, counter_id))
             view = events[-1].payload
-            events.append(self._screen_event(events[-1]))
+            events += [self._screen_event(events[-1]), self._status_event(events[-1])]
         self.sink.publish(events)
         return view
 
@@ -389,6 +399,7 @@ class CounterService:
             self._audit(conn, "pause" if paused else "resume", actor, state, {"paused": paused})
             events = [self._counter_event(conn, counter_id)]
             view = events[0].payload
+            events.append(self._status_event(events[0]))
         self.sink.publish(events)
         return view
 

@@ -37,6 +37,11 @@ OPERATOR_NAMES = (
 )
 
 
+#: What a hall screen may know of a counter (never its operator): the tile shows the
+#: number it serves and marks a closed or paused counter.
+SCREEN_COUNTER_KEYS = ("id", "name", "status", "paused", "current")
+
+
 class CounterViews:
     """Read-only views of the counters and the calls."""
 
@@ -106,7 +111,7 @@ class CounterViews:
         """The ``/display`` snapshot sent to a screen on (re)connect."""
         with read(self.engine) as conn:
             counters = [
-                {k: v for k, v in c.items() if k in ("id", "name", "current")}
+                {k: v for k, v in c.items() if k in SCREEN_COUNTER_KEYS}
                 for c in self.counter_views(conn)
             ]
             rows = list(conn.execute(select(calls).order_by(calls.c.seq.desc()).limit(recent)))

@@ -35,16 +35,23 @@ def _toml(value: Any) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_config(folder: Path, *, timezone: str | None = None, **display: Any) -> Path:
-    """The demo configuration with ``[display]`` keys (and the site's timezone)
-    overridden; returns its path."""
-    text = (EXAMPLES / "demo.toml").read_text(encoding="utf-8")
+def write_config(
+    folder: Path,
+    *,
+    timezone: str | None = None,
+    example: str = "demo.toml",
+    extra: str = "",
+    **display: Any,
+) -> Path:
+    """An example configuration (the demo's by default) with ``[display]`` keys (and
+    the site's timezone) overridden and ``extra`` TOML appended; returns its path."""
+    text = (EXAMPLES / example).read_text(encoding="utf-8")
     if timezone is not None:
         zone_line = 'timezone = "Asia/Ho_Chi_Minh"\n'
         assert zone_line in text
         text = text.replace(zone_line, f'timezone = "{timezone}"\n', 1)
-    extra = "".join(f"{key} = {_toml(value)}\n" for key, value in display.items())
-    text = text.replace("[display]\n", "[display]\n" + extra, 1)
+    keys = "".join(f"{key} = {_toml(value)}\n" for key, value in display.items())
+    text = text.replace("[display]\n", "[display]\n" + keys, 1) + extra
     path = folder / "motcua.toml"
     path.write_text(text, encoding="utf-8")
     return path
