@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select
+from sqlalchemy import Connection, bindparam, func, or_, select
 
 from hub.queue import TicketStatus
 from hub.store.tables import counter_state, tickets
@@ -32,22 +33,33 @@ def waiting_counts(conn: Connection, service_ids: Iterable[str]) -> dict[str, in
     return counts
 
 
-def people_ahead(
-    conn: Connection, *, service_id: str, is_priority: bool, queue_pos: int, ticket_id: str
-) -> int:
-    """Waiting tickets of the same field that the call order puts first."""
-    earlier = tickets.c.queue_pos < queue_pos
-    same_class_earlier = and_(tickets.c.is_priority == is_priority, earlier)
-    condition = same_class_earlier if is_priority else or_(tickets.c.is_priority, earlier)
-    n = conn.execute(
-        select(func.count()).where(
+_WAITING_TICKET = (tickets.c.queue_pos, tickets.c.id, tickets.c.is_priority, tickets.c.service_id)
+
+
+def waiting_before(
+    conn: Connection, *, services: Iterable[str], day: date, is_priority: bool, queue_pos: int
+) -> list[tuple[int, str, bool, str]]:
+    """``(queue_pos, id, is_priority, service_id)`` of the day's waiting tickets in
+    ``services`` that may be called before a ticket of the class ``is_priority`` at
+    ``queue_pos``: every one of the other class, and the earlier ones of its own."""
+    may_go_first = or_(tickets.c.is_priority != is_priority, tickets.c.queue_pos < queue_pos)
+    rows = conn.execute(
+        select(*_WAITING_TICKET).where(
             tickets.c.status == WAITING,
-            tickets.c.service_id == service_id,
-            tickets.c.id != ticket_id,
-            condition,
+            tickets.c.day == day,
+            tickets.c.service_id.in_(list(services)),
+            may_go_first,
         )
-    ).scalar_one()
-    return int(n)
+    )
+    return [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows]
+
+
+def waiting_of_day(conn: Connection, day: date) -> list[tuple[int, str, bool, str]]:
+    """``(queue_pos, id, is_priority, service_id)`` of every waiting ticket of ``day``."""
+    rows = conn.execute(
+        select(*_WAITING_TICKET).where(tickets.c.status == WAITING, tickets.c.day == day)
+    )
+    return [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows]
 
 
 def recent_service_times(conn: Connection, service_id: str, sample: int) -> list[float]:
@@ -65,11 +77,14 @@ def recent_service_times(conn: Connection, service_id: str, sample: int) -> list
     return [float(r[0]) for r in rows]
 
 
-def open_counter_ids(conn: Connection) -> set[str]:
-    """Counters that are open and not paused."""
+def counter_states(conn: Connection) -> dict[str, tuple[str, bool, int]]:
+    """Each counter's ``(status, paused, regular_streak)`` (counters never opened have no row)."""
     rows = conn.execute(
-        select(counter_state.c.counter_id).where(
-            counter_state.c.status == "open", counter_state.c.paused.is_(False)
+        select(
+            counter_state.c.counter_id,
+            counter_state.c.status,
+            counter_state.c.paused,
+            counter_state.c.regular_streak,
         )
     )
-    return {r[0] for r in rows}
+    return {r[0]: (r[1], bool(r[2]), int(r[3] or 0)) for r in rows}
