@@ -249,3 +249,18 @@ def test_a_field_no_open_counter_serves_says_so(site: Site) -> None:
     assert fields["tu-phap"]["no_open_counter"] and not fields["dat-dai"]["no_open_counter"]
     hub.counters.open("2", actor=run.staff["2"])
     assert hub.tickets.ticket(lonely["id"])["no_open_counter"] is False
+
+
+def test_the_api_says_when_no_open_counter_serves_the_field(api) -> None:
+    """GIVEN no counter open WHEN a ticket is taken THEN POST /tickets, GET /tickets/{id}
+    and GET /services say no open counter serves the field, with the old fields kept;
+    once counter 2 opens, Tư pháp's ticket no longer says so."""
+    kiosk, staff = api.device("k1", "kiosk"), api.user("canbo2")
+    ticket = api.issue(kiosk, "tu-phap")
+    assert ticket["no_open_counter"] is True and isinstance(ticket["estimated_wait_s"], int)
+    assert api.get(f"/tickets/{ticket['id']}").json["no_open_counter"] is True
+    assert all(s["no_open_counter"] for s in api.get("/services").json)
+    assert api.post("/counters/2/open", staff).status_code == 200
+    assert api.get(f"/tickets/{ticket['id']}").json["no_open_counter"] is False
+    services = {s["id"]: s["no_open_counter"] for s in api.get("/services").json}
+    assert services == {"dat-dai": True, "tu-phap": False, "kinh-doanh": False}
