@@ -5,6 +5,7 @@ Nothing in this package does I/O or reads the clock: callers pass ``now`` in.
 """
 
 from hub.queue.call_order import (
+    MAX_REPLAYED_CALLS,
     CounterState,
     Place,
     WaitingTicket,
@@ -24,6 +25,7 @@ from hub.queue.states import (
 
 __all__ = [
     "ACTIVE",
+    "MAX_REPLAYED_CALLS",
     "FINAL",
     "Candidate",
     "CounterState",

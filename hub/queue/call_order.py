@@ -33,7 +33,7 @@ and may go first; a configuration reload changes the counters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -83,14 +83,21 @@ class Place:
         return self.open_counters == 0
 
 
+#: Calls replayed at most; beyond, the count is extrapolated (see :func:`place_in_call_order`).
+MAX_REPLAYED_CALLS = 60
+
+Line = tuple[str, bool]
+"""A field and a class (priority or not): the tickets a counter takes in issue order."""
+
+
 class _Queues:
     """The waiting tickets by field and class, each in issue order, consumed from the front."""
 
     def __init__(self, tickets: Iterable[WaitingTicket]) -> None:
-        self._lines: dict[tuple[str, bool], list[WaitingTicket]] = {}
+        self._lines: dict[Line, list[WaitingTicket]] = {}
         for ticket in sorted(tickets, key=lambda t: (t.position, t.id)):
             self._lines.setdefault((ticket.field, ticket.priority), []).append(ticket)
-        self._front: dict[tuple[str, bool], int] = dict.fromkeys(self._lines, 0)
+        self._front: dict[Line, int] = dict.fromkeys(self._lines, 0)
 
     def heads(self, fields: Iterable[str]) -> dict[str, WaitingTicket]:
         """The first waiting ticket of each class and field, by id."""
@@ -107,49 +114,93 @@ class _Queues:
         """Remove ``ticket``, which is the head of its line."""
         self._front[(ticket.field, ticket.priority)] += 1
 
+    def left(self, line: Line) -> int:
+        """Tickets of ``line`` not taken yet."""
+        return len(self._lines.get(line, ())) - self._front.get(line, 0)
+
 
 def _next_pick(
-    queues: _Queues, counter: CounterState, *, policy: Policy, priority_every: int
+    queues: _Queues, fields: frozenset[str], streak: int, *, policy: Policy, priority_every: int
 ) -> tuple[WaitingTicket, int] | None:
-    """What ``counter`` would call now with the real router, and its streak after it."""
-    heads = queues.heads(counter.fields)
+    """What a counter of ``fields`` at ``streak`` would call now with the real router,
+    and its streak after it."""
+    heads = queues.heads(fields)
     pick = pick_next(
         (t.candidate() for t in heads.values()),
         policy=policy,
         priority_every=priority_every,
-        regular_streak=counter.regular_streak,
+        regular_streak=streak,
     )
     if pick is None:
         return None
     return heads[pick.ticket.id], pick.regular_streak
 
 
-def _calls_before(
+@dataclass
+class _Replay:
+    """The calls replayed before the target (or before the replay stopped)."""
+
+    calls: int = 0
+    same_class: int = 0
+    other_class: int = 0
+    reached: bool = False
+
+
+def _replay(
     target: WaitingTicket,
     queues: _Queues,
     counters: Sequence[CounterState],
     *,
     policy: Policy,
     priority_every: int,
-) -> int:
-    """Replay ``counters`` taking turns until one takes ``target``; the calls before it."""
+) -> _Replay:
+    """Replay ``counters`` taking turns until one takes ``target``, for at most
+    :data:`MAX_REPLAYED_CALLS` calls."""
     streaks = [c.regular_streak for c in counters]
-    calls = 0
+    done = _Replay()
     while True:
         for i, counter in enumerate(counters):
+            if done.calls >= MAX_REPLAYED_CALLS:
+                return done
             picked = _next_pick(
-                queues,
-                replace(counter, regular_streak=streaks[i]),
-                policy=policy,
-                priority_every=priority_every,
+                queues, counter.fields, streaks[i], policy=policy, priority_every=priority_every
             )
             if picked is None:  # pragma: no cover - target waits in every counter's fields
-                return calls
+                return done
             ticket, streaks[i] = picked
             if ticket.id == target.id:
-                return calls
+                done.reached = True
+                return done
             queues.take(ticket)
-            calls += 1
+            done.calls += 1
+            if ticket.priority == target.priority:
+                done.same_class += 1
+            else:
+                done.other_class += 1
+
+
+def _extrapolated(
+    target: WaitingTicket,
+    done: _Replay,
+    queues: _Queues,
+    fields: set[str],
+    left_out: Mapping[Line, int],
+) -> int:
+    """Calls before ``target`` when the replay stopped short of it: every ticket of its
+    class still before it, and as many of the other class as the replay's mix gives
+    them (all of them if the replay took none of its class: strict, for a regular one)."""
+
+    def left(priority: bool) -> int:
+        lines = [(f, priority) for f in fields]
+        return sum(queues.left(line) + left_out.get(line, 0) for line in lines)
+
+    same_left = left(target.priority) - 1  # the target itself is in its line
+    other_left = left(not target.priority)
+    if done.same_class == 0:
+        other = other_left
+    else:
+        other = min(other_left, -(-same_left * done.other_class // done.same_class))
+    return done.calls + same_left + other
 
 
 def surely_next(
@@ -165,10 +216,7 @@ def surely_next(
     streak = 0 if counter.status == "closed" else counter.regular_streak
     queues = _Queues({target, *waiting})
     picked = _next_pick(
-        queues,
-        replace(counter, regular_streak=streak),
-        policy=policy,
-        priority_every=priority_every,
+        queues, counter.fields, streak, policy=policy, priority_every=priority_every
     )
     if picked is None or picked[0].id != target.id:
         return False
@@ -184,32 +232,43 @@ def place_in_call_order(
     *,
     policy: Policy,
     priority_every: int,
+    left_out: Mapping[Line, int] | None = None,
 ) -> Place:
     """Where ``target`` stands in the call order (see the module docstring).
+
+    The replay stops after :data:`MAX_REPLAYED_CALLS` calls; a ticket further back is
+    counted from the tickets left and the mix of classes the replay called, which is
+    exact under ``strict`` and within a call or two per counter under ``interleave``.
 
     Args:
         target: the ticket.
         waiting: the other tickets waiting today in the fields of the counters that
             serve ``target``'s field (tickets of ``target``'s class issued after it
-            may be left out: they never go first).
+            are ignored: they never go first). Only the first
+            :data:`MAX_REPLAYED_CALLS` of each field and class are needed.
         counters: every configured counter, in configuration order.
         policy: ``strict`` or ``interleave``.
         priority_every: regular calls between two priority calls (interleave).
+        left_out: how many waiting tickets of each field and class ``waiting`` leaves
+            out (after its first ones).
     """
-    others = [t for t in waiting if t.id != target.id]
+    others = [
+        t
+        for t in waiting
+        if t.id != target.id and (t.priority != target.priority or t.position < target.position)
+    ]
     serving = [c for c in counters if target.field in c.fields]
     calling = [c for c in serving if c.status == "open"]
     replayed = calling or [replace(c, regular_streak=0) for c in serving]
     if not replayed:  # no counter is configured for the field: as if one served it alone
         replayed = [CounterState("", frozenset({target.field}), "closed")]
-    ahead = _calls_before(
-        target,
-        _Queues([target, *others]),
-        replayed,
-        policy=policy,
-        priority_every=priority_every,
-    )
-    if ahead == 0 and not all(
+    queues = _Queues([target, *others])
+    done = _replay(target, queues, replayed, policy=policy, priority_every=priority_every)
+    ahead = done.calls
+    if not done.reached:
+        fields = set().union(*(c.fields for c in replayed))
+        ahead = _extrapolated(target, done, queues, fields, left_out or {})
+    elif ahead == 0 and not all(
         surely_next(target, others, c, policy=policy, priority_every=priority_every)
         for c in serving
     ):

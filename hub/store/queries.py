@@ -34,32 +34,46 @@ def waiting_counts(conn: Connection, service_ids: Iterable[str]) -> dict[str, in
 
 
 _WAITING_TICKET = (tickets.c.queue_pos, tickets.c.id, tickets.c.is_priority, tickets.c.service_id)
+WaitingRow = tuple[int, str, bool, str]
+"""``(queue_pos, id, is_priority, service_id)`` of a waiting ticket."""
 
 
-def waiting_before(
-    conn: Connection, *, services: Iterable[str], day: date, is_priority: bool, queue_pos: int
-) -> list[tuple[int, str, bool, str]]:
-    """``(queue_pos, id, is_priority, service_id)`` of the day's waiting tickets in
-    ``services`` that may be called before a ticket of the class ``is_priority`` at
-    ``queue_pos``: every one of the other class, and the earlier ones of its own."""
+def waiting_lines(
+    conn: Connection,
+    *,
+    services: Iterable[str],
+    day: date,
+    is_priority: bool,
+    queue_pos: int,
+    first: int,
+) -> tuple[list[WaitingRow], dict[tuple[str, bool], int]]:
+    """The day's waiting tickets in ``services`` that may be called before a ticket of
+    the class ``is_priority`` at ``queue_pos`` (every one of the other class, the
+    earlier ones of its own): the ``first`` of each field and class in issue order (one
+    short read of the queue index each), and how many more each
+    ``(service_id, is_priority)`` has."""
+    fields = list(services)
+    waiting_of_day = (tickets.c.status == WAITING, tickets.c.day == day)
+    found: list[WaitingRow] = []
+    for service_id in fields:
+        for priority in (True, False):
+            line = [*waiting_of_day, tickets.c.service_id == service_id]
+            line.append(tickets.c.is_priority == priority)
+            if priority == is_priority:  # its own class: only the earlier ones
+                line.append(tickets.c.queue_pos < queue_pos)
+            rows = conn.execute(
+                select(*_WAITING_TICKET).where(*line).order_by(tickets.c.queue_pos).limit(first)
+            )
+            found += [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows]
     may_go_first = or_(tickets.c.is_priority != is_priority, tickets.c.queue_pos < queue_pos)
-    rows = conn.execute(
-        select(*_WAITING_TICKET).where(
-            tickets.c.status == WAITING,
-            tickets.c.day == day,
-            tickets.c.service_id.in_(list(services)),
-            may_go_first,
-        )
+    by_line = (tickets.c.service_id, tickets.c.is_priority)
+    counts = conn.execute(
+        select(*by_line, func.count())
+        .where(*waiting_of_day, may_go_first, tickets.c.service_id.in_(fields))
+        .group_by(*by_line)
     )
-    return [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows]
-
-
-def waiting_of_day(conn: Connection, day: date) -> list[tuple[int, str, bool, str]]:
-    """``(queue_pos, id, is_priority, service_id)`` of every waiting ticket of ``day``."""
-    rows = conn.execute(
-        select(*_WAITING_TICKET).where(tickets.c.status == WAITING, tickets.c.day == day)
-    )
-    return [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows]
+    more = {(r[0], bool(r[1])): int(r[2]) - first for r in counts if int(r[2]) > first}
+    return found, more
 
 
 def recent_service_times(conn: Connection, service_id: str, sample: int) -> list[float]:

@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from config.schema import Config
-from hub.queue import CounterState, Place, WaitingTicket, place_in_call_order
+from hub.queue import (
+    MAX_REPLAYED_CALLS,
+    CounterState,
+    Place,
+    WaitingTicket,
+    place_in_call_order,
+)
 from hub.store import queries
 
 #: A place in issue order after every ticket: where a ticket taken now would stand.
@@ -40,38 +46,48 @@ def _fields_near(service_id: str, counters: Sequence[CounterState]) -> set[str]:
 def _place(
     config: Config,
     target: WaitingTicket,
-    waiting: list[WaitingTicket],
+    found: tuple[list[queries.WaitingRow], dict[tuple[str, bool], int]],
     counters: list[CounterState],
 ) -> Place:
     queue = config.queue
+    rows, more = found
     return place_in_call_order(
-        target, waiting, counters, policy=queue.priority, priority_every=queue.priority_every
+        target,
+        [WaitingTicket(*r) for r in rows],
+        counters,
+        policy=queue.priority,
+        priority_every=queue.priority_every,
+        left_out=more,
     )
 
 
 def place_of(conn: Connection, config: Config, row: Any) -> Place:
     """Where the waiting ticket ``row`` stands among the tickets of its day."""
     counters = counter_states(conn, config)
-    found = queries.waiting_before(
+    found = queries.waiting_lines(
         conn,
         services=_fields_near(row.service_id, counters),
         day=row.day,
         is_priority=bool(row.is_priority),
         queue_pos=row.queue_pos,
+        first=MAX_REPLAYED_CALLS,
     )
     target = WaitingTicket(row.queue_pos, row.id, bool(row.is_priority), row.service_id)
-    return _place(config, target, [WaitingTicket(*r) for r in found], counters)
+    return _place(config, target, found, counters)
 
 
 def places_of_newcomers(conn: Connection, config: Config, day: date) -> dict[str, Place]:
     """For each field, where a regular ticket taken now would stand."""
     counters = counter_states(conn, config)
-    waiting = [WaitingTicket(*r) for r in queries.waiting_of_day(conn, day)]
-    places = {}
-    for service in config.services:
-        near = _fields_near(service.id, counters)
-        target = WaitingTicket(_LAST, "", False, service.id)
-        places[service.id] = _place(
-            config, target, [t for t in waiting if t.field in near], counters
-        )
-    return places
+    found = queries.waiting_lines(
+        conn,
+        services=[s.id for s in config.services],
+        day=day,
+        is_priority=False,
+        queue_pos=_LAST,
+        first=MAX_REPLAYED_CALLS,
+    )
+    return {
+        s.id: _place(config, WaitingTicket(_LAST, "", False, s.id), found, counters)
+        for s in config.services
+    }

@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.queue import CounterState, WaitingTicket, pick_next, place_in_call_order
+from hub.queue import (
+    MAX_REPLAYED_CALLS,
+    CounterState,
+    WaitingTicket,
+    pick_next,
+    place_in_call_order,
+)
 
 A = frozenset({"a"})
 AB = frozenset({"a", "b"})
@@ -127,3 +133,48 @@ def test_one_counter_ahead_is_the_exact_number_of_calls_before(case) -> None:
         truth = order.index(t.id)
         held_back = truth == 0 and t.priority and policy == "interleave" and not due
         assert told[t.id] == (1 if held_back else truth), (t, order)
+
+
+def test_a_long_queue_is_counted_beyond_the_replay() -> None:
+    """GIVEN more tickets ahead than the replay calls WHEN a ticket far back asks THEN
+    strict counts every priority ticket and every earlier one; interleave 1:2 counts
+    the earlier regular ones and one priority ticket after every two of them."""
+    n = MAX_REPLAYED_CALLS
+    counter = [CounterState("1", A, "open", 0)]
+    regular = [_t(i) for i in range(1, 3 * n + 1)]
+    priority = [_t(i, priority=True) for i in range(3 * n + 1, 4 * n + 1)]
+    last = _t(5 * n)
+    assert _ahead(last, regular + priority, counter, "strict").ahead == 4 * n
+    assert _ahead(last, regular + priority, counter, "interleave").ahead == 4 * n
+    few = priority[: n // 4]
+    assert _ahead(last, regular + few, counter, "interleave").ahead == 3 * n + n // 4
+    assert _ahead(priority[-1], regular + priority, counter, "strict").ahead == n - 1
+    # A priority ticket under interleave: its earlier ones, two regular calls before each
+    # and before it (the truth is 3n - 1; the extrapolation is off by a call or two).
+    far = _ahead(priority[-1], regular + priority, counter, "interleave").ahead
+    assert abs(far - (3 * n - 1)) <= 2
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("ab"), st.booleans()), min_size=150, max_size=400),
+    st.sampled_from(["strict", "interleave"]),
+)
+def test_the_first_tickets_of_each_line_and_the_counts_of_the_rest_suffice(
+    arrivals: list[tuple[str, bool]], policy: str
+) -> None:
+    """GIVEN a long queue WHEN the core gets only the first MAX_REPLAYED_CALLS tickets
+    of each field and class, and how many more each has THEN it answers as with all."""
+    tickets = [_t(i, f, p) for i, (f, p) in enumerate(arrivals, start=1)]
+    counters = [CounterState("1", A, "open", 1), CounterState("3", AB, "open", 0)]
+    lines: dict[tuple[str, bool], list[WaitingTicket]] = {}
+    for t in tickets[:-1]:
+        lines.setdefault((t.field, t.priority), []).append(t)
+    first = [t for line in lines.values() for t in line[:MAX_REPLAYED_CALLS]]
+    more = {k: len(v) - MAX_REPLAYED_CALLS for k, v in lines.items() if len(v) > MAX_REPLAYED_CALLS}
+    target = tickets[-1]
+    whole = place_in_call_order(target, tickets, counters, policy=policy, priority_every=2)
+    part = place_in_call_order(
+        target, first, counters, policy=policy, priority_every=2, left_out=more
+    )
+    assert part == whole
