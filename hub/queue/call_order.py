@@ -16,6 +16,10 @@ tickets waiting now:
   slower moves the real order by a call or two. Counters that serve none of the
   ticket's fields are left out, although they may take tickets of a shared field
   first: the count errs on the long side.
+- The replay stops after :data:`MAX_REPLAYED_CALLS` calls, so a long queue costs
+  what a short one does; the calls beyond are counted from the tickets left and
+  the mix of classes the replay called (exact under ``strict``, within a call or
+  two per counter under ``interleave``).
 - With no open counter for the field, there is no wait to estimate
   (:attr:`Place.no_open_counter`); the count is then the order the field's
   counters would follow if they all opened now (streaks start at 0 on opening).

@@ -6,7 +6,8 @@ kiosk mode on the same Pi. Routes:
 - ``GET /`` — the touch page: a big button per field with its waiting count and
   estimated wait, a priority choice, and the number on screen while it prints.
 - ``GET /status`` — the agent's state (:meth:`kiosk.dispenser.loop.Dispenser.snapshot`).
-- ``GET /services`` — the fields with ``waiting``, ``estimated_wait_s``, ``available``.
+- ``GET /services`` — the fields with ``waiting``, ``estimated_wait_s``, ``no_open_counter``,
+  ``available``.
 - ``POST /take {service, priority?}`` — 201 with the hub's ticket once printed;
   503 ``{"error": {"code": "printer_error" | "hub_unreachable", …}}`` when it could
   not be printed (the ticket is already cancelled on the hub); the hub's own
