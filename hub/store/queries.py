@@ -37,6 +37,36 @@ _WAITING_TICKET = (tickets.c.queue_pos, tickets.c.id, tickets.c.is_priority, tic
 WaitingRow = tuple[int, str, bool, str]
 """``(queue_pos, id, is_priority, service_id)`` of a waiting ticket."""
 
+# Built once (statement building costs more than these reads). "May go first" before a
+# ticket of class :prio at :pos: every ticket of the other class, the earlier of its own.
+_MAY_GO_FIRST = or_(
+    tickets.c.is_priority != bindparam("prio"), tickets.c.queue_pos < bindparam("pos")
+)
+_IN_FIELDS = tickets.c.service_id.in_(bindparam("services", expanding=True))
+_LINE = (tickets.c.service_id, tickets.c.is_priority)
+# Counted on the queue index alone (no day: a ticket of an earlier day still waiting is
+# cancelled by the day-end sweep; until then it only lengthens a count).
+_LINE_COUNTS = (
+    select(*_LINE, func.count())
+    .where(tickets.c.status == WAITING, _MAY_GO_FIRST, _IN_FIELDS)
+    .group_by(*_LINE)
+)
+_ALL_LINES = select(*_WAITING_TICKET).where(
+    tickets.c.status == WAITING, tickets.c.day == bindparam("day"), _MAY_GO_FIRST, _IN_FIELDS
+)
+_ONE_LINE = (
+    select(*_WAITING_TICKET)
+    .where(
+        tickets.c.status == WAITING,
+        tickets.c.day == bindparam("day"),
+        tickets.c.service_id == bindparam("service"),
+        tickets.c.is_priority == bindparam("line_prio"),
+        or_(tickets.c.is_priority != bindparam("prio"), tickets.c.queue_pos < bindparam("pos")),
+    )
+    .order_by(tickets.c.queue_pos)
+    .limit(bindparam("first"))
+)
+
 
 def waiting_lines(
     conn: Connection,
@@ -49,30 +79,24 @@ def waiting_lines(
 ) -> tuple[list[WaitingRow], dict[tuple[str, bool], int]]:
     """The day's waiting tickets in ``services`` that may be called before a ticket of
     the class ``is_priority`` at ``queue_pos`` (every one of the other class, the
-    earlier ones of its own): the ``first`` of each field and class in issue order (one
-    short read of the queue index each), and how many more each
-    ``(service_id, is_priority)`` has."""
+    earlier ones of its own): the ``first`` of each field and class in issue order, and
+    how many more each ``(service_id, is_priority)`` has.
+
+    One count, then one read when no line is longer than ``first`` (a centre's usual
+    queue), else one short read of the queue index per field and class.
+    """
     fields = list(services)
-    waiting_of_day = (tickets.c.status == WAITING, tickets.c.day == day)
+    params = {"prio": is_priority, "pos": queue_pos, "day": day, "first": first}
+    counts = conn.execute(_LINE_COUNTS, {**params, "services": fields})
+    more = {(r[0], bool(r[1])): int(r[2]) - first for r in counts if int(r[2]) > first}
+    if not more:
+        rows = conn.execute(_ALL_LINES, {**params, "services": fields})
+        return [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows], more
     found: list[WaitingRow] = []
     for service_id in fields:
         for priority in (True, False):
-            line = [*waiting_of_day, tickets.c.service_id == service_id]
-            line.append(tickets.c.is_priority == priority)
-            if priority == is_priority:  # its own class: only the earlier ones
-                line.append(tickets.c.queue_pos < queue_pos)
-            rows = conn.execute(
-                select(*_WAITING_TICKET).where(*line).order_by(tickets.c.queue_pos).limit(first)
-            )
-            found += [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows]
-    may_go_first = or_(tickets.c.is_priority != is_priority, tickets.c.queue_pos < queue_pos)
-    by_line = (tickets.c.service_id, tickets.c.is_priority)
-    counts = conn.execute(
-        select(*by_line, func.count())
-        .where(*waiting_of_day, may_go_first, tickets.c.service_id.in_(fields))
-        .group_by(*by_line)
-    )
-    more = {(r[0], bool(r[1])): int(r[2]) - first for r in counts if int(r[2]) > first}
+            line = {**params, "service": service_id, "line_prio": priority}
+            found += [(int(r[0]), r[1], bool(r[2]), r[3]) for r in conn.execute(_ONE_LINE, line)]
     return found, more
 
 
