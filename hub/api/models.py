@@ -211,6 +211,8 @@ class ServiceOut(BaseModel):
     name: str
     waiting: int
     estimated_wait_s: int
+    no_open_counter: bool = False
+    """No open, unpaused counter serves the field: show no estimated wait."""
 
 
 class CounterTicketOut(BaseModel):
@@ -224,6 +226,8 @@ class CounterTicketOut(BaseModel):
     issued_at: datetime
     waiting_ahead: int
     estimated_wait_s: int
+    no_open_counter: bool = False
+    """A waiting ticket whose field no open, unpaused counter serves: no estimated wait."""
     counter: CounterRef | None = None
     called_at: datetime | None = None
     completed_at: datetime | None = None

@@ -3,9 +3,10 @@
 Method (documented in the README): the mean service time ``S`` of the last
 ``sample`` tickets completed in the field (``completed_at − called_at``; the
 configured default when there is no history yet), divided among ``k`` open,
-unpaused counters that serve the field. A ticket with ``n`` people ahead waits
-about ``n × S / k`` seconds. With no counter open, ``k`` is taken as 1: the
-citizen still gets the wait of one counter's work rather than nothing.
+unpaused counters that serve the field. A ticket with ``n`` people ahead (its
+place in the call order, :mod:`hub.queue.call_order`) waits about ``n × S / k``
+seconds. With no counter open, ``k`` is taken as 1: what the API gives older
+clients, while the ticket itself says that no counter is open and shows no wait.
 A counter that serves several fields is counted whole in each of them, which
 makes the estimate slightly optimistic when several fields are busy at once.
 """

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select
+from sqlalchemy import Connection, bindparam, func, or_, select
 
 from hub.queue import TicketStatus
 from hub.store.tables import counter_state, tickets
@@ -32,22 +33,71 @@ def waiting_counts(conn: Connection, service_ids: Iterable[str]) -> dict[str, in
     return counts
 
 
-def people_ahead(
-    conn: Connection, *, service_id: str, is_priority: bool, queue_pos: int, ticket_id: str
-) -> int:
-    """Waiting tickets of the same field that the call order puts first."""
-    earlier = tickets.c.queue_pos < queue_pos
-    same_class_earlier = and_(tickets.c.is_priority == is_priority, earlier)
-    condition = same_class_earlier if is_priority else or_(tickets.c.is_priority, earlier)
-    n = conn.execute(
-        select(func.count()).where(
-            tickets.c.status == WAITING,
-            tickets.c.service_id == service_id,
-            tickets.c.id != ticket_id,
-            condition,
-        )
-    ).scalar_one()
-    return int(n)
+_WAITING_TICKET = (tickets.c.queue_pos, tickets.c.id, tickets.c.is_priority, tickets.c.service_id)
+WaitingRow = tuple[int, str, bool, str]
+"""``(queue_pos, id, is_priority, service_id)`` of a waiting ticket."""
+
+# Built once (statement building costs more than these reads). "May go first" before a
+# ticket of class :prio at :pos: every ticket of the other class, the earlier of its own.
+_MAY_GO_FIRST = or_(
+    tickets.c.is_priority != bindparam("prio"), tickets.c.queue_pos < bindparam("pos")
+)
+_IN_FIELDS = tickets.c.service_id.in_(bindparam("services", expanding=True))
+_LINE = (tickets.c.service_id, tickets.c.is_priority)
+# Counted on the queue index alone (no day: a ticket of an earlier day still waiting is
+# cancelled by the day-end sweep; until then it only lengthens a count).
+_LINE_COUNTS = (
+    select(*_LINE, func.count())
+    .where(tickets.c.status == WAITING, _MAY_GO_FIRST, _IN_FIELDS)
+    .group_by(*_LINE)
+)
+_ALL_LINES = select(*_WAITING_TICKET).where(
+    tickets.c.status == WAITING, tickets.c.day == bindparam("day"), _MAY_GO_FIRST, _IN_FIELDS
+)
+_ONE_LINE = (
+    select(*_WAITING_TICKET)
+    .where(
+        tickets.c.status == WAITING,
+        tickets.c.day == bindparam("day"),
+        tickets.c.service_id == bindparam("service"),
+        tickets.c.is_priority == bindparam("line_prio"),
+        or_(tickets.c.is_priority != bindparam("prio"), tickets.c.queue_pos < bindparam("pos")),
+    )
+    .order_by(tickets.c.queue_pos)
+    .limit(bindparam("first"))
+)
+
+
+def waiting_lines(
+    conn: Connection,
+    *,
+    services: Iterable[str],
+    day: date,
+    is_priority: bool,
+    queue_pos: int,
+    first: int,
+) -> tuple[list[WaitingRow], dict[tuple[str, bool], int]]:
+    """The day's waiting tickets in ``services`` that may be called before a ticket of
+    the class ``is_priority`` at ``queue_pos`` (every one of the other class, the
+    earlier ones of its own): the ``first`` of each field and class in issue order, and
+    how many more each ``(service_id, is_priority)`` has.
+
+    One count, then one read when no line is longer than ``first`` (a centre's usual
+    queue), else one short read of the queue index per field and class.
+    """
+    fields = list(services)
+    params = {"prio": is_priority, "pos": queue_pos, "day": day, "first": first}
+    counts = conn.execute(_LINE_COUNTS, {**params, "services": fields})
+    more = {(r[0], bool(r[1])): int(r[2]) - first for r in counts if int(r[2]) > first}
+    if not more:
+        rows = conn.execute(_ALL_LINES, {**params, "services": fields})
+        return [(int(r[0]), r[1], bool(r[2]), r[3]) for r in rows], more
+    found: list[WaitingRow] = []
+    for service_id in fields:
+        for priority in (True, False):
+            line = {**params, "service": service_id, "line_prio": priority}
+            found += [(int(r[0]), r[1], bool(r[2]), r[3]) for r in conn.execute(_ONE_LINE, line)]
+    return found, more
 
 
 def recent_service_times(conn: Connection, service_id: str, sample: int) -> list[float]:
@@ -65,11 +115,14 @@ def recent_service_times(conn: Connection, service_id: str, sample: int) -> list
     return [float(r[0]) for r in rows]
 
 
-def open_counter_ids(conn: Connection) -> set[str]:
-    """Counters that are open and not paused."""
+def counter_states(conn: Connection) -> dict[str, tuple[str, bool, int]]:
+    """Each counter's ``(status, paused, regular_streak)`` (counters never opened have no row)."""
     rows = conn.execute(
-        select(counter_state.c.counter_id).where(
-            counter_state.c.status == "open", counter_state.c.paused.is_(False)
+        select(
+            counter_state.c.counter_id,
+            counter_state.c.status,
+            counter_state.c.paused,
+            counter_state.c.regular_streak,
         )
     )
-    return {r[0] for r in rows}
+    return {r[0]: (r[1], bool(r[2]), int(r[3] or 0)) for r in rows}

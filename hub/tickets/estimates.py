@@ -1,4 +1,4 @@
-"""Estimated waits, cached briefly: an estimate need not cost two queries per ticket."""
+"""Estimated waits, cached briefly: an estimate need not cost a query per ticket."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 from sqlalchemy import Engine
 
 from config.schema import Config
-from hub.queue import estimate_wait_s, mean_service_s
+from hub.queue import Place, estimate_wait_s, mean_service_s
 from hub.store import queries
 from hub.store.db import read
 
@@ -15,13 +15,14 @@ ESTIMATE_TTL_S = 5.0
 
 
 class Estimates:
-    """Wait estimates from a field's mean service time and open-counter count, at most
-    ``ESTIMATE_TTL_S`` old (see the README's "How the estimated wait is computed")."""
+    """Wait estimates from a field's mean service time, at most ``ESTIMATE_TTL_S`` old,
+    and a ticket's place in the call order (see the README's "How the estimated wait
+    is computed")."""
 
     def __init__(self, engine: Engine, config: Config) -> None:
         self.engine = engine
         self.config = config
-        self._inputs: dict[str, tuple[float, float, int]] = {}
+        self._means: dict[str, tuple[float, float]] = {}
 
     def reconfigure(self, config: Config) -> None:
         self.config = config
@@ -29,23 +30,24 @@ class Estimates:
 
     def clear(self) -> None:
         """Forget cached inputs (a counter opened, paused or closed)."""
-        self._inputs.clear()
+        self._means.clear()
 
-    def wait_s(self, service_id: str, ahead: int) -> int:
-        """The estimated wait of a ticket with ``ahead`` people before it in the field."""
+    def wait_s(self, service_id: str, place: Place) -> int:
+        """The estimated wait of a ticket of the field standing at ``place``.
+
+        With no open counter there is nothing to estimate; the answer is then what
+        one counter would take (``no_open_counter`` tells clients to show none), the
+        value older clients always got.
+        """
         now = time.monotonic()
-        cached = self._inputs.get(service_id)
+        cached = self._means.get(service_id)
         if cached is None or now - cached[0] > ESTIMATE_TTL_S:
-            cached = (now, *self._read_inputs(service_id))
-            self._inputs[service_id] = cached
-        _, mean, k = cached
-        return estimate_wait_s(ahead, mean_s=mean, open_counters=k)
+            cached = (now, self._read_mean(service_id))
+            self._means[service_id] = cached
+        return estimate_wait_s(place.ahead, mean_s=cached[1], open_counters=place.open_counters)
 
-    def _read_inputs(self, service_id: str) -> tuple[float, int]:
+    def _read_mean(self, service_id: str) -> float:
         queue = self.config.queue
         with read(self.engine) as conn:
             sample = queries.recent_service_times(conn, service_id, queue.estimate_sample)
-            open_ids = queries.open_counter_ids(conn)
-        mean = mean_service_s(sample, default_s=queue.default_service_s)
-        serving = [c for c in self.config.counters if service_id in c.services]
-        return mean, sum(1 for c in serving if c.id in open_ids)
+        return mean_service_s(sample, default_s=queue.default_service_s)

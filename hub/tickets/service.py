@@ -18,13 +18,14 @@ from config.schema import Config
 from config.wire import EV_QUEUE, NS_DISPLAY, ErrorCode
 from hub import errors
 from hub.accounts import Actor
-from hub.clock import Clock, iso
+from hub.clock import Clock
 from hub.events import Event, EventSink
 from hub.queue import DailyLimitReached, TicketStatus, format_number, next_sequence, site_day
 from hub.store import hot, queries
 from hub.store.db import read, write
 from hub.store.tables import tickets
 from hub.tickets.estimates import Estimates
+from hub.tickets.places import places_of_newcomers
 from hub.tickets.records import (
     check_change,
     load_ticket,
@@ -119,21 +120,11 @@ class TicketService:
                  "to_status": "waiting", "actor": actor.label, "counter_id": None,
                  "detail": {"service": service.id, "priority": priority}},
             )  # fmt: skip
-            by_class = {bool(p): int(n) for p, n in conn.execute(hot.WAITING_BY_CLASS, key)}
-        # The new ticket is the latest of its class: everybody of a higher or the same
-        # class already waiting in the field is ahead of it.
-        waiting = sum(by_class.values())
-        ahead = by_class.get(True, 0) - 1 if is_priority else waiting - 1
-        view: dict[str, Any] = {
-            "id": ticket_id,
-            "number": number,
-            "service": {"id": service.id, "name": service.name},
-            "status": TicketStatus.WAITING.value,
-            "priority": priority,
-            "issued_at": iso(now),
-            "waiting_ahead": ahead,
-            "estimated_wait_s": self.estimates.wait_s(service.id, ahead),
-        }
+            waiting = sum(int(n) for _, n in conn.execute(hot.WAITING_BY_CLASS, key))
+        # Read once committed: the same view as GET /tickets/{id} (people ahead in the
+        # real call order, see hub.queue.call_order).
+        with read(self.engine) as conn:
+            view = ticket_view(conn, load_ticket(conn, ticket_id), self.config, self.estimates)
         self.sink.publish([Event(EV_QUEUE, {"waiting": {service.id: waiting}}, NS_DISPLAY)])
         return view
 
@@ -216,15 +207,19 @@ class TicketService:
         return len(rows)
 
     def services(self) -> list[dict[str, Any]]:
-        """``GET /services``: each field with its waiting count and estimated wait."""
+        """``GET /services``: each field with its waiting count, and the estimated wait of
+        a regular ticket taken now (``no_open_counter``: no open counter serves it)."""
+        today = site_day(self.clock(), self.config.site.timezone)
         with read(self.engine) as conn:
             counts = queries.waiting_counts(conn, [s.id for s in self.config.services])
+            places = places_of_newcomers(conn, self.config, today)
         return [
             {
                 "id": s.id,
                 "name": s.name,
                 "waiting": counts[s.id],
-                "estimated_wait_s": self.estimates.wait_s(s.id, counts[s.id]),
+                "estimated_wait_s": self.estimates.wait_s(s.id, places[s.id]),
+                "no_open_counter": places[s.id].no_open_counter,
             }
             for s in self.config.services
         ]

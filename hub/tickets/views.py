@@ -9,12 +9,13 @@ from sqlalchemy import Connection
 from config.schema import Config
 from hub.clock import iso
 from hub.queue import TicketStatus
-from hub.store import queries
 from hub.tickets.estimates import Estimates
+from hub.tickets.places import place_of
 
 
 def ticket_view(conn: Connection, row: Any, config: Config, estimates: Estimates) -> dict[str, Any]:
-    """The public view of a ticket row (``GET /tickets/{id}``)."""
+    """The public view of a ticket row (``GET /tickets/{id}``): a waiting ticket's people
+    ahead follow the real call order (:mod:`hub.queue.call_order`)."""
     service = config.service(row.service_id)
     view: dict[str, Any] = {
         "id": row.id,
@@ -25,17 +26,13 @@ def ticket_view(conn: Connection, row: Any, config: Config, estimates: Estimates
         "issued_at": iso(row.issued_at),
         "waiting_ahead": 0,
         "estimated_wait_s": 0,
+        "no_open_counter": False,
     }
     if row.status == TicketStatus.WAITING.value:
-        ahead = queries.people_ahead(
-            conn,
-            service_id=row.service_id,
-            is_priority=row.is_priority,
-            queue_pos=row.queue_pos,
-            ticket_id=row.id,
-        )
-        view["waiting_ahead"] = ahead
-        view["estimated_wait_s"] = estimates.wait_s(row.service_id, ahead)
+        place = place_of(conn, config, row)
+        view["waiting_ahead"] = place.ahead
+        view["estimated_wait_s"] = estimates.wait_s(row.service_id, place)
+        view["no_open_counter"] = place.no_open_counter
     if row.counter_id:
         counter = config.counter(row.counter_id)
         view["counter"] = {

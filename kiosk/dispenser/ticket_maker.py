@@ -72,6 +72,7 @@ class TicketMaker:
             number=ticket["number"],
             waiting_ahead=int(ticket.get("waiting_ahead") or 0),
             estimated_wait_s=ticket.get("estimated_wait_s"),
+            no_open_counter=bool(ticket.get("no_open_counter")),
             priority=ticket.get("priority"),
             issued_at=datetime.fromisoformat(ticket["issued_at"]),
             timezone=site.timezone,

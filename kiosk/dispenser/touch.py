@@ -7,7 +7,8 @@ kiosk mode on the same Pi. Routes:
   estimated wait, a priority choice, and the number on screen while it prints.
 - ``GET /status`` — the agent's state (:meth:`kiosk.dispenser.loop.Dispenser.snapshot`).
 - ``GET /favicon.svg``, ``/favicon.ico`` — the motcua icon (:mod:`kiosk.kit.favicon`).
-- ``GET /services`` — the fields with ``waiting``, ``estimated_wait_s``, ``available``.
+- ``GET /services`` — the fields with ``waiting``, ``estimated_wait_s``, ``no_open_counter``,
+  ``available``.
 - ``POST /take {service, priority?}`` — 201 with the hub's ticket once printed;
   503 ``{"error": {"code": "printer_error" | "hub_unreachable", …}}`` when it could
   not be printed (the ticket is already cancelled on the hub); the hub's own

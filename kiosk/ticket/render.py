@@ -41,6 +41,7 @@ __all__ = [
     "FONT_WEIGHTS",
     "TicketContent",
     "TicketLayout",
+    "body_lines",
     "font_path",
     "missing_glyphs",
     "render_ticket",
@@ -69,6 +70,8 @@ class TicketContent:
         timezone: The site's IANA timezone, e.g. "Asia/Ho_Chi_Minh".
         status_url: URL of the ticket's status page, encoded in the QR code.
         counter_hint: Optional line printed verbatim under the wait, e.g. "Quầy số 3".
+        no_open_counter: No open counter serves the field: the ticket says so and
+            prints no estimated wait.
         footer: Overrides the layout's thank-you line for this ticket.
 
     Raises:
@@ -86,6 +89,7 @@ class TicketContent:
     status_url: str
     counter_hint: str | None = None
     footer: str | None = None
+    no_open_counter: bool = False
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -289,6 +293,18 @@ def _logo_block(layout: TicketLayout) -> _Block | None:
 # --- the ticket -------------------------------------------------------------
 
 
+def body_lines(content: TicketContent, lang: str = "vi") -> list[str]:
+    """The lines under the number: people ahead, the wait (or that no open counter
+    serves the field, with no estimate), and the counter hint."""
+    body = [
+        text_vi.format_people_ahead(content.waiting_ahead, lang),
+        text_vi.wait_or_no_counter_line(content.estimated_wait_s, content.no_open_counter, lang),
+    ]
+    if content.counter_hint:
+        body.append(content.counter_hint)
+    return body
+
+
 def _blocks(content: TicketContent, layout: TicketLayout) -> list[_Block | None]:
     """The ticket from top to bottom; ``None`` marks a gap between sections."""
     lang = layout.lang
@@ -316,13 +332,9 @@ def _blocks(content: TicketContent, layout: TicketLayout) -> list[_Block | None]
     ]
     if content.priority:
         blocks += [_priority_block(content.priority, layout), None]
-    body = [
-        text_vi.format_people_ahead(content.waiting_ahead, lang),
-        text_vi.wait_line(content.estimated_wait_s, lang),
+    blocks += [
+        _text_block(line, "Medium", layout.body_size, layout) for line in body_lines(content, lang)
     ]
-    if content.counter_hint:
-        body.append(content.counter_hint)
-    blocks += [_text_block(line, "Medium", layout.body_size, layout) for line in body]
     blocks += [
         _text_block(
             text_vi.issued_line(content.issued_at, content.timezone, lang),

@@ -53,6 +53,7 @@ TICKET_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "ahead": "Trước quý vị còn {n} người",
                 "next": "Quý vị là người tiếp theo",
                 "wait": "Thời gian chờ dự kiến: {wait}",
+                "no_open_counter": "Chưa có quầy nào đang mở phục vụ lĩnh vực này",
                 "wait_unknown": "chưa xác định",
                 "wait_under_minute": "dưới 1 phút",
                 "wait_minutes": "khoảng {m} phút",
@@ -73,6 +74,7 @@ TICKET_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "ahead_one": "1 person ahead of you",
                 "next": "You are next",
                 "wait": "Estimated wait: {wait}",
+                "no_open_counter": "No counter serving this field is open yet",
                 "wait_unknown": "not yet known",
                 "wait_under_minute": "under 1 min",
                 "wait_minutes": "about {m} min",
@@ -262,6 +264,14 @@ def field_line(field: str, lang: str = "vi") -> str:
 def wait_line(seconds: int | None, lang: str = "vi") -> str:
     """Return ``"Thời gian chờ dự kiến: khoảng 15 phút"`` (see :func:`format_wait`)."""
     return labels(lang)["wait"].format(wait=format_wait(seconds, lang))
+
+
+def wait_or_no_counter_line(seconds: int | None, no_open_counter: bool, lang: str = "vi") -> str:
+    """The wait line, or, when no open counter serves the field, a line saying so
+    instead of an estimate (there is nothing to estimate)."""
+    if no_open_counter:
+        return labels(lang)["no_open_counter"]
+    return wait_line(seconds, lang)
 
 
 def issued_line(dt_utc: datetime, tz: str, lang: str = "vi") -> str:

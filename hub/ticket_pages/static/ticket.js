@@ -86,7 +86,10 @@
       $("ahead").textContent = ticket.waiting_ahead > 0
         ? "Trước quý vị còn " + groupInt(ticket.waiting_ahead) + " người"
         : "Quý vị là người tiếp theo";
-      $("eta").textContent = "Thời gian chờ dự kiến: " + formatWait(ticket.estimated_wait_s);
+      // No open counter serves the field: say so, and show no estimate.
+      $("eta").textContent = ticket.no_open_counter
+        ? "Chưa có quầy nào đang mở phục vụ lĩnh vực này"
+        : "Thời gian chờ dự kiến: " + formatWait(ticket.estimated_wait_s);
     }
     $("called-panel").hidden = status !== "called";
     if (status === "called") {

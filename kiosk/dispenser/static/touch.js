@@ -45,6 +45,9 @@
     return formatWait(seconds, "vi");
   }
 
+  var NO_COUNTER = "Chưa có quầy nào đang mở phục vụ lĩnh vực này";
+  var NO_COUNTER_SHORT = "Chưa mở quầy";
+
   function aheadLine(n) {
     if (!n) { return "Quý vị là người tiếp theo"; }
     return "Trước quý vị còn " + groupInt(n, ".") + " người";
@@ -108,7 +111,8 @@
       var button = box.querySelector('[data-service="' + s.id + '"]');
       if (!button) { return; }
       button.querySelector(".waiting").textContent = groupInt(s.waiting, ".");
-      button.querySelector(".wait").textContent = shortWait(s.estimated_wait_s);
+      button.querySelector(".wait").textContent =
+        s.no_open_counter ? NO_COUNTER_SHORT : shortWait(s.estimated_wait_s);
       button.classList.toggle("exhausted", s.available === false);
       button.disabled = !ready || s.available === false;
     });
@@ -194,7 +198,9 @@
     facts.hidden = phase !== "printed";
     if (phase === "printed") {
       $("card-ahead").textContent = aheadLine(data.waiting_ahead);
-      $("card-wait").textContent = "Thời gian chờ dự kiến: " + formatWait(data.estimated_wait_s, "vi");
+      // No open counter serves the field: say so, and show no estimate.
+      $("card-wait").textContent = data.no_open_counter ? NO_COUNTER
+        : "Thời gian chờ dự kiến: " + formatWait(data.estimated_wait_s, "vi");
     }
     var take = {
       issuing: ["", ""],
@@ -268,7 +274,8 @@
         var t = answer.data;
         showCard("printed", {
           number: t.number, field: t.service && t.service.name, priority: t.priority,
-          waiting_ahead: t.waiting_ahead, estimated_wait_s: t.estimated_wait_s
+          waiting_ahead: t.waiting_ahead, estimated_wait_s: t.estimated_wait_s,
+          no_open_counter: t.no_open_counter
         });
         scheduleClose(RESULT_S);
       } else {

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 import pytest
 
 from hardware.fakes import FakeTicketPrinter
+from hub.accounts import Actor
 from kiosk.dispenser.loop import Dispenser
 from kiosk.dispenser.touch import TouchServer
 from kiosk.kit.hub_client import HubClient
+from tests.conftest import PASSWORD
 from tests.kiosk.dispenser.support import hub_tickets, settings, wait_until
 from tests.support.live import free_port
 
@@ -75,3 +77,34 @@ def test_hub_down_page_says_issuing_is_suspended(new_page) -> None:
     finally:
         server.stop()
         agent.stop()
+
+
+@pytest.fixture
+def counter_one_open(hub) -> None:
+    """Counter 1 (Đất đai only) open before the kiosk first asks for the fields."""
+    user_id, _ = hub.users.add_user("canbo1", PASSWORD, "staff")
+    hub.counters.open("1", actor=Actor("user", id=user_id, name="canbo1", role="staff"))
+
+
+def test_a_field_no_open_counter_serves_says_so_and_shows_no_wait(
+    new_page, counter_one_open, touch
+) -> None:
+    """GIVEN no counter open for "Tư pháp – Hộ tịch" but counter 1 open for "Đất đai"
+    WHEN a citizen looks at the fields, then takes a Tư pháp number and a Đất đai one
+    THEN Tư pháp's button and card say no counter is open, with no estimated wait (never
+    "dưới 1 phút"); Đất đai's card gives its estimated wait."""
+    url, _ = touch
+    page = new_page(1080, 1920)
+    page.goto(url)
+    page.wait_for_selector(".field[data-service=tu-phap] .wait:text-is('Chưa mở quầy')")
+    assert page.inner_text(".field[data-service=dat-dai] .wait") != "Chưa mở quầy"
+    page.click(".field[data-service=tu-phap]")
+    page.wait_for_selector(".card[data-phase=printed]")
+    assert page.inner_text("#card-wait") == "Chưa có quầy nào đang mở phục vụ lĩnh vực này"
+    assert "phút" not in page.inner_text("#card-facts")
+    page.click("#overlay")
+    page.wait_for_selector("#overlay", state="hidden")
+    page.wait_for_selector("body[data-state=ready] .field[data-service=dat-dai]:not([disabled])")
+    page.click(".field[data-service=dat-dai]")
+    page.wait_for_selector(".card[data-phase=printed] #card-number:text-is('1001')")
+    assert page.inner_text("#card-wait").startswith("Thời gian chờ dự kiến: ")

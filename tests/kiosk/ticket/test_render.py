@@ -25,6 +25,7 @@ from kiosk.ticket.render import (
     FONT_WEIGHTS,
     TicketContent,
     TicketLayout,
+    body_lines,
     missing_glyphs,
     render_ticket,
 )
@@ -218,6 +219,22 @@ def test_priority_prints_as_a_black_band() -> None:
     unknown = render_ticket(dataclasses.replace(GOLDEN_CONTENT, priority="child_under_6"), layout)
     assert _longest_solid_band(plain, layout) == layout.rule_thickness
     assert _longest_solid_band(unknown, layout) > layout.priority_padding
+
+
+def test_no_open_counter_prints_so_and_no_estimate() -> None:
+    """GIVEN a ticket of a field that no open counter serves (the hub's estimate is 0)
+    WHEN printed THEN it says no counter is open instead of a wait, never "dưới 1 phút",
+    and the ticket still fits the paper."""
+    lonely = dataclasses.replace(GOLDEN_CONTENT, estimated_wait_s=0, no_open_counter=True)
+    lines = body_lines(lonely)
+    assert "Chưa có quầy nào đang mở phục vụ lĩnh vực này" in lines
+    assert not any("Thời gian chờ" in line or "phút" in line for line in lines)
+    assert "No counter serving this field is open yet" in body_lines(lonely, "en")
+    assert body_lines(GOLDEN_CONTENT)[1] == "Thời gian chờ dự kiến: khoảng 15 phút"
+    layout = _layout(384)
+    img = render_ticket(lonely, layout)
+    _assert_ink_within_margins(img, layout)
+    assert ImageChops.difference(img, render_ticket(GOLDEN_CONTENT, layout)).getbbox()
 
 
 def test_logo_is_printed_when_configured(tmp_path: Path) -> None:
