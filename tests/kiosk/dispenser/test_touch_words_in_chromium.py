@@ -17,13 +17,15 @@ pytestmark = pytest.mark.browser
 
 def _with_wait(seconds: int) -> Any:
     """A route handler: the kiosk's own /status, every field's estimate set to ``seconds``
-    (a fresh hub has no service history to estimate from)."""
+    and served by an open counter (a fresh hub has no service history to estimate from,
+    and no counter open)."""
 
     def handle(route: Any) -> None:
         answer = route.fetch()
         data = answer.json()
         for service in data["services"]:
             service["estimated_wait_s"] = seconds
+            service["no_open_counter"] = False
         route.fulfill(response=answer, body=json.dumps(data))
 
     return handle
