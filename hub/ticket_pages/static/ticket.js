@@ -147,7 +147,9 @@
     staleBefore = fetches; // a GET still under way was answered before this change
     ticket.status = change.status;
     lastUpdate = new Date();
-    render();
+    // A call needs the counter's name, which only the whole ticket has: show it with
+    // the answer, not as an empty "mời đến quầy" first.
+    if (change.status !== "called") { render(); }
     refresh();
   }
 
